@@ -1,0 +1,34 @@
+"""Bit-exact integer models of the I-BERT datapath: the specification the RTL matches bit for bit.
+
+Every datapath function takes integer arrays and integer constants and returns integer arrays of
+stated widths; :mod:`golden.constants` is the only module that uses floating point (deriving those
+constants from real scales, offline). :mod:`golden.widths` holds every width and limit.
+"""
+
+from .attn_head import attn_head
+from .div import div
+from .encoder_layer import encoder_layer
+from .exp import exp
+from .gelu import gelu
+from .layernorm import layernorm
+from .lopd import lopd
+from .matmul import matmul
+from .params import (
+    AttnHeadParams,
+    Dense,
+    EncoderLayerParams,
+    ExpConsts,
+    GeluConsts,
+    LayerNormParams,
+    Rescale,
+    SoftmaxConsts,
+)
+from .requant import requant, residual_add
+from .softmax import softmax
+from .sqrt import sqrt
+
+__all__ = [
+    "AttnHeadParams", "Dense", "EncoderLayerParams", "ExpConsts", "GeluConsts", "LayerNormParams",
+    "Rescale", "SoftmaxConsts", "attn_head", "div", "encoder_layer", "exp", "gelu", "layernorm", "lopd", "matmul",
+    "requant", "residual_add", "softmax", "sqrt",
+]

@@ -1,0 +1,86 @@
+"""Boundary checks shared by the golden functions.
+
+Every public golden function validates its inputs here and then computes on int64 arrays: a wrong
+dtype raises ``TypeError`` and a value outside the declared width or a mismatched shape raises
+``ValueError``, each naming what was expected and what came.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .widths import signed_range, unsigned_range
+
+
+def _describe(x: np.ndarray) -> str:
+    return f"dtype {x.dtype}, shape {x.shape}"
+
+
+def int_array(name: str, x: Any, lo: int, hi: int) -> np.ndarray:
+    """``x`` as an int64 array after checking it is integer-typed with every value in [lo, hi]."""
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name}: expected an integer array, got {_describe(arr)}")
+    if arr.size:
+        amin, amax = int(arr.min()), int(arr.max())
+        if amin < lo or amax > hi:
+            raise ValueError(
+                f"{name}: expected values in [{lo}, {hi}], got values in [{amin}, {amax}]"
+            )
+    return arr.astype(np.int64, copy=False)
+
+
+def signed_array(name: str, x: Any, bits: int) -> np.ndarray:
+    """``x`` checked as a signed ``bits``-bit integer array, returned as int64."""
+    lo, hi = signed_range(bits)
+    return int_array(f"{name} (int{bits})", x, lo, hi)
+
+
+def unsigned_array(name: str, x: Any, bits: int) -> np.ndarray:
+    """``x`` checked as an unsigned ``bits``-bit integer array, returned as int64."""
+    lo, hi = unsigned_range(bits)
+    return int_array(f"{name} (uint{bits})", x, lo, hi)
+
+
+def int_scalar(name: str, x: Any, lo: int, hi: int) -> int:
+    """``x`` as a Python int after checking it is an integer (not bool) in [lo, hi]."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+        raise TypeError(f"{name}: expected an integer, got {type(x).__name__} {x!r}")
+    v = int(x)
+    if v < lo or v > hi:
+        raise ValueError(f"{name}: expected an integer in [{lo}, {hi}], got {v}")
+    return v
+
+
+def per_channel(name: str, x: Any, channels: int, lo: int, hi: int) -> np.ndarray:
+    """A scalar or a (channels,) vector, checked to [lo, hi], as int64 (scalar -> 0-d array)."""
+    arr = int_array(name, x, lo, hi)
+    if arr.ndim == 0 or arr.shape == (channels,):
+        return arr
+    raise ValueError(f"{name}: expected a scalar or shape ({channels},), got shape {arr.shape}")
+
+
+def row_length(name: str, arr: np.ndarray, lo: int, hi: int) -> int:
+    """Length of the last axis of ``arr``, checked to [lo, hi]."""
+    if arr.ndim < 1:
+        raise ValueError(f"{name}: expected at least one axis (rows), got a scalar")
+    n = arr.shape[-1]
+    if n < lo or n > hi:
+        raise ValueError(f"{name}: expected a row length in [{lo}, {hi}], got {n}")
+    return n
+
+
+def saturate(x: np.ndarray, bits: int) -> np.ndarray:
+    """Clamp int64 ``x`` to the signed ``bits``-bit range (saturation, never wrap-around)."""
+    lo, hi = signed_range(bits)
+    return np.clip(x, lo, hi)
+
+
+def signed_dtype(bits: int) -> type[np.signedinteger]:
+    """The narrowest numpy signed dtype holding ``bits`` bits."""
+    for dt in (np.int8, np.int16, np.int32, np.int64):
+        if bits <= np.iinfo(dt).bits:
+            return dt
+    raise ValueError(f"no numpy signed dtype holds {bits} bits")

@@ -1,0 +1,44 @@
+"""One attention head in integers: projections, scores, integer softmax, context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._checks import signed_array
+from .matmul import matmul
+from .params import AttnHeadParams, Dense, Rescale
+from .requant import requant
+from .softmax import softmax
+from .widths import ACT_BITS
+
+
+def project(x: np.ndarray, dense: Dense, rq: Rescale) -> np.ndarray:
+    """``requant(matmul(x, w), m, e, bias)``: an int8 linear layer with int8 output."""
+    return requant(matmul(x, dense.w), rq.m, rq.e, dense.bias)
+
+
+def attn_head(x: Any, p: AttnHeadParams) -> np.ndarray:
+    """Integer self-attention of one head.
+
+    ``Q, K, V = requant(x @ W + b)`` (int8, per-channel weights, per-tensor activations);
+    ``S = Q @ K.T`` (int32; 1/sqrt(d_head) lives in the softmax constants' scale);
+    ``P = softmax(S)`` (int8 in [0, 127], scale 2**-7); ``out = requant(P @ V)`` (int8).
+
+    Args:
+        x: int8 (T, D) token activations.
+        p: :class:`AttnHeadParams` with (D, d_head) projections.
+
+    Returns:
+        int8 (T, d_head) context at the scale ``p.ctx_rq`` targets.
+    """
+    xa = signed_array("x", x, ACT_BITS)
+    if xa.ndim != 2:
+        raise ValueError(f"x: expected (T, D) token activations, got shape {xa.shape}")
+    q = project(xa, p.q, p.q_rq)
+    k = project(xa, p.k, p.k_rq)
+    v = project(xa, p.v, p.v_rq)
+    scores = matmul(q, k.T)
+    prob = softmax(scores, p.softmax)
+    return requant(matmul(prob, v), p.ctx_rq.m, p.ctx_rq.e)

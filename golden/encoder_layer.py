@@ -1,0 +1,54 @@
+"""One BERT encoder layer in integers, composed of the golden pieces in dataflow order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._checks import signed_array
+from .attn_head import attn_head
+from .gelu import gelu
+from .layernorm import layernorm
+from .matmul import matmul
+from .params import EncoderLayerParams
+from .requant import requant, residual_add
+from .widths import ACC_BITS, ACT_BITS, RESID_BITS
+
+
+def encoder_layer(x: Any, p: EncoderLayerParams) -> np.ndarray:
+    """Integer BERT encoder layer (post-LayerNorm, HF ``BertLayer`` wiring).
+
+    1. ``ctx = concat_h attn_head(x, p.head(h))`` (int8, T x D);
+    2. ``h1 = residual_add(ctx @ Wo, attn_rq, bo, x, attn_res)`` (22-bit);
+       ``a1 = requant(layernorm(h1, ln1), ln1_rq)`` (int8);
+    3. ``f = gelu(sat32(a1 @ W1 + b1))``; ``g = requant(f, gelu_rq)`` (int8);
+    4. ``h2 = residual_add(g @ W2, ffn_rq, b2, a1, ffn_res)`` (22-bit);
+       ``out = requant(layernorm(h2, ln2), ln2_rq)`` (int8).
+
+    Args:
+        x: int8 (T, D) layer input.
+        p: :class:`EncoderLayerParams`, D divisible by ``p.heads``.
+
+    Returns:
+        int8 (T, D) layer output at the scale ``p.ln2_rq`` targets.
+    """
+    xa = signed_array("x", x, ACT_BITS)
+    if xa.ndim != 2 or xa.shape[1] != p.hidden:
+        raise ValueError(f"x: expected (T, {p.hidden}) token activations, got shape {xa.shape}")
+    if p.heads < 1 or p.hidden % p.heads:
+        raise ValueError(f"heads: expected a divisor of the hidden size {p.hidden}, got {p.heads}")
+    ctx = np.concatenate([attn_head(xa, p.head(h)) for h in range(p.heads)], axis=-1)
+    h1 = residual_add(
+        matmul(ctx, p.attn_out.w), p.attn_rq.m, p.attn_rq.e, p.attn_out.bias,
+        xa, p.attn_res.m, p.attn_res.e, RESID_BITS,
+    )
+    a1 = requant(layernorm(h1, p.ln1), p.ln1_rq.m, p.ln1_rq.e)
+    # The bias add before GELU is a requant in bypass (m = 1, e = 0): exact sum, saturated to int32.
+    f = gelu(requant(matmul(a1, p.ffn_in.w), 1, 0, p.ffn_in.bias, ACC_BITS), p.gelu)
+    g = requant(f, p.gelu_rq.m, p.gelu_rq.e)
+    h2 = residual_add(
+        matmul(g, p.ffn_out.w), p.ffn_rq.m, p.ffn_rq.e, p.ffn_out.bias,
+        a1, p.ffn_res.m, p.ffn_res.e, RESID_BITS,
+    )
+    return requant(layernorm(h2, p.ln2), p.ln2_rq.m, p.ln2_rq.e)

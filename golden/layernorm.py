@@ -1,0 +1,65 @@
+"""Integer LayerNorm (I-BERT): exact mean, overflow-safe variance, isqrt, exact division."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._checks import int_scalar, per_channel, row_length, saturate, signed_array
+from .div import div
+from .lopd import lopd
+from .params import LayerNormParams
+from .sqrt import sqrt
+from .widths import LN_DIV_BITS, LN_IN_BITS, LN_MAX_ROW, LN_OUT_BITS, LN_VAR_BITS
+
+
+def variance_shift(yabs_max: np.ndarray, channels: int) -> np.ndarray:
+    """Per-row shift ``s`` with ``sum(floor(y / 2**s)**2) < 2**31`` for any row of that maximum.
+
+    With ``|y| < 2**k`` (``k = lopd(max|y|) + 1``) each ``|floor(y / 2**s)| <= 2**(k - s)``; with
+    ``C <= 2**cb`` the sum is at most ``2**(cb + 2*(k - s))``, so ``s = ceil((cb + 2k - 31) / 2)``
+    (at least 0) keeps it within ``2**31``: one bit under the 32-bit isqrt input. The shift follows
+    the data, so no input width can overflow it (a fixed shift does for large activations).
+    """
+    k = lopd(yabs_max, LN_IN_BITS + 1).astype(np.int64) + 1
+    cb = int(lopd(channels - 1, 16)) + 1 if channels > 1 else 0
+    return np.maximum(0, (cb + 2 * k - LN_VAR_BITS + 1) // 2)
+
+
+def layernorm(q: Any, params: LayerNormParams) -> np.ndarray:
+    """Integer LayerNorm along the last axis (C channels), with I-BERT's folded bias.
+
+    Per row:
+      ``mean = floor((sum(q) + C // 2) / C)`` (round half up); ``y = q - mean``;
+      ``s = variance_shift(max|y|, C)``; ``var = sum(floor(y / 2**s)**2)`` (< 2**31);
+      ``std = isqrt(var) * 2**s``; ``factor = floor(2**31 / std)``, or 0 when ``std == 0``;
+      ``out = saturate(floor(y * factor / 2**shift) + bias, 32)``.
+
+    A constant row has ``y == 0`` and ``std == 0``: its output is ``bias`` (normalized value 0,
+    so the real output is beta), the same as a float LayerNorm with any epsilon > 0.
+
+    Args:
+        q: int32 values (the 22-bit residual sum), shape (..., C), 1 <= C <= 4096.
+        params: :class:`LayerNormParams`: ``bias`` int32 (C,) or scalar, ``shift`` in [0, 31].
+
+    Returns:
+        int32 array of ``q``'s shape at per-channel scale ``gamma * sqrt(C) * 2**shift / 2**31``
+        (:func:`golden.constants.layernorm_consts`). Integer arithmetic only; ``y * factor`` is below
+        2**33 in magnitude.
+    """
+    qa = signed_array("q", q, LN_IN_BITS)
+    c = row_length("q", qa, 1, LN_MAX_ROW)
+    bias = per_channel("bias", params.bias, c, -(1 << (LN_OUT_BITS - 1)), (1 << (LN_OUT_BITS - 1)) - 1)
+    shift = int_scalar("shift", params.shift, 0, LN_DIV_BITS)
+    total = qa.sum(axis=-1, keepdims=True)
+    mean = (total + c // 2) // c
+    y = qa - mean
+    s = variance_shift(np.abs(y).max(axis=-1, keepdims=True), c)
+    ys = y >> s
+    var = (ys * ys).sum(axis=-1, keepdims=True)
+    std = sqrt(var, 32).astype(np.int64) << s
+    # std <= sqrt(C) * max|y| + 2**s < 2**40 for 32-bit inputs, so a 48-bit divider is ample.
+    factor = np.where(std == 0, 0, div(1 << LN_DIV_BITS, np.maximum(std, 1), bits=LN_IN_BITS + 16))
+    out = ((y * factor) >> shift) + bias
+    return saturate(out, LN_OUT_BITS).astype(np.int32)
