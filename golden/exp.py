@@ -40,7 +40,11 @@ def exp(x: Any, consts: ExpConsts) -> np.ndarray:
     Returns:
         int32 array of ``x``'s shape, values in [0, qc]; output scale ``a * S**2`` with
         a = 0.35815147 (so ``qc`` represents exp(0) = 1 up to the polynomial's error).
-        Non-decreasing in ``x``. Inputs below ``30 * x0`` (exp < 2**-30) give ``qc >> 30``.
+        Inputs below ``30 * x0`` (exp < 2**-30) give ``qc >> 30``.
+
+    Monotonicity: non-decreasing within each segment (``L`` increases on (x0, 0]); at each segment
+    join the output may step *down* by at most ``(out >> 15) + 1``: the fit gives
+    exp(-ln2) ~= 0.499990 instead of 1/2 (a relative 2**-15.6), plus one floor LSB.
     """
     x0, qb, qc = check_exp_consts(consts)
     xa = int_array(f"x (int{ACC_BITS}, <= 0)", x, -(1 << (ACC_BITS - 1)), 0)

@@ -33,11 +33,16 @@ def layernorm(q: Any, params: LayerNormParams) -> np.ndarray:
     Per row:
       ``mean = floor((sum(q) + C // 2) / C)`` (round half up); ``y = q - mean``;
       ``s = variance_shift(max|y|, C)``; ``var = sum(floor(y / 2**s)**2)`` (< 2**31);
-      ``std = isqrt(var) * 2**s``; ``factor = floor(2**31 / std)``, or 0 when ``std == 0``;
-      ``out = saturate(floor(y * factor / 2**shift) + bias, 32)``.
+      ``r = isqrt(var)`` (so ``std = r * 2**s``); ``factor = floor(2**31 / r)``, or 0 when r == 0;
+      ``out = saturate(floor(y * factor / 2**(s + shift)) + bias, 32)``.
 
-    A constant row has ``y == 0`` and ``std == 0``: its output is ``bias`` (normalized value 0,
-    so the real output is beta), the same as a float LayerNorm with any epsilon > 0.
+    This is I-BERT's ``(y * floor(2**31 / std)) >> shift`` with the ``2**s`` of ``std`` moved from
+    the divisor into the final shift: the same value, but ``factor`` keeps at least 15 significant
+    bits (I-BERT's keeps ``31 - log2(std)``: about 8 for a full-range 22-bit residual), and the
+    divider sees a 16-bit divisor. The two forms are identical when ``s == 0``.
+
+    A constant row has ``y == 0`` and ``r == 0``: its output is ``bias`` (normalized value 0, so
+    the real output is beta), the same as a float LayerNorm with any epsilon > 0.
 
     Args:
         q: int32 values (the 22-bit residual sum), shape (..., C), 1 <= C <= 4096.
@@ -45,8 +50,8 @@ def layernorm(q: Any, params: LayerNormParams) -> np.ndarray:
 
     Returns:
         int32 array of ``q``'s shape at per-channel scale ``gamma * sqrt(C) * 2**shift / 2**31``
-        (:func:`golden.constants.layernorm_consts`). Integer arithmetic only; ``y * factor`` is below
-        2**33 in magnitude.
+        (:func:`golden.constants.layernorm_consts`). Integer arithmetic only; ``|y * factor|`` is
+        below ``2**(32 + s)`` <= 2**57.
     """
     qa = signed_array("q", q, LN_IN_BITS)
     c = row_length("q", qa, 1, LN_MAX_ROW)
@@ -58,8 +63,7 @@ def layernorm(q: Any, params: LayerNormParams) -> np.ndarray:
     s = variance_shift(np.abs(y).max(axis=-1, keepdims=True), c)
     ys = y >> s
     var = (ys * ys).sum(axis=-1, keepdims=True)
-    std = sqrt(var, 32).astype(np.int64) << s
-    # std <= sqrt(C) * max|y| + 2**s < 2**40 for 32-bit inputs, so a 48-bit divider is ample.
-    factor = np.where(std == 0, 0, div(1 << LN_DIV_BITS, np.maximum(std, 1), bits=LN_IN_BITS + 16))
-    out = ((y * factor) >> shift) + bias
+    root = sqrt(var, 32).astype(np.int64)
+    factor = np.where(root == 0, 0, div(1 << LN_DIV_BITS, np.maximum(root, 1), bits=LN_DIV_BITS + 1))
+    out = ((y * factor) >> (s + shift)) + bias
     return saturate(out, LN_OUT_BITS).astype(np.int32)
