@@ -19,6 +19,17 @@ def project(x: np.ndarray, dense: Dense, rq: Rescale) -> np.ndarray:
     return requant(matmul(x, dense.w), rq.m, rq.e, dense.bias)
 
 
+def attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, p: AttnHeadParams) -> np.ndarray:
+    """The attention core on int8 Q, K, V of shape (..., T, d_head); leading axes are heads.
+
+    ``requant(softmax(Q @ K.T) @ V, ctx_rq)``: the same operations for every head, so an encoder
+    layer can run all heads in one call (bit-identical to one :func:`attn_head` per head).
+    """
+    scores = matmul(q, np.swapaxes(k, -1, -2))
+    prob = softmax(scores, p.softmax)
+    return requant(matmul(prob, v), p.ctx_rq.m, p.ctx_rq.e)
+
+
 def attn_head(x: Any, p: AttnHeadParams) -> np.ndarray:
     """Integer self-attention of one head.
 
@@ -33,12 +44,7 @@ def attn_head(x: Any, p: AttnHeadParams) -> np.ndarray:
     Returns:
         int8 (T, d_head) context at the scale ``p.ctx_rq`` targets.
     """
-    xa = signed_array("x", x, ACT_BITS)
+    xa = signed_array("x", x, ACT_BITS, as_int64=False)
     if xa.ndim != 2:
         raise ValueError(f"x: expected (T, D) token activations, got shape {xa.shape}")
-    q = project(xa, p.q, p.q_rq)
-    k = project(xa, p.k, p.k_rq)
-    v = project(xa, p.v, p.v_rq)
-    scores = matmul(q, k.T)
-    prob = softmax(scores, p.softmax)
-    return requant(matmul(prob, v), p.ctx_rq.m, p.ctx_rq.e)
+    return attention(project(xa, p.q, p.q_rq), project(xa, p.k, p.k_rq), project(xa, p.v, p.v_rq), p)

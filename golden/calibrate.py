@@ -21,11 +21,14 @@ from .widths import ACC_BITS, ACT_BITS, RESID_BITS, SOFTMAX_OUT_BITS
 
 @dataclass(frozen=True)
 class QuantizedLayer:
-    """The integer parameters and the real scales at the layer's input and output."""
+    """The integer parameters, the real scales at the layer's input and output, and every
+    intermediate real scale by name (``q``, ``k``, ``v``, ``ctx`` activations; ``*_acc``
+    per-channel accumulator scales; ``h1``, ``h2`` residuals; ``a1``, ``g`` activations)."""
 
     params: EncoderLayerParams
     in_scale: float
     out_scale: float
+    scales: dict
 
 
 def _act_scale(x: np.ndarray, bits: int = ACT_BITS) -> float:
@@ -36,7 +39,8 @@ def _dense(w: np.ndarray, b: np.ndarray, in_scale: float) -> tuple[Dense, np.nda
     """Per-output-channel int8 weights and the int32 bias; returns the accumulator scale (N,)."""
     sw = C.symmetric_scale(np.max(np.abs(w), axis=0), ACT_BITS)
     acc = in_scale * sw
-    return Dense(C.quantize(w, sw, ACT_BITS), C.quantize(b, acc, ACC_BITS)), acc
+    w_q = C.quantize(w, sw, ACT_BITS).astype(np.int8)
+    return Dense(w_q, C.quantize(b, acc, ACC_BITS).astype(np.int32)), acc
 
 
 def quantize_layer(layer: FloatEncoderLayer, calib: np.ndarray, in_scale: float) -> QuantizedLayer:
@@ -87,4 +91,8 @@ def quantize_layer(layer: FloatEncoderLayer, calib: np.ndarray, in_scale: float)
         ffn_res=C.requant_params(s_a1 / s_h2),
         ln2=ln2, ln2_rq=C.requant_params(ln2_scale / s_out),
     )
-    return QuantizedLayer(params=params, in_scale=in_scale, out_scale=s_out)
+    scales = dict(
+        q=s_q, k=s_k, v=s_v, ctx=s_c, h1=s_h1, a1=s_a1, g=s_g, h2=s_h2,
+        q_acc=acc_q, k_acc=acc_k, v_acc=acc_v, attn_acc=acc_o, ffn_in_acc=acc_f, ffn_out_acc=acc_2,
+    )
+    return QuantizedLayer(params=params, in_scale=in_scale, out_scale=s_out, scales=scales)

@@ -31,8 +31,8 @@ def matmul(a: Any, b: Any) -> np.ndarray:
     implementation of the integer product, not an approximation of it: ``tests`` check it against
     Python-integer sums at the extremes (all -128, K on both sides of the chunk size).
     """
-    aa = signed_array("a", a, ACT_BITS)
-    ba = signed_array("b", b, ACT_BITS)
+    aa = signed_array("a", a, ACT_BITS, as_int64=False)
+    ba = signed_array("b", b, ACT_BITS, as_int64=False)
     if aa.ndim < 2 or ba.ndim < 2:
         raise ValueError(f"matmul: expected a (..., M, K) and b (..., K, N), got {aa.shape} and {ba.shape}")
     k = aa.shape[-1]

@@ -19,8 +19,10 @@ def mul_shift_round(x: np.ndarray, m: np.ndarray, e: np.ndarray) -> np.ndarray:
     Both shifts are arithmetic (numpy ``>>`` on int64 floors towards minus infinity).
     """
     p = x * m
+    if not np.any(e):
+        return p
     rounded = ((p >> np.maximum(e - 1, 0)) + 1) >> 1
-    return np.where(e == 0, p, rounded)
+    return rounded if np.all(e > 0) else np.where(e == 0, p, rounded)
 
 
 def sat_add(a: np.ndarray, b: np.ndarray, bits: int) -> np.ndarray:
@@ -67,7 +69,7 @@ def requant(q: Any, m: Any, e: Any, bias: Any = 0, out_bits: int = 8) -> np.ndar
         rounding is half up (ties towards +inf), done in integers; saturation, never wrap-around.
     """
     qa, ma, ea, ba, out_bits = _requant_args(q, m, e, bias, out_bits)
-    out = saturate(mul_shift_round(qa + ba, ma, ea), out_bits)
+    out = saturate(mul_shift_round(qa + ba if ba.any() else qa, ma, ea), out_bits)
     return out.astype(signed_dtype(out_bits))
 
 

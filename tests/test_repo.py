@@ -1,0 +1,27 @@
+"""The kit's contract: README's commands are what CI runs, and the golden names are all there."""
+
+import re
+from pathlib import Path
+
+import golden
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands():
+    block = re.search(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.S).group(1)
+    return [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_ci_runs_the_readme_test_command():
+    main_job, tests = readme_commands()[:2]
+    assert "python3 -m golden" in main_job
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert tests in ci.splitlines(), (tests, ci)
+
+
+def test_golden_exports_every_operation():
+    for name in ["requant", "matmul", "lopd", "sqrt", "div", "exp", "softmax", "layernorm", "gelu",
+                 "attn_head", "encoder_layer"]:
+        assert callable(getattr(golden, name)), name
+        assert getattr(golden, name).__doc__, name
