@@ -71,7 +71,7 @@ def test_layernorm_accuracy_against_float(c, spread, offset, seed):
     bound, z = layernorm_bound(q, y, s)
     assert np.all(np.abs(n - z) <= bound), np.max(np.abs(n - z) - bound)
     # the normalized rows have mean ~0 and mean square ~1, within the same bound
-    b = bound.max()
+    b = float(min(bound.max(), 1e100))  # vacuous (huge) for rows with almost no spread
     assert np.all(np.abs(n.mean(axis=1)) <= b)
     assert np.all(np.abs((n**2).mean(axis=1) - 1) <= 2 * b * math.sqrt(c) + b * b)
 
