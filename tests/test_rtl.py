@@ -11,6 +11,13 @@ from tb.runner import SIMULATORS, run
 #: (module, HDL parameters): every parameter set runs on every simulator.
 CASES = [
     ("pe", {}),
+    ("lopd", {"W": 32}),
+    ("lopd", {"W": 7}),
+    ("fifo", {"W": 8, "DEPTH": 4}),
+    ("fifo", {"W": 64, "DEPTH": 32}),
+    ("requant", {"OUT_W": 8}),
+    ("requant", {"OUT_W": 22}),
+    ("requant", {"OUT_W": 32}),
     ("sreg", {"W": 8, "DEPTH": 0}),
     ("sreg", {"W": 8, "DEPTH": 3}),
     ("systolic", {"N1": 2, "N2": 2}),
