@@ -1,9 +1,10 @@
 // Output-stationary N1 x N2 systolic array of pe: D = A (N1 x K) * B (K x N2) per tile.
 //
 // Each cycle with in_valid, a_in[i] = A[i][k] and b_in[j] = B[k][j] for one k (unskewed); in_last
-// marks k = K-1. Row i of A and its valid/last are delayed i cycles and column j of B j cycles
+// marks k = K-1. Ports are packed vectors (Icarus 11 cannot connect unpacked array ports
+// between modules). Row i of A and its valid/last are delayed i cycles and column j of B j cycles
 // (sreg), so PE (i, j) meets A[i][k] and B[k][j] together. When the bottom-right PE finishes a
-// tile, every PE's result is copied to d_out (row-major: d_out[i*N2 + j]) and d_valid pulses; d_out
+// tile, every PE's result is copied to d_out (row-major, element i*N2 + j) and d_valid pulses; d_out
 // then holds until the next tile completes, so it can be drained while the next tile computes.
 //
 // Constraint: a tile needs K >= N1 + N2 - 1 (pad with zero pairs), so that the next tile's last
@@ -22,9 +23,9 @@ module systolic #(
     input  wire logic                    rst,
     input  wire logic                    in_valid,
     input  wire logic                    in_last,
-    input  wire logic signed [A_W-1:0]   a_in [N1],
-    input  wire logic signed [B_W-1:0]   b_in [N2],
-    output logic signed [ACC_W-1:0]      d_out [N1*N2],
+    input  wire logic [N1*A_W-1:0]       a_in,    // a_in[i] = A[i][k] in bits i*A_W +: A_W
+    input  wire logic [N2*B_W-1:0]       b_in,    // b_in[j] = B[k][j] in bits j*B_W +: B_W
+    output logic [N1*N2*ACC_W-1:0]       d_out,   // D[i][j] in bits (i*N2 + j)*ACC_W +: ACC_W
     output logic                         d_valid
 );
   initial begin
@@ -44,13 +45,15 @@ module systolic #(
   wire [N1*N2-1:0]        res_valid;
 
   for (genvar i = 0; i < N1; i++) begin : g_row_skew
-    sreg #(.W(A_W), .DEPTH(i)) u_a (.clk, .rst(1'b0), .d(a_in[i]), .q(a_h[i*(N2+1)*A_W +: A_W]));
+    sreg #(.W(A_W), .DEPTH(i)) u_a (
+        .clk, .rst(1'b0), .d(a_in[i*A_W +: A_W]), .q(a_h[i*(N2+1)*A_W +: A_W])
+    );
     sreg #(.W(2), .DEPTH(i)) u_ctl (
         .clk, .rst, .d({in_valid, in_last}), .q({v_h[i*(N2+1)], l_h[i*(N2+1)]})
     );
   end
   for (genvar j = 0; j < N2; j++) begin : g_col_skew
-    sreg #(.W(B_W), .DEPTH(j)) u_b (.clk, .rst(1'b0), .d(b_in[j]), .q(b_v[j*B_W +: B_W]));
+    sreg #(.W(B_W), .DEPTH(j)) u_b (.clk, .rst(1'b0), .d(b_in[j*B_W +: B_W]), .q(b_v[j*B_W +: B_W]));
   end
 
   for (genvar i = 0; i < N1; i++) begin : g_r
@@ -81,7 +84,7 @@ module systolic #(
       d_valid <= res_valid[N1*N2-1];
     end
     if (res_valid[N1*N2-1]) begin
-      for (int r = 0; r < N1 * N2; r++) d_out[r] <= res[r*ACC_W +: ACC_W];
+      d_out <= res;
     end
   end
 endmodule

@@ -14,6 +14,16 @@ N1, N2 = P.get("N1", 4), P.get("N2", 4)
 K_MIN = N1 + N2 - 1
 
 
+def pack(values, bits):
+    """Element i in bits i*bits +: bits (two's complement)."""
+    return sum((int(v) & ((1 << bits) - 1)) << (i * bits) for i, v in enumerate(values))
+
+
+def unpack(word, bits, count):
+    vals = [(word >> (i * bits)) & ((1 << bits) - 1) for i in range(count)]
+    return [v - (1 << bits) if v >> (bits - 1) else v for v in vals]
+
+
 @st.composite
 def tiles(draw):
     out = []
@@ -38,7 +48,7 @@ async def systolic_matches_golden_matmul(dut):
             await RisingEdge(dut.clk)
             await ReadOnly()
             if dut.d_valid.value:
-                got.append([dut.d_out[i].value.to_signed() for i in range(N1 * N2)])
+                got.append(unpack(int(dut.d_out.value), 32, N1 * N2))
 
     cocotb.start_soon(collect())
 
@@ -49,10 +59,8 @@ async def systolic_matches_golden_matmul(dut):
                 dut.in_valid.value = 0
                 for _ in range(gaps[k]):
                     await RisingEdge(dut.clk)
-                for i in range(N1):
-                    dut.a_in[i].value = int(a[i, k])
-                for j in range(N2):
-                    dut.b_in[j].value = int(b[k, j])
+                dut.a_in.value = pack(a[:, k], 8)
+                dut.b_in.value = pack(b[k, :], 8)
                 dut.in_valid.value = 1
                 dut.in_last.value = int(k == a.shape[1] - 1)
                 await RisingEdge(dut.clk)
