@@ -25,6 +25,8 @@ DESIGNS = [
     ("pe", {}, 1),
     ("systolic", {"N1": 4, "N2": 4}, 16),
     ("systolic", {"N1": 8, "N2": 8}, 64),
+    ("mm", {"N1": 4, "N2": 4, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}, 16),
+    ("mm", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}, 64),
     ("requant", {"OUT_W": 8}, None),
     ("fifo", {"W": 64, "DEPTH": 32}, 0),
     ("lopd", {"W": 32}, 0),
@@ -63,7 +65,7 @@ def main(argv: list[str]) -> int:
         if dsp_expected is not None:
             ok = r["DSP"] == dsp_expected
             bad += not ok
-            note = "one DSP48E1 per PE" if ok and module in ("pe", "systolic") else ("" if ok else f"expected {dsp_expected} DSP")
+            note = "one DSP48E1 per PE" if ok and module in ("pe", "systolic", "mm") else ("" if ok else f"expected {dsp_expected} DSP")
         p = ",".join(f"{k}={v}" for k, v in params.items()) or "-"
         print(f"{module:<10} {p:<22} {r['LUT']:>7} {r['FF']:>7} {r['DSP']:>5} {r['BRAM']:>6}  {note}")
     return 1 if bad else 0

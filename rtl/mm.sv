@@ -51,7 +51,7 @@ module mm #(
   localparam int A_DEPTH = MT_MAX * KB_MAX;
   localparam int A_AW = $clog2(A_DEPTH);
   localparam int B_AW = $clog2(2 * KB_MAX);
-  localparam int COUNT_W = $clog2((MAX_M > MAX_N ? MAX_M : MAX_N) * KB_MAX + 1);
+  localparam int ROWS_W = M_W > N_W ? M_W : N_W;
   localparam int RW = $clog2(N1 + 1);
   localparam int CW = $clog2(N2 + 1);
   localparam int KP_MIN = N1 + N2 - 1;
@@ -79,7 +79,7 @@ module mm #(
   typedef enum logic [2:0] {L_IDLE, L_ARM_A, L_A, L_ARM_B, L_B} lstate_e;
   lstate_e lstate_q;
   logic arm, s_busy, wr_en, e_short, e_long, enable;
-  logic [COUNT_W-1:0] beats;
+  logic [ROWS_W-1:0] rows;
   logic [63:0] wr_data;
   logic [1:0] buf_full_q;                  // B buffer holds a tile not yet consumed
   logic [RW-1:0] wa_bank;
@@ -93,12 +93,12 @@ module mm #(
   wire logic a_done = in_a && !s_busy;  // A is resident: compute may start
 
   assign arm = lstate_q == L_ARM_A || lstate_q == L_ARM_B;
-  assign beats = lstate_q == L_ARM_A ? COUNT_W'(m_q) * COUNT_W'(kb_q) : COUNT_W'(n_q) * COUNT_W'(kb_q);
+  assign rows = lstate_q == L_ARM_A ? ROWS_W'(m_q) : ROWS_W'(n_q);
   assign enable = in_a || (in_b && !buf_full_q[wb_buffer]);
   assign wb_cols = n_left_load_q >= N_W'(N2) ? CW'(N2) : CW'(n_left_load_q);
 
-  s2mm #(.COUNT_W(COUNT_W)) u_s2mm (
-      .clk, .rst, .arm, .beats, .enable, .busy(s_busy), .wr_en, .wr_data,
+  s2mm #(.ROWS_W(ROWS_W), .KB_W(KB_W)) u_s2mm (
+      .clk, .rst, .arm, .rows, .kb(kb_q), .enable, .busy(s_busy), .wr_en, .wr_data,
       .err_short(e_short), .err_long(e_long),
       .s_axis_tdata, .s_axis_tvalid, .s_axis_tready, .s_axis_tlast
   );

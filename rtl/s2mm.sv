@@ -1,23 +1,26 @@
-// Stream to memory: accepts one section of an AXI-stream packet of exactly BEATS beats (64-bit,
-// eight packed int8) and turns it into memory write strobes; an address generator (mem_write_A,
+// Stream to memory: accepts one section of an AXI-stream packet of exactly ROWS x KB beats (64-bit,
+// eight packed int8, KB beats a row) and turns it into memory write strobes; an address generator (mem_write_A,
 // mem_write_B) maps each strobe to a bank and address.
 //
 // Bad lengths never hang and never leak into the next transfer:
-//   - tlast before BEATS beats (too short): err_short pulses, the remaining words are written as
+//   - tlast before ROWS x KB beats (too short): err_short pulses, the remaining words are written as
 //     zeros without consuming input, and the section completes;
-//   - no tlast on beat BEATS (too long): err_long pulses, the section completes with its BEATS
+//   - no tlast on the last beat (too long): err_long pulses, the section completes with its BEATS
 //     words, and further beats are consumed and dropped up to and including the next tlast.
 // `enable` gates acceptance (and zero filling), so the writer can wait for a free buffer.
+// Counting rows and beats separately keeps the section size free of a multiplier.
 // Throughput: one beat per cycle while enabled.
 `default_nettype none
 
 module s2mm #(
-    parameter int COUNT_W = 20   // width of the beat counter (sections up to 2^COUNT_W - 1 beats)
+    parameter int ROWS_W = 11,   // width of the row count
+    parameter int KB_W = 8       // width of the beats-per-row count
 ) (
     input  wire logic               clk,
     input  wire logic               rst,
-    input  wire logic               arm,          // pulse: start a section of `beats` beats
-    input  wire logic [COUNT_W-1:0] beats,
+    input  wire logic               arm,          // pulse: start a section of rows x kb beats
+    input  wire logic [ROWS_W-1:0]  rows,         // >= 1
+    input  wire logic [KB_W-1:0]    kb,           // >= 1
     input  wire logic               enable,
     output logic                    busy,         // armed, filling or discarding
     output logic                    wr_en,
@@ -31,7 +34,9 @@ module s2mm #(
 );
   typedef enum logic [1:0] {IDLE, RUN, FILL, DROP} state_e;
   state_e state_q;
-  logic [COUNT_W-1:0] left_q;  // words still to write in this section
+  logic [ROWS_W-1:0] rows_left_q;  // rows not finished, the current one included
+  logic [KB_W-1:0] beat_q, kb_q;    // beat within the current row
+  wire logic final_word = rows_left_q == 1 && beat_q == kb_q - 1'b1;
 
   wire logic take = s_axis_tvalid & s_axis_tready;
   assign s_axis_tready = (state_q == RUN && enable) || state_q == DROP;
@@ -44,16 +49,24 @@ module s2mm #(
     err_long <= 1'b0;
     if (rst) begin
       state_q <= IDLE;
-      left_q <= '0;
     end else begin
+      if (wr_en) begin  // one word written: step the row/beat counters
+        if (beat_q == kb_q - 1'b1) begin
+          beat_q <= '0;
+          rows_left_q <= rows_left_q - 1'b1;
+        end else begin
+          beat_q <= beat_q + 1'b1;
+        end
+      end
       case (state_q)
         IDLE: if (arm) begin
-          left_q <= beats;
-          state_q <= beats == '0 ? IDLE : RUN;
+          rows_left_q <= rows;
+          kb_q <= kb;
+          beat_q <= '0;
+          state_q <= (rows == '0 || kb == '0) ? IDLE : RUN;
         end
         RUN: if (take) begin
-          left_q <= left_q - 1'b1;
-          if (left_q == 1) begin
+          if (final_word) begin
             if (!s_axis_tlast) begin
               err_long <= 1'b1;
               state_q <= DROP;
@@ -65,10 +78,7 @@ module s2mm #(
             state_q <= FILL;
           end
         end
-        FILL: if (enable) begin
-          left_q <= left_q - 1'b1;
-          if (left_q == 1) state_q <= IDLE;
-        end
+        FILL: if (enable && final_word) state_q <= IDLE;
         DROP: if (take && s_axis_tlast) state_q <= IDLE;
         default: state_q <= IDLE;
       endcase

@@ -75,6 +75,7 @@ def run(toplevel: str, simulator: str, parameters: dict | None = None, test_modu
         "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path]),
         "HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci"),
         "TB_PARAMETERS": repr(parameters),
+        **{k: v for k, v in os.environ.items() if k.startswith("MM_")},  # bench settings
     }
     results = runner.test(
         test_module=test_module or f"tb.test_{toplevel}", hdl_toplevel=toplevel, build_dir=bdir,
