@@ -9,7 +9,7 @@ from typing import Any, Awaitable, Callable
 import cocotb
 from cocotb.clock import Clock
 from cocotb.task import bridge, resume
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +28,19 @@ async def start(dut, period_ns: int = 10, reset_cycles: int = 2) -> None:
     await ClockCycles(dut.clk, reset_cycles)
     dut.rst.value = 0
     await RisingEdge(dut.clk)
+
+
+def monitor(dut, flag, sample: Callable[[], Any], into: list) -> None:
+    """Append ``sample()`` to ``into`` after every rising edge where ``flag`` is high."""
+
+    async def run() -> None:
+        while True:
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            if flag.value:
+                into.append(sample())
+
+    cocotb.start_soon(run())
 
 
 async def for_examples(strategy: st.SearchStrategy, check: Callable[[Any], Awaitable[None]],

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import golden
 
-from .common import for_examples, start
+from .common import for_examples, monitor, start
 
 int8 = st.integers(-128, 127)
 # a tile: K operand pairs, each with the number of idle cycles before it (valid low)
@@ -20,15 +20,7 @@ async def pe_matches_golden_dot_products(dut):
     dut.in_last.value = 0
     await start(dut)
     results = []
-
-    async def collect():
-        while True:
-            await RisingEdge(dut.clk)
-            await ReadOnly()
-            if dut.result_valid.value:
-                results.append(dut.result.value.to_signed())
-
-    cocotb.start_soon(collect())
+    monitor(dut, dut.result_valid, lambda: dut.result.value.to_signed(), results)
 
     async def check(tiles):
         results.clear()

@@ -2,12 +2,12 @@
 
 import cocotb
 import numpy as np
-from cocotb.triggers import ReadOnly, RisingEdge
+from cocotb.triggers import RisingEdge
 from hypothesis import strategies as st
 
 import golden
 
-from .common import for_examples, parameters, start
+from .common import for_examples, monitor, parameters, start
 
 P = parameters()
 N1, N2 = P.get("N1", 4), P.get("N2", 4)
@@ -42,15 +42,7 @@ async def systolic_matches_golden_matmul(dut):
     dut.in_last.value = 0
     await start(dut)
     got = []
-
-    async def collect():
-        while True:
-            await RisingEdge(dut.clk)
-            await ReadOnly()
-            if dut.d_valid.value:
-                got.append(unpack(int(dut.d_out.value), 32, N1 * N2))
-
-    cocotb.start_soon(collect())
+    monitor(dut, dut.d_valid, lambda: unpack(int(dut.d_out.value), 32, N1 * N2), got)
 
     async def check(ts):
         got.clear()
