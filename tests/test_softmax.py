@@ -10,7 +10,7 @@ from golden import constants as C
 from golden.softmax import softmax_exp_shift
 
 from . import pyref
-from .strategies import arrays, score_scales, softmax_consts
+from .strategies import arrays, softmax_consts
 from .test_exp import EXP_MAX_ABS_ERR
 
 rows = st.integers(1, 40).flatmap(lambda n: arrays(32, (3, n)))
