@@ -19,6 +19,7 @@ CASES = [
     ("sqrt", {"W": 8}),
     ("div", {"W": 32}),
     ("div", {"W": 9}),
+    ("exp", {}),
     ("requant", {"OUT_W": 8}),
     ("requant", {"OUT_W": 22}),
     ("requant", {"OUT_W": 32}),
