@@ -20,6 +20,7 @@ CASES = [
     ("div", {"W": 32}),
     ("div", {"W": 9}),
     ("exp", {}),
+    ("gelu", {}),
     ("requant", {"OUT_W": 8}),
     ("requant", {"OUT_W": 22}),
     ("requant", {"OUT_W": 32}),
