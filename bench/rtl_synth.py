@@ -30,7 +30,14 @@ DESIGNS = [
     ("requant", {"OUT_W": 8}, None),
     ("fifo", {"W": 64, "DEPTH": 32}, 0),
     ("lopd", {"W": 32}, 0),
+    ("div", {"W": 32}, 0),
+    ("sqrt", {"W": 32}, 0),
+    ("exp", {}, None),
+    ("gelu", {}, None),
 ]
+
+#: The course design's Vivado post-implementation figures (shared/REFERENCE.md section 4).
+COURSE = {"div": (342, 130, 0, 0), "exp": (545, 546, 0, 18), "gelu": (398, 412, 0, 6)}
 
 
 def synth(module: str, params: dict) -> dict[str, float]:
@@ -66,6 +73,9 @@ def main(argv: list[str]) -> int:
             ok = r["DSP"] == dsp_expected
             bad += not ok
             note = "one DSP48E1 per PE" if ok and module in ("pe", "systolic", "mm") else ("" if ok else f"expected {dsp_expected} DSP")
+        if module in COURSE:
+            lut, ff, bram, dsp = COURSE[module]
+            note = (note + "; " if note else "") + f"course design (Vivado): {lut} LUT, {ff} FF, {dsp} DSP, {bram} BRAM"
         p = ",".join(f"{k}={v}" for k, v in params.items()) or "-"
         print(f"{module:<10} {p:<22} {r['LUT']:>7} {r['FF']:>7} {r['DSP']:>5} {r['BRAM']:>6}  {note}")
     return 1 if bad else 0

@@ -1,0 +1,53 @@
+"""Cycles per element of a streaming unit at full rate (used by bench/nonlinear_cycles.py): N
+inputs back to back, cycles from the first input handshake to the last output handshake, and the
+latency of the first result. Writes {"cycles", "latency", "count"} to $MM_PERF_OUT."""
+
+import json
+import os
+
+import cocotb
+from cocotb.triggers import RisingEdge
+from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSource
+
+from golden import constants as C
+
+from .common import parameters, start
+from .test_exp import recip
+from .test_gelu import pack as gelu_pack
+
+COUNT = 256
+
+
+def inputs(top: str) -> list[int]:
+    if top == "exp":
+        return [(-37 * i) & 0xFFFFFFFF for i in range(COUNT)]
+    if top == "gelu":
+        c, _ = C.gelu_consts(1e-4, 1)
+        return [gelu_pack(1000 * i - 128000, c) for i in range(COUNT)]
+    if top == "div":
+        return [(((i % 97) + 1) << 32) | (1 << 31) for i in range(COUNT)]
+    return [i * 7919 for i in range(COUNT)]
+
+
+@cocotb.test()
+async def stream_cycles(dut):
+    top = parameters()["TOP"]
+    bus = AxiStreamBus.from_prefix(dut, "s_axis")
+    src = AxiStreamSource(bus, dut.clk, dut.rst, byte_size=len(bus.tdata))
+    dut.m_axis_tready.value = 1
+    if top == "exp":
+        c, _ = C.exp_consts(1e-3)
+        dut.x0.value, dut.qb.value, dut.qc.value, dut.x0_recip.value = c.x0, c.qb, c.qc, recip(c.x0)
+    await start(dut)
+    await src.send(AxiStreamFrame(inputs(top)))
+    cycle, first_in, first_out, outs = 0, None, None, 0
+    while outs < COUNT:
+        await RisingEdge(dut.clk)
+        cycle += 1
+        if first_in is None and dut.s_axis_tvalid.value and dut.s_axis_tready.value:
+            first_in = cycle
+        if dut.m_axis_tvalid.value and dut.m_axis_tready.value:
+            outs += 1
+            first_out = first_out or cycle
+    with open(os.environ["MM_PERF_OUT"], "w") as f:
+        json.dump({"cycles": cycle - first_in, "latency": first_out - first_in, "count": COUNT}, f)
