@@ -21,6 +21,8 @@ CASES = [
     ("div", {"W": 9}),
     ("exp", {}),
     ("gelu", {}),
+    ("softmax", {"MAX_N": 16}),
+    ("softmax", {"MAX_N": 128}),
     ("requant", {"OUT_W": 8}),
     ("requant", {"OUT_W": 22}),
     ("requant", {"OUT_W": 32}),
