@@ -34,10 +34,13 @@ DESIGNS = [
     ("sqrt", {"W": 32}, 0),
     ("exp", {}, None),
     ("gelu", {}, None),
+    ("softmax", {"MAX_N": 32}, None),
+    ("softmax", {"MAX_N": 128}, None),
 ]
 
 #: The course design's Vivado post-implementation figures (shared/REFERENCE.md section 4).
-COURSE = {"div": (342, 130, 0, 0), "exp": (545, 546, 0, 18), "gelu": (398, 412, 0, 6)}
+COURSE = {"div": (342, 130, 0, 0), "exp": (545, 546, 0, 18), "gelu": (398, 412, 0, 6),
+          "softmax": (1285, 1050, 1.5, 25)}  # course softmax: rows of 32
 
 
 def synth(module: str, params: dict) -> dict[str, float]:

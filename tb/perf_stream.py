@@ -1,4 +1,4 @@
-"""Cycles per element of a streaming unit at full rate (used by bench/nonlinear_cycles.py): N
+"""Cycles per element of a streaming unit at full rate (used by bench/nonlinear_cycles.py): COUNT
 inputs back to back, cycles from the first input handshake to the last output handshake, and the
 latency of the first result. Writes {"cycles", "latency", "count"} to $MM_PERF_OUT."""
 
@@ -15,12 +15,15 @@ from .common import parameters, start
 from .test_exp import recip
 from .test_gelu import pack as gelu_pack
 
-COUNT = 256
+COUNT = 1024
+ROW = 128  # softmax: COUNT // ROW rows of ROW scores
 
 
 def inputs(top: str) -> list[int]:
     if top == "exp":
         return [(-37 * i) & 0xFFFFFFFF for i in range(COUNT)]
+    if top == "softmax":
+        return [((i * 7919) % 4001 - 2000) & 0xFFFFFFFF for i in range(COUNT)]
     if top == "gelu":
         c, _ = C.gelu_consts(1e-4, 1)
         return [gelu_pack(1000 * i - 128000, c) for i in range(COUNT)]
@@ -35,11 +38,17 @@ async def stream_cycles(dut):
     bus = AxiStreamBus.from_prefix(dut, "s_axis")
     src = AxiStreamSource(bus, dut.clk, dut.rst, byte_size=len(bus.tdata))
     dut.m_axis_tready.value = 1
-    if top == "exp":
-        c, _ = C.exp_consts(1e-3)
-        dut.x0.value, dut.qb.value, dut.qc.value, dut.x0_recip.value = c.x0, c.qb, c.qc, recip(c.x0)
+    if top in ("exp", "softmax"):
+        c = C.softmax_consts(1e-3)
+        e = c.exp
+        dut.x0.value, dut.qb.value, dut.qc.value, dut.x0_recip.value = e.x0, e.qb, e.qc, recip(e.x0)
+        if top == "softmax":
+            dut.in_shift.value = c.in_shift
     await start(dut)
-    await src.send(AxiStreamFrame(inputs(top)))
+    data = inputs(top)
+    step = ROW if top == "softmax" else COUNT
+    for i in range(0, COUNT, step):
+        await src.send(AxiStreamFrame(data[i:i + step]))
     cycle, first_in, first_out, outs = 0, None, None, 0
     while outs < COUNT:
         await RisingEdge(dut.clk)
