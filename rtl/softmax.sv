@@ -39,7 +39,7 @@ module softmax #(
   localparam int OUT_DEPTH = 8;
 
   // ---------------------------------------------------------------- ingest
-  logic [31:0] smem [2 * MAX_N];
+  logic [31:0] smem [2 << AW];    // {bank, index}: each bank padded to a power of two
   logic wbank_q;
   logic [LW-1:0] wcount_q;
   logic signed [31:0] wmax_q;

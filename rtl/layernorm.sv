@@ -1,0 +1,251 @@
+// Integer LayerNorm over rows (tlast ends a row) of 1..MAX_C int32 values, with I-BERT's folded
+// bias. Matches golden.layernorm:
+//   mean = floor((sum + C/2) / C); y = q - mean; s = max(0, floor((ceil(log2 C) + 2k - 30) / 2))
+//   with k = lopd(max|y|) + 1; var = sum((y >>> s)^2) < 2^31; r = isqrt(var);
+//   factor = floor(2^31 / r), 0 if r = 0; out = sat32(((y * factor) >>> (s + shift)) + bias).
+//
+// Each beat carries its channel's folded bias: tdata = {bias[31:0], q[31:0]}. Rows overlap
+// through a ping-pong row buffer: ingest (one value per cycle, tracking sum, min and max) fills
+// one bank while the processor runs the other: mean (divider, DW + 1 cycles), variance shift
+// (lopd), sum of squares (one value per cycle), isqrt (16 cycles), 2^31 / r (divider), output
+// (one value per cycle). About 2 cycles per value plus ~110 per row. One shared iterative divider,
+// one sqrt unit. A zero-variance row gives the bias (factor 0). Values past MAX_C are dropped (the
+// row is its first MAX_C values) and err_long is set until reset. shift is held during use.
+`default_nettype none
+
+module layernorm #(
+    parameter int MAX_C = 768   // longest row (synthesis-time maximum)
+) (
+    input  wire logic            clk,
+    input  wire logic            rst,
+    input  wire logic [4:0]      shift,
+    output logic                 err_long,
+    input  wire logic [63:0]     s_axis_tdata,
+    input  wire logic            s_axis_tvalid,
+    output logic                 s_axis_tready,
+    input  wire logic            s_axis_tlast,
+    output logic [31:0]          m_axis_tdata,
+    output logic                 m_axis_tvalid,
+    input  wire logic            m_axis_tready,
+    output logic                 m_axis_tlast
+);
+  localparam int AW = $clog2(MAX_C);
+  localparam int CW = $clog2(MAX_C + 1);
+  localparam int SW = 32 + CW + 1;          // row sum (signed)
+  localparam int DW = SW + 1;               // divider width: |sum + C/2| and 2^31
+  localparam int OUT_DEPTH = 8;
+  localparam int CRW = $clog2(OUT_DEPTH + 1);
+
+  // ---------------------------------------------------------------- ingest
+  logic [63:0] mem [2 << AW];     // {bank, index}: each bank padded to a power of two
+  logic wbank_q;
+  logic [CW-1:0] wcount_q;
+  logic signed [SW-1:0] wsum_q;
+  logic signed [31:0] wmin_q, wmax_q;
+  logic [1:0] full_q;
+  logic [CW-1:0] len_q [2];
+  logic signed [SW-1:0] sum_q [2];
+  logic signed [31:0] min_q [2], max_q [2];
+  wire logic take = s_axis_tvalid & s_axis_tready;
+  wire logic room = wcount_q < CW'(MAX_C);
+  wire logic signed [31:0] q_in = s_axis_tdata[31:0];
+  wire logic first = wcount_q == '0;
+  wire logic signed [SW-1:0] new_sum = (first ? '0 : wsum_q) + SW'(q_in);
+  wire logic signed [31:0] new_min = (first || q_in < wmin_q) ? q_in : wmin_q;
+  wire logic signed [31:0] new_max = (first || q_in > wmax_q) ? q_in : wmax_q;
+  assign s_axis_tready = ~full_q[wbank_q];
+
+  always_ff @(posedge clk) begin
+    if (take && room) mem[{wbank_q, AW'(wcount_q)}] <= s_axis_tdata;
+  end
+
+  // ---------------------------------------------------------------- process
+  typedef enum logic [3:0] {P_IDLE, P_MEAN, P_MEAN_W, P_SHIFT, P_VAR, P_SQRT, P_SQRT_W, P_DIV, P_DIV_W,
+                            P_OUT} pstate_e;
+  pstate_e pstate_q;
+  logic pbank_q;
+  logic [CW-1:0] c_q, issue_q, got_q;
+  logic signed [SW-1:0] psum_q;
+  logic signed [31:0] pmin_q, pmax_q, mean_q;
+  logic [5:0] s_q;
+  logic [31:0] var_q, factor_q;
+  logic release_bank;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      wbank_q <= 1'b0;
+      wcount_q <= '0;
+      full_q <= '0;
+      err_long <= 1'b0;
+    end else begin
+      if (release_bank) full_q[pbank_q] <= 1'b0;
+      if (take) begin
+        if (room) begin
+          wcount_q <= wcount_q + 1'b1;
+          wsum_q <= new_sum;
+          wmin_q <= new_min;
+          wmax_q <= new_max;
+        end else begin
+          err_long <= 1'b1;
+        end
+        if (s_axis_tlast) begin
+          full_q[wbank_q] <= 1'b1;
+          len_q[wbank_q] <= room ? wcount_q + 1'b1 : wcount_q;
+          sum_q[wbank_q] <= room ? new_sum : wsum_q;
+          min_q[wbank_q] <= room ? new_min : wmin_q;
+          max_q[wbank_q] <= room ? new_max : wmax_q;
+          wbank_q <= ~wbank_q;
+          wcount_q <= '0;
+        end
+      end
+    end
+  end
+
+  // shared divider: the mean (|sum + C/2| by C, sign restored) and 2^31 / r
+  logic div_in_valid, div_ready, div_valid, div_last_unused;
+  logic [DW-1:0] div_n, div_d, div_q;  // quotients fit 32 bits (mean, 2^31 / r): the rest is zero
+  div #(.W(DW)) u_div (
+      .clk, .rst, .s_axis_tdata({div_d, div_n}), .s_axis_tvalid(div_in_valid), .s_axis_tready(div_ready),
+      .s_axis_tlast(1'b0), .m_axis_tdata(div_q), .m_axis_tvalid(div_valid), .m_axis_tready(1'b1),
+      .m_axis_tlast(div_last_unused)
+  );
+  // floor(a / C) for signed a: a >= 0 -> a / C; a < 0 -> -((-a + C - 1) / C)
+  wire logic signed [DW-1:0] mean_num = DW'(psum_q) + DW'(c_q >> 1);
+  wire logic mean_neg = mean_num < 0;
+  assign div_in_valid = pstate_q == P_MEAN || pstate_q == P_DIV;
+  wire unused_div_high = ^div_q[DW-1:32];
+  assign div_n = pstate_q == P_MEAN ? (mean_neg ? DW'(-mean_num) + DW'(c_q) - DW'(1) : DW'(mean_num))
+                                    : DW'(64'h8000_0000);
+  assign div_d = pstate_q == P_MEAN ? DW'(c_q) : DW'(root_q);
+
+  // variance shift from max|y| and C
+  wire logic [33:0] yabs = (34'(pmax_q) - 34'(mean_q)) > (34'(mean_q) - 34'(pmin_q))
+                           ? 34'(34'(pmax_q) - 34'(mean_q)) : 34'(34'(mean_q) - 34'(pmin_q));
+  logic signed [6:0] ypos;
+  lopd #(.W(34)) u_lopd_y (.x(yabs), .pos(ypos));
+  logic signed [$clog2(CW):0] cpos;
+  lopd #(.W(CW)) u_lopd_c (.x(c_q - 1'b1), .pos(cpos));
+  wire logic signed [8:0] s_num = 9'(cpos) + 9'sd1 + ((9'(ypos) + 9'sd1) <<< 1) - 9'sd30;
+
+  // isqrt of the shifted variance
+  logic sqrt_in_valid, sqrt_ready, sqrt_valid, sqrt_last_unused;
+  logic [15:0] root;
+  logic [15:0] root_q;
+  sqrt #(.W(32)) u_sqrt (
+      .clk, .rst, .s_axis_tdata(var_q), .s_axis_tvalid(sqrt_in_valid), .s_axis_tready(sqrt_ready),
+      .s_axis_tlast(1'b0), .m_axis_tdata(root), .m_axis_tvalid(sqrt_valid), .m_axis_tready(1'b1),
+      .m_axis_tlast(sqrt_last_unused)
+  );
+  assign sqrt_in_valid = pstate_q == P_SQRT;
+
+  // row passes: buffer read (1 cycle), then y = q - mean
+  logic [63:0] rd_q;
+  always_ff @(posedge clk) rd_q <= mem[{pbank_q, AW'(issue_q)}];
+  wire logic signed [32:0] y = 33'($signed(rd_q[31:0])) - 33'(mean_q);
+  wire logic signed [32:0] ys = y >>> s_q;
+  logic sq_valid_q, rd_valid_q;
+  logic [31:0] sq_q;
+
+  // output pass: y * factor, shift, bias, saturate -> FIFO
+  logic o_issue, o1_valid_q, o1_last_q, o2_valid_q, o2_last_q;
+  logic [CRW-1:0] credits_q;
+  logic signed [65:0] prod_q;
+  logic signed [31:0] bias_q;
+  wire logic out_pop = m_axis_tvalid & m_axis_tready;
+  assign o_issue = pstate_q == P_OUT && credits_q != '0;
+  assign release_bank = pstate_q == P_OUT && o_issue && issue_q == c_q - 1'b1;
+
+  always_ff @(posedge clk) begin
+    sq_q <= 32'(ys * ys);
+    prod_q <= 66'(y) * 66'($signed({1'b0, factor_q}));
+    bias_q <= $signed(rd_q[63:32]);
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      pstate_q <= P_IDLE;
+      pbank_q <= 1'b0;
+      rd_valid_q <= 1'b0;
+      sq_valid_q <= 1'b0;
+      o1_valid_q <= 1'b0;
+      o2_valid_q <= 1'b0;
+      credits_q <= CRW'(OUT_DEPTH);
+    end else begin
+      rd_valid_q <= pstate_q == P_VAR && issue_q < c_q;
+      sq_valid_q <= rd_valid_q;
+      o1_valid_q <= o_issue;
+      o1_last_q <= o_issue && issue_q == c_q - 1'b1;
+      o2_valid_q <= o1_valid_q;
+      o2_last_q <= o1_last_q;
+      credits_q <= credits_q - CRW'(o_issue) + CRW'(out_pop);
+      case (pstate_q)
+        P_IDLE: if (full_q[pbank_q]) begin
+          c_q <= len_q[pbank_q];
+          psum_q <= sum_q[pbank_q];
+          pmin_q <= min_q[pbank_q];
+          pmax_q <= max_q[pbank_q];
+          pstate_q <= P_MEAN;
+        end
+        P_MEAN: if (div_ready) pstate_q <= P_MEAN_W;
+        P_MEAN_W: if (div_valid) begin
+          mean_q <= mean_neg ? -32'(div_q) : 32'(div_q);
+          pstate_q <= P_SHIFT;
+        end
+        P_SHIFT: begin
+          s_q <= s_num > 0 ? 6'(s_num >>> 1) : 6'd0;  // floor(n / 2), n > 0
+          issue_q <= '0;
+          got_q <= '0;
+          var_q <= '0;
+          pstate_q <= P_VAR;
+        end
+        P_VAR: begin
+          if (issue_q < c_q) issue_q <= issue_q + 1'b1;
+          if (sq_valid_q) begin
+            got_q <= got_q + 1'b1;
+            var_q <= var_q + sq_q;
+          end
+          if (got_q == c_q) pstate_q <= P_SQRT;
+        end
+        P_SQRT: if (sqrt_ready) pstate_q <= P_SQRT_W;
+        P_SQRT_W: if (sqrt_valid) begin
+          root_q <= root;
+          if (root == '0) begin
+            factor_q <= '0;
+            issue_q <= '0;
+            pstate_q <= P_OUT;
+          end else begin
+            pstate_q <= P_DIV;
+          end
+        end
+        P_DIV: if (div_ready) pstate_q <= P_DIV_W;
+        P_DIV_W: if (div_valid) begin
+          factor_q <= 32'(div_q);
+          issue_q <= '0;
+          pstate_q <= P_OUT;
+        end
+        P_OUT: if (o_issue) begin
+          issue_q <= issue_q + 1'b1;
+          if (issue_q == c_q - 1'b1) begin
+            pbank_q <= ~pbank_q;
+            pstate_q <= P_IDLE;
+          end
+        end
+        default: pstate_q <= P_IDLE;
+      endcase
+    end
+  end
+
+  // (y * factor) >>> (s + shift) + bias, saturated; o2 aligns with prod_q and bias_q
+  logic [5:0] s_out_q;
+  always_ff @(posedge clk) s_out_q <= s_q + 6'(shift);
+  wire logic signed [65:0] scaled = (prod_q >>> s_out_q) + 66'(bias_q);
+  wire logic [31:0] result = scaled > 66'sd2147483647 ? 32'h7fff_ffff
+                           : scaled < -66'sd2147483648 ? 32'h8000_0000 : 32'(scaled);
+  logic fifo_ready_unused;
+  fifo #(.W(32), .DEPTH(OUT_DEPTH)) u_out (
+      .clk, .rst, .s_axis_tdata(result), .s_axis_tvalid(o2_valid_q), .s_axis_tready(fifo_ready_unused),
+      .s_axis_tlast(o2_last_q), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
+  );
+endmodule
+
+`default_nettype wire
