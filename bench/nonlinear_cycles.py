@@ -2,7 +2,7 @@
 
     python3 bench/nonlinear_cycles.py
 
-1024 inputs back to back with the output always ready (softmax: eight rows of 128); prints the latency
+1024 inputs back to back with the output always ready (softmax: eight rows of 128; layernorm: four rows of 256); prints the latency
 of the first result and the cycles per element over the run. Resource estimates: bench/rtl_synth.py.
 """
 
@@ -17,18 +17,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tb.runner import run  # noqa: E402
 
-UNITS = [("div", {"W": 32}), ("sqrt", {"W": 32}), ("exp", {}), ("gelu", {}), ("softmax", {"MAX_N": 128})]
+UNITS = [("div", {"W": 32}), ("sqrt", {"W": 32}), ("exp", {}), ("gelu", {}), ("softmax", {"MAX_N": 128}),
+         ("layernorm", {"MAX_C": 768})]
 
 
 def main() -> None:
-    print(f"{'unit':<8} {'latency':>8} {'cycles/element':>15}")
+    print(f"{'unit':<10} {'latency':>8} {'cycles/element':>15}")
     for top, params in UNITS:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "perf.json"
             os.environ["MM_PERF_OUT"] = str(out)
             run(top, "verilator", params, test_module="tb.perf_stream")
             r = json.loads(out.read_text())
-        print(f"{top:<8} {r['latency']:>8} {r['cycles'] / r['count']:>15.3f}")
+        print(f"{top:<10} {r['latency']:>8} {r['cycles'] / r['count']:>15.3f}")
 
 
 if __name__ == "__main__":

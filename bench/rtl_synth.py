@@ -36,11 +36,13 @@ DESIGNS = [
     ("gelu", {}, None),
     ("softmax", {"MAX_N": 32}, None),
     ("softmax", {"MAX_N": 128}, None),
+    ("layernorm", {"MAX_C": 768}, None),
 ]
 
 #: The course design's Vivado post-implementation figures (shared/REFERENCE.md section 4).
 COURSE = {"div": (342, 130, 0, 0), "exp": (545, 546, 0, 18), "gelu": (398, 412, 0, 6),
-          "softmax": (1285, 1050, 1.5, 25)}  # course softmax: rows of 32
+          "softmax": (1285, 1050, 1.5, 25),  # course softmax: rows of 32
+          "layernorm": (3074, 2569, 0, 12)}  # course layer_norm: rows of 768
 
 
 def synth(module: str, params: dict) -> dict[str, float]:

@@ -101,6 +101,8 @@ module layernorm #(
     end
   end
 
+  logic [15:0] root, root_q;  // isqrt of the shifted variance (unit output, held copy)
+
   // shared divider: the mean (|sum + C/2| by C, sign restored) and 2^31 / r
   logic div_in_valid, div_ready, div_valid, div_last_unused;
   logic [DW-1:0] div_n, div_d, div_q;  // quotients fit 32 bits (mean, 2^31 / r): the rest is zero
@@ -129,8 +131,6 @@ module layernorm #(
 
   // isqrt of the shifted variance
   logic sqrt_in_valid, sqrt_ready, sqrt_valid, sqrt_last_unused;
-  logic [15:0] root;
-  logic [15:0] root_q;
   sqrt #(.W(32)) u_sqrt (
       .clk, .rst, .s_axis_tdata(var_q), .s_axis_tvalid(sqrt_in_valid), .s_axis_tready(sqrt_ready),
       .s_axis_tlast(1'b0), .m_axis_tdata(root), .m_axis_tvalid(sqrt_valid), .m_axis_tready(1'b1),

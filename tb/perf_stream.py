@@ -16,7 +16,7 @@ from .test_exp import recip
 from .test_gelu import pack as gelu_pack
 
 COUNT = 1024
-ROW = 128  # softmax: COUNT // ROW rows of ROW scores
+ROW = {"softmax": 128, "layernorm": 256}  # rows of this length
 
 
 def inputs(top: str) -> list[int]:
@@ -24,6 +24,8 @@ def inputs(top: str) -> list[int]:
         return [(-37 * i) & 0xFFFFFFFF for i in range(COUNT)]
     if top == "softmax":
         return [((i * 7919) % 4001 - 2000) & 0xFFFFFFFF for i in range(COUNT)]
+    if top == "layernorm":
+        return [(((i % 7) - 3) << 32) | (((i * 7919) % 2**20 - 2**19) & 0xFFFFFFFF) for i in range(COUNT)]
     if top == "gelu":
         c, _ = C.gelu_consts(1e-4, 1)
         return [gelu_pack(1000 * i - 128000, c) for i in range(COUNT)]
@@ -46,7 +48,9 @@ async def stream_cycles(dut):
             dut.in_shift.value = c.in_shift
     await start(dut)
     data = inputs(top)
-    step = ROW if top == "softmax" else COUNT
+    step = ROW.get(top, COUNT)
+    if top == "layernorm":
+        dut.shift.value = 1
     for i in range(0, COUNT, step):
         await src.send(AxiStreamFrame(data[i:i + step]))
     cycle, first_in, first_out, outs = 0, None, None, 0
