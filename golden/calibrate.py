@@ -43,15 +43,30 @@ def _dense(w: np.ndarray, b: np.ndarray, in_scale: float) -> tuple[Dense, np.nda
     return Dense(w_q, C.quantize(b, acc, ACC_BITS).astype(np.int32)), acc
 
 
-def quantize_layer(layer: FloatEncoderLayer, calib: np.ndarray, in_scale: float) -> QuantizedLayer:
-    """Quantize ``layer`` with activation ranges taken from running it on ``calib`` (T, D).
+def calibration_trace(layer: FloatEncoderLayer, calib) -> dict[str, np.ndarray]:
+    """Run ``layer`` on each calibration sequence (T_i, D) and stack every intermediate tensor's
+    rows (attention stays within a sequence). ``calib`` is one (T, D) array or a list of them."""
+    seqs = [calib] if isinstance(calib, np.ndarray) else list(calib)
+    d = layer.wq.shape[0]
+    traces = []
+    for x in seqs:
+        if x.ndim != 2 or x.shape[1] != d:
+            raise ValueError(f"calib: expected (T, {d}) activations, got {x.shape}")
+        t: dict[str, np.ndarray] = {}
+        float_encoder_layer(x.astype(np.float64), layer, trace=t)
+        traces.append(t)
+    if not traces:
+        raise ValueError("calib: expected at least one calibration sequence")
+    return {k: np.concatenate([t[k] for t in traces]) for k in traces[0]}
+
+
+def quantize_layer(layer: FloatEncoderLayer, calib, in_scale: float) -> QuantizedLayer:
+    """Quantize ``layer`` with activation ranges taken from running it on ``calib``: one (T, D)
+    sequence or a list of them (each sequence attends only to itself).
 
     ``in_scale`` is the real scale of the int8 input the integer layer will receive.
     """
-    if calib.ndim != 2 or calib.shape[1] != layer.wq.shape[0]:
-        raise ValueError(f"calib: expected (T, {layer.wq.shape[0]}) activations, got {calib.shape}")
-    t: dict[str, np.ndarray] = {}
-    float_encoder_layer(calib.astype(np.float64), layer, trace=t)
+    t = calibration_trace(layer, calib)
     d = layer.wq.shape[0]
     dh = d // layer.heads
     resid_max = (1 << (RESID_BITS - 1)) - 1
