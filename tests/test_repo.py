@@ -15,7 +15,7 @@ def readme_commands():
 
 def test_ci_runs_the_readme_test_command():
     main_job, tests = readme_commands()[:2]
-    assert "python3 -m golden" in main_job
+    assert "python3 -m host" in main_job
     ci = (ROOT / ".ci" / "run").read_text()
     assert tests in ci.splitlines(), (tests, ci)
 

@@ -1,0 +1,90 @@
+"""The integer parameter file: one .npz holding every array of an IntBert under its dotted name
+("layers.3.ffn_in.w", ...) and a JSON manifest (format, version, model metadata, each field's dtype
+and shape). Loading checks the format, the version and every field, naming what is wrong."""
+
+from __future__ import annotations
+
+import json
+import typing
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .bert import IntBert
+
+FORMAT = "ibert-kit-params"
+VERSION = 1
+MANIFEST = "__manifest__"
+
+
+def _flatten(obj: Any, prefix: str, out: dict[str, np.ndarray]) -> None:
+    if is_dataclass(obj):
+        for f in fields(obj):
+            _flatten(getattr(obj, f.name), f"{prefix}{f.name}.", out)
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            _flatten(v, f"{prefix}{i}.", out)
+    else:
+        out[prefix[:-1]] = np.asarray(obj)
+
+
+def save(path: str | Path, model: IntBert, meta: dict | None = None) -> Path:
+    """Write ``model`` (and free-form ``meta``, e.g. the checkpoint name) to ``path`` (.npz)."""
+    arrays: dict[str, np.ndarray] = {}
+    _flatten(model, "", arrays)
+    manifest = {
+        "format": FORMAT, "version": VERSION, "meta": meta or {},
+        "fields": {k: [str(v.dtype), list(v.shape)] for k, v in arrays.items()},
+    }
+    path = Path(path)
+    np.savez(path, **{MANIFEST: np.array(json.dumps(manifest))}, **arrays)
+    return path if path.suffix == ".npz" else path.with_suffix(path.suffix + ".npz")
+
+
+def _build(tp: Any, prefix: str, data: dict[str, np.ndarray]) -> Any:
+    if is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        return tp(**{f.name: _build(hints[f.name], f"{prefix}{f.name}.", data) for f in fields(tp)})
+    if typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp)
+        count = 0
+        while any(k.startswith(f"{prefix}{count}.") for k in data):
+            count += 1
+        return [_build(item, f"{prefix}{i}.", data) for i in range(count)]
+    key = prefix[:-1]
+    if key not in data:
+        raise ValueError(f"parameter file: missing field {key!r}")
+    arr = data[key]
+    if tp is float:
+        return float(arr)
+    if tp is int or (arr.ndim == 0 and arr.dtype.kind in "iu"):
+        return int(arr)
+    return arr
+
+
+def load(path: str | Path) -> tuple[IntBert, dict]:
+    """Read a parameter file written by :func:`save`; returns the model and its metadata."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such parameter file")
+    with np.load(path, allow_pickle=False) as f:
+        data = {k: f[k] for k in f.files}
+    if MANIFEST not in data:
+        raise ValueError(f"{path}: not an ibert-kit parameter file (no manifest)")
+    manifest = json.loads(str(data.pop(MANIFEST)))
+    if manifest.get("format") != FORMAT:
+        raise ValueError(f"{path}: format {manifest.get('format')!r}, expected {FORMAT!r}")
+    if manifest.get("version") != VERSION:
+        raise ValueError(f"{path}: parameter file version {manifest.get('version')!r}, this kit reads version {VERSION}")
+    for key, (dtype, shape) in manifest["fields"].items():
+        if key not in data:
+            raise ValueError(f"{path}: missing field {key!r}")
+        if str(data[key].dtype) != dtype or list(data[key].shape) != shape:
+            raise ValueError(f"{path}: field {key!r} is {data[key].dtype} {list(data[key].shape)}, "
+                             f"the manifest says {dtype} {shape}")
+    extra = set(data) - set(manifest["fields"])
+    if extra:
+        raise ValueError(f"{path}: fields not in the manifest: {sorted(extra)[:5]}")
+    return _build(IntBert, "", data), manifest["meta"]

@@ -1,0 +1,147 @@
+"""host: checkpoint loading, quantization, the parameter file and their errors, on a tiny synthetic
+HuggingFace checkpoint written here; and the real all-MiniLM-L6-v2 checkpoint (tests/test_model_real.py)."""
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("safetensors")
+pytest.importorskip("tokenizers")
+from safetensors.numpy import save_file  # noqa: E402
+from tokenizers import Tokenizer as HFTokenizer  # noqa: E402
+from tokenizers import models, pre_tokenizers, processors  # noqa: E402
+
+from host import bert, params_io  # noqa: E402
+from host.checkpoint import load_checkpoint  # noqa: E402
+from host.tokenize import MAX_TOKENS, Tokenizer  # noqa: E402
+
+WORDS = "the a cat dog sat on mat ran fast slow red blue big small house tree river sun moon".split()
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"] + WORDS
+D, H, F, L, P = 32, 4, 64, 2, 160
+
+
+def write_checkpoint(folder, drop=None, config=None, reshape=None):
+    rng = np.random.default_rng(0)
+    cfg = dict(model_type="bert", architectures=["BertModel"], hidden_size=D, num_attention_heads=H,
+               num_hidden_layers=L, intermediate_size=F, vocab_size=len(VOCAB), max_position_embeddings=P,
+               type_vocab_size=2, hidden_act="gelu", layer_norm_eps=1e-12, _name_or_path="tiny-bert")
+    cfg.update(config or {})
+    t = {"embeddings.word_embeddings.weight": rng.normal(0, 0.5, (len(VOCAB), D)),
+         "embeddings.position_embeddings.weight": rng.normal(0, 0.1, (P, D)),
+         "embeddings.token_type_embeddings.weight": rng.normal(0, 0.1, (2, D)),
+         "embeddings.LayerNorm.weight": rng.uniform(0.8, 1.2, D), "embeddings.LayerNorm.bias": rng.normal(0, 0.1, D)}
+    for i in range(L):
+        p = f"encoder.layer.{i}"
+        for name, (o, n) in {"attention.self.query": (D, D), "attention.self.key": (D, D),
+                             "attention.self.value": (D, D), "attention.output.dense": (D, D),
+                             "intermediate.dense": (F, D), "output.dense": (D, F)}.items():
+            t[f"{p}.{name}.weight"] = rng.normal(0, 0.15, (o, n))
+            t[f"{p}.{name}.bias"] = rng.normal(0, 0.02, o)
+        for ln in ("attention.output.LayerNorm", "output.LayerNorm"):
+            t[f"{p}.{ln}.weight"] = rng.uniform(0.8, 1.2, D)
+            t[f"{p}.{ln}.bias"] = rng.normal(0, 0.1, D)
+    if drop:
+        del t[drop]
+    if reshape:
+        t[reshape] = t[reshape][:-1]
+    save_file({k: v.astype(np.float32) for k, v in t.items()}, str(folder / "model.safetensors"))
+    (folder / "config.json").write_text(json.dumps(cfg))
+    tok = HFTokenizer(models.WordPiece({w: i for i, w in enumerate(VOCAB)}, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
+    tok.enable_padding(length=16)  # like the shipped all-MiniLM tokenizer: the kit must turn it off
+    tok.save(str(folder / "tokenizer.json"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    folder = write_checkpoint(tmp_path_factory.mktemp("tiny"))
+    model = load_checkpoint(folder)
+    tok = Tokenizer(folder)
+    calib = [tok.encode(" ".join(np.random.default_rng(i).choice(WORDS, 6 + i % 5))) for i in range(12)]
+    return folder, model, tok, bert.quantize(model, calib)
+
+
+def test_tokenizer_does_not_pad_and_truncates_with_a_warning(tiny):
+    _, _, tok, _ = tiny
+    assert tok.encode("the cat sat") == [2, 4, 6, 8, 3]  # no [PAD] although tokenizer.json pads
+    with pytest.warns(UserWarning, match="truncated"):
+        ids = tok.encode(" ".join(["cat"] * 300))
+    assert len(ids) == MAX_TOKENS and ids[0] == 2 and ids[-1] == 3
+
+
+def test_integer_model_tracks_float(tiny):
+    _, model, tok, q = tiny
+    for s in ["the red cat sat on the mat", "a big dog ran fast", "sun and moon over the river"]:
+        ids = tok.encode(s)
+        f, i = bert.forward_float(model, ids), bert.embed_sentence_int(q, ids)
+        assert abs(np.linalg.norm(i) - 1) < 1e-9
+        assert f @ i > 0.95, s
+
+
+def test_integer_forward_is_integer_typed(tiny):
+    _, _, tok, q = tiny
+    out = bert.forward_int(q, tok.encode("the cat sat"))
+    assert out.dtype == np.int8 and out.shape == (5, D)
+
+
+def test_parameter_file_round_trip_is_exact(tiny, tmp_path):
+    _, _, tok, q = tiny
+    path = params_io.save(tmp_path / "p.npz", q, {"checkpoint": "tiny-bert"})
+    q2, meta = params_io.load(path)
+    assert meta == {"checkpoint": "tiny-bert"}
+    ids = tok.encode("a small house by the river")
+    assert np.array_equal(bert.forward_int(q, ids), bert.forward_int(q2, ids))
+
+
+def test_parameter_file_errors(tiny, tmp_path):
+    _, _, _, q = tiny
+    path = params_io.save(tmp_path / "p.npz", q)
+    with np.load(path) as f:
+        data = {k: f[k] for k in f.files}
+    manifest = json.loads(str(data["__manifest__"]))
+
+    def write(name, d):
+        np.savez(tmp_path / name, **d)
+        return tmp_path / name
+
+    old = dict(data, __manifest__=np.array(json.dumps(dict(manifest, version=0))))
+    with pytest.raises(ValueError, match="version 0"):
+        params_io.load(write("old.npz", old))
+    missing = {k: v for k, v in data.items() if k != "layers.1.gelu.q1"}
+    with pytest.raises(ValueError, match="layers.1.gelu.q1"):
+        params_io.load(write("missing.npz", missing))
+    wrong = dict(data, **{"layers.0.q.w": data["layers.0.q.w"][:-1]})
+    with pytest.raises(ValueError, match="layers.0.q.w"):
+        params_io.load(write("wrong.npz", wrong))
+    with pytest.raises(ValueError, match="no manifest"):
+        params_io.load(write("bare.npz", {"x": np.zeros(1)}))
+
+
+@pytest.mark.parametrize("kind, match", [
+    ("drop", "encoder.layer.1.output.dense.weight"),
+    ("reshape", "embeddings.LayerNorm.bias"),
+    ("arch", "model_type='gpt2'"),
+    ("act", "hidden_act"),
+])
+def test_bad_checkpoints_are_named(tmp_path, kind, match):
+    kw = {"drop": {"drop": "encoder.layer.1.output.dense.weight"},
+          "reshape": {"reshape": "embeddings.LayerNorm.bias"},
+          "arch": {"config": {"model_type": "gpt2"}},
+          "act": {"config": {"hidden_act": "relu"}}}[kind]
+    folder = write_checkpoint(tmp_path, **kw)
+    with pytest.raises(ValueError, match=match):
+        load_checkpoint(folder)
+
+
+def test_bad_token_ids(tiny):
+    _, model, _, q = tiny
+    with pytest.raises(ValueError, match="token ids"):
+        bert.forward_int(q, [2, 999, 3])
+    with pytest.raises(ValueError, match="integer array"):
+        bert.forward_float(model, [])
+    with pytest.raises(TypeError, match="str"):
+        tiny[2].encode(b"bytes")
