@@ -101,6 +101,12 @@ def embed_sentence_int(m: IntBert, ids) -> np.ndarray:
 
 def quantize(model: FloatBert, calibration: list[list[int]]) -> IntBert:
     """Post-training quantization, max calibration over the token-id sequences ``calibration``."""
+    return quantize_with_scales(model, calibration)[0]
+
+
+def quantize_with_scales(model: FloatBert, calibration: list[list[int]]) -> tuple[IntBert, list[dict]]:
+    """:func:`quantize`, also returning each layer's real scales (``QuantizedLayer.scales`` plus
+    ``in``/``out``), which the fidelity ablation uses."""
     if not calibration:
         raise ValueError("calibration: expected at least one token-id sequence")
     states = [hidden_states_float(model, ids) for ids in calibration]
@@ -112,10 +118,11 @@ def quantize(model: FloatBert, calibration: list[list[int]]) -> IntBert:
     ln, ln_scale = C.layernorm_consts(model.emb_ln_g, model.emb_ln_b)
     in_scale = C.symmetric_scale(max(np.abs(s[0]).max() for s in states), ACT_BITS)
 
-    layers, scale = [], in_scale
+    layers, scales, scale = [], [], in_scale
     for i, layer in enumerate(model.layers):
         ql = quantize_layer(layer, [s[i] for s in states], scale)
         layers.append(ql.params)
+        scales.append(dict(ql.scales, **{"in": scale, "out": ql.out_scale}))
         scale = ql.out_scale
     return IntBert(
         word_q=C.quantize(model.word, s_word, ACT_BITS).astype(np.int8),
@@ -123,4 +130,4 @@ def quantize(model: FloatBert, calibration: list[list[int]]) -> IntBert:
         word_rq=C.requant_params(s_word / s_sum), pos_rq=C.requant_params(s_pos / s_sum),
         emb_ln=ln, emb_rq=C.requant_params(ln_scale / in_scale),
         layers=layers, in_scale=in_scale, out_scale=scale,
-    )
+    ), scales
