@@ -34,7 +34,7 @@ def main() -> None:
     for m, k, n in SHAPES:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "perf.json"
-            os.environ.update(MM_M=str(m), MM_K=str(k), MM_N=str(n), MM_PERF_OUT=str(out))
+            os.environ.update(BENCH_M=str(m), BENCH_K=str(k), BENCH_N=str(n), BENCH_PERF_OUT=str(out))
             run("mm", a.simulator, params, test_module="tb.perf_mm")
             cycles = json.loads(out.read_text())["cycles"]
         ideal = m * k * n / (a.n1 * a.n2)

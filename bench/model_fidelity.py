@@ -22,7 +22,6 @@ from scipy.stats import spearmanr
 import golden
 from golden import constants as C
 from golden import float_ref as F
-from golden.params import LayerNormParams
 from host import bert
 from host.checkpoint import default_model_dir, load_checkpoint
 from host.sentences import calibration_sentences, evaluation_sentences

@@ -26,7 +26,7 @@ def main() -> None:
     for top, params in UNITS:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "perf.json"
-            os.environ["MM_PERF_OUT"] = str(out)
+            os.environ["BENCH_PERF_OUT"] = str(out)
             run(top, "verilator", params, test_module="tb.perf_stream")
             r = json.loads(out.read_text())
         print(f"{top:<10} {r['latency']:>8} {r['cycles'] / r['count']:>15.3f}")

@@ -1,7 +1,7 @@
 // Address generator for the ping-pong B buffers: B arrives transposed (column n of B is row n of
 // the stream, KB = ceil(K/8) beats each), one column tile of up to N2 columns at a time. Column
-// j of the tile goes to bank j at word address buf * KB_MAX + beat. `tile_done` pulses with the
-// last beat of a tile (`cols` columns; the final tile may be narrower), and `buf` flips after it.
+// j of the tile goes to bank j at word address buffer * KB_MAX + beat. `tile_done` pulses with the
+// last beat of a tile (`cols` columns; the final tile may be narrower), and `buffer` flips after it.
 `default_nettype none
 
 module mem_write_B #(

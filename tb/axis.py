@@ -17,11 +17,11 @@ def random_pause(seed: int, p: float = 0.3):
 class Streams:
     """A source on ``s_axis_*`` and a sink on ``m_axis_*`` of ``dut``, both with random stalls."""
 
-    def __init__(self, dut, seed: int = 1, word_beats: bool = True):
-        """``word_beats``: the stream has no tkeep and one beat carries one word (a lane is the
-        whole tdata); otherwise 8-bit lanes, as cocotbext-axi assumes."""
+    def __init__(self, dut, seed: int = 1):
+        """The streams have no tkeep and a beat carries one word: a cocotbext-axi "byte" is the
+        whole tdata (its default of 8-bit lanes does not divide widths like 102 or 22)."""
         buses = [AxiStreamBus.from_prefix(dut, p) for p in ("s_axis", "m_axis")]
-        kw = [{"byte_size": len(b.tdata)} if word_beats else {} for b in buses]
+        kw = [{"byte_size": len(b.tdata)} for b in buses]
         self.source = AxiStreamSource(buses[0], dut.clk, dut.rst, **kw[0])
         self.sink = AxiStreamSink(buses[1], dut.clk, dut.rst, **kw[1])
         self.source.set_pause_generator(random_pause(seed))

@@ -57,3 +57,18 @@ async def for_examples(strategy: st.SearchStrategy, check: Callable[[Any], Await
     if max_examples is not None:
         prop = settings(max_examples=max_examples)(prop)
     await bridge(prop)()
+
+
+async def stepped(dut, count: int, sample: Callable[[], Any], gap_every: int = 3) -> list:
+    """Pulse ``dut.step`` ``count`` times (idle cycles after some), sampling before each pulse."""
+    seen = []
+    for s in range(count):
+        await ReadOnly()
+        seen.append(sample())
+        await RisingEdge(dut.clk)
+        dut.step.value = 1
+        await RisingEdge(dut.clk)
+        dut.step.value = 0
+        if s % gap_every == 0:
+            await RisingEdge(dut.clk)
+    return seen

@@ -1,5 +1,5 @@
 """mm cycle count for one job at full stream rate (used by bench/mm_cycles.py, not a pass/fail test
-beyond checking the result against golden). Writes {"cycles": ...} to $MM_PERF_OUT."""
+beyond checking the result against golden). Writes {"cycles": ...} to $BENCH_PERF_OUT."""
 
 import json
 import os
@@ -17,7 +17,7 @@ from .test_mm import pack_rows, tile_order, unpack
 
 @cocotb.test()
 async def mm_cycles(dut):
-    m, k, n = (int(os.environ[v]) for v in ("MM_M", "MM_K", "MM_N"))
+    m, k, n = (int(os.environ[v]) for v in ("BENCH_M", "BENCH_K", "BENCH_N"))
     src = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), dut.clk, dut.rst, byte_size=64)
     sink = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), dut.clk, dut.rst, byte_size=64)
     dut.start.value = 0
@@ -39,5 +39,5 @@ async def mm_cycles(dut):
             break
     got = unpack(list((await sink.recv()).tdata), m * n)
     assert got == tile_order(golden.matmul(a, b))
-    with open(os.environ["MM_PERF_OUT"], "w") as f:
+    with open(os.environ["BENCH_PERF_OUT"], "w") as f:
         json.dump({"cycles": cycles}, f)

@@ -1,6 +1,6 @@
 """Cycles per element of a streaming unit at full rate (used by bench/nonlinear_cycles.py): COUNT
 inputs back to back, cycles from the first input handshake to the last output handshake, and the
-latency of the first result. Writes {"cycles", "latency", "count"} to $MM_PERF_OUT."""
+latency of the first result. Writes {"cycles", "latency", "count"} to $BENCH_PERF_OUT."""
 
 import json
 import os
@@ -62,5 +62,5 @@ async def stream_cycles(dut):
         if dut.m_axis_tvalid.value and dut.m_axis_tready.value:
             outs += 1
             first_out = first_out or cycle
-    with open(os.environ["MM_PERF_OUT"], "w") as f:
+    with open(os.environ["BENCH_PERF_OUT"], "w") as f:
         json.dump({"cycles": cycle - first_in, "latency": first_out - first_in, "count": COUNT}, f)

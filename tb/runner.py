@@ -20,8 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 RTL = ROOT / "rtl"
 BUILD = ROOT / "build" / "sim"
 SIMULATORS = ("verilator", "icarus")
-#: Modules whose bench is shared with others (the three address generators share one file).
-TEST_MODULE = {m: "tb.test_mem_addr" for m in ("mem_write_A", "mem_write_B", "mem_read_D")}
 
 
 def rtl_sources() -> list[Path]:
@@ -77,10 +75,10 @@ def run(toplevel: str, simulator: str, parameters: dict | None = None, test_modu
         "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path]),
         "HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci"),
         "TB_PARAMETERS": repr({**parameters, "TOP": toplevel}),
-        **{k: v for k, v in os.environ.items() if k.startswith("MM_")},  # bench settings
+        **{k: v for k, v in os.environ.items() if k.startswith("BENCH_")},  # bench settings
     }
     results = runner.test(
-        test_module=test_module or TEST_MODULE.get(toplevel, f"tb.test_{toplevel}"), hdl_toplevel=toplevel, build_dir=bdir,
+        test_module=test_module or f"tb.test_{toplevel}", hdl_toplevel=toplevel, build_dir=bdir,
         test_dir=bdir, testcase=testcase, extra_env=env, parameters=parameters,
         timescale=("1ns", "1ps"),
     )

@@ -2,7 +2,6 @@
 HuggingFace checkpoint written here; and the real all-MiniLM-L6-v2 checkpoint (tests/test_model_real.py)."""
 
 import json
-import warnings
 
 import numpy as np
 import pytest

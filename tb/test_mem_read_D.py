@@ -1,0 +1,33 @@
+"""mem_read_D: the walk over an edge-clipped result tile gives the row-major bank indices i*N2 + j
+and marks the last one."""
+
+import cocotb
+from cocotb.triggers import ReadOnly, RisingEdge
+from hypothesis import strategies as st
+
+from .common import for_examples, parameters, start, stepped
+
+P = parameters()
+
+
+@cocotb.test()
+async def mem_read_d_walk(dut):
+    n1, n2 = P.get("N1", 4), P.get("N2", 4)
+    dut.step.value = 0
+    dut.load.value = 0
+    await start(dut)
+
+    async def check(case):
+        rows, cols = case
+        dut.rows.value, dut.cols.value = rows, cols
+        dut.load.value = 1
+        await RisingEdge(dut.clk)
+        dut.load.value = 0
+        got = await stepped(dut, rows * cols, lambda: (int(dut.index.value), int(dut.last.value)))
+        await ReadOnly()
+        assert not dut.active.value
+        await RisingEdge(dut.clk)  # leave the read-only phase before the next example drives inputs
+        want = [(i * n2 + j, int(i == rows - 1 and j == cols - 1)) for i in range(rows) for j in range(cols)]
+        assert got == want
+
+    await for_examples(st.tuples(st.integers(1, n1), st.integers(1, n2)), check, max_examples=40)
