@@ -5,9 +5,11 @@
 // z_est = (u * R) >> 22 for R = floor(2^22 / d) (the host computes R once from x0). Since
 // u <= 30 * 2^16 the estimate is low by less than 30*2^16 / 2^22 < 1, so one compare-and-subtract
 // makes it exact. With p_u = u - z*d (= -p) the polynomial is L = qc - p_u * (qb - p_u).
-// Stages: 1 clamp, 2 u*R, 3 z_est*d, 4 correct, 5 p_u*(qb - p_u), 6 qc - that, 7 >> z.
-// Latency 7 cycles, one result per cycle; a stalled output stalls the pipeline. 3 multipliers.
-// Constants (held during use): x0 in [-2^16, -1], qb < 2^20, qc < 2^31, x0_recip = R.
+// Stages: 1 clamp, 2-5 u*R (mul_pipe), 6 z_est*d (one DSP), 7 p_u = u - z*d, 8 correct,
+// 9 qb - p_u, 10-13 p_u*(qb - p_u) (mul_pipe), 14 qc - that, 15 >> z: one carry chain or one DSP
+// level per stage. Latency 15 cycles, one result per cycle; a stalled output stalls the pipeline.
+// Constants (held during use, and for one cycle before the first input: d = |x0| and 30*x0 are
+// registered from them): x0 in [-2^16, -1], qb < 2^20, qc < 2^31, x0_recip = R.
 `default_nettype none
 
 module exp #(
@@ -28,21 +30,39 @@ module exp #(
     input  wire logic                   m_axis_tready,
     output logic                        m_axis_tlast
 );
-  localparam int ST = 7;
+  localparam int ST = 15;
   logic [ST-1:0] valid_q, last_q;
   logic advance;
   assign advance = m_axis_tready | ~valid_q[ST-1];
   assign s_axis_tready = advance;
 
-  wire logic [16:0] d = 17'(-x0);                        // |x0| <= 2^16
-  wire logic signed [X_W-1:0] floor_x = X_W'(x0) * X_W'(30);  // 30 * x0, constant
+  // per-job constants, registered from the ports (they are held during use)
+  logic [16:0] d_q;                       // |x0| <= 2^16
+  logic signed [X_W-1:0] floor_x_q;       // 30 * x0
+  always_ff @(posedge clk) begin
+    d_q <= 17'(-x0);
+    floor_x_q <= X_W'(x0) * X_W'(30);
+  end
 
-  logic [20:0] u_s1, u_s2, u_s3, p_s4;
-  logic [43:0] uz_s2;
-  logic [4:0] z_s3, z_s4, z_s5, z_s6;
-  logic [21:0] zd_s3;
-  logic [41:0] t_s5;
-  logic [30:0] l_s6;
+  logic [20:0] u_s [1:7];                 // u = -max(x, 30*x0) in [0, 30 * 2^16]
+  logic signed [45:0] uz_s5;              // u * R
+  logic [4:0] z_s [6:15];
+  logic [21:0] zd_s6;
+  logic [21:0] pu_s7;                     // u - z_est*d, below 2d
+  logic [20:0] p_s [8:13];                // p_u = -p, below d
+  logic [20:0] w_s9;                      // qb - p_u > 0
+  logic signed [43:0] t_s13;              // p_u * (qb - p_u) < 2^41
+  logic [30:0] l_s14;
+
+  wire logic [4:0] z_est = uz_s5[26:22];  // floor(u * R / 2^22) <= 30 (an unsigned part-select)
+  wire unused_uz = ^{uz_s5[45:27], uz_s5[21:0]};
+
+  mul_pipe #(.A_W(22), .B_W(24)) u_div (
+      .clk, .ce(advance), .a(22'(u_s[1])), .b(24'(x0_recip)), .p(uz_s5)
+  );
+  mul_pipe #(.A_W(22), .B_W(22)) u_poly (
+      .clk, .ce(advance), .a(22'(p_s[9])), .b(22'(w_s9)), .p(t_s13)
+  );
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -53,31 +73,29 @@ module exp #(
       last_q <= {last_q[ST-2:0], s_axis_tlast};
     end
     if (advance) begin
-      // 1: clamp at 30*x0 and negate: u in [0, 30 * 2^16]
-      u_s1 <= 21'(-(s_axis_tdata < floor_x ? floor_x : s_axis_tdata));
-      // 2: u * R
-      uz_s2 <= 44'(u_s1) * 44'(x0_recip);
-      u_s2 <= u_s1;
-      // 3: z_est * d
-      z_s3 <= 5'(uz_s2 >> 22);
-      zd_s3 <= 22'(5'(uz_s2 >> 22)) * 22'(d);
-      u_s3 <= u_s2;
-      // 4: p_u = u - z*d, corrected once
-      if (22'(u_s3) - zd_s3 >= 22'(d)) begin
-        p_s4 <= 21'(22'(u_s3) - zd_s3 - 22'(d));
-        z_s4 <= z_s3 + 5'd1;
+      // 1: clamp at 30*x0 and negate
+      u_s[1] <= 21'(-(s_axis_tdata < floor_x_q ? floor_x_q : s_axis_tdata));
+      for (int i = 2; i <= 7; i++) u_s[i] <= u_s[i-1];
+      // 2-5: u_div; 6: z_est * d
+      z_s[6] <= z_est;
+      zd_s6 <= 22'(z_est) * 22'(d_q);
+      for (int i = 7; i <= 15; i++) z_s[i] <= z_s[i-1];
+      // 7: p_u = u - z_est*d, in [0, 2d)
+      pu_s7 <= 22'(u_s[6]) - zd_s6;
+      // 8: corrected once
+      if (pu_s7 >= 22'(d_q)) begin
+        p_s[8] <= 21'(pu_s7 - 22'(d_q));
+        z_s[8] <= z_s[7] + 5'd1;
       end else begin
-        p_s4 <= 21'(22'(u_s3) - zd_s3);
-        z_s4 <= z_s3;
+        p_s[8] <= 21'(pu_s7);
       end
-      // 5: p_u * (qb - p_u), both non-negative (p_u < d <= qb / 2)
-      t_s5 <= 42'(p_s4) * 42'(qb - p_s4);
-      z_s5 <= z_s4;
-      // 6: L = qc - p_u * (qb - p_u), in [0, qc]
-      l_s6 <= 31'(42'(qc) - t_s5);
-      z_s6 <= z_s5;
-      // 7: >> z
-      m_axis_tdata <= 32'(l_s6 >> z_s6);
+      for (int i = 9; i <= 13; i++) p_s[i] <= p_s[i-1];
+      // 9: qb - p_u, positive (p_u < d <= qb / 2)
+      w_s9 <= qb - p_s[8];
+      // 10-13: u_poly; 14: L = qc - p_u * (qb - p_u), in [0, qc]
+      l_s14 <= 31'(44'(qc) - t_s13);
+      // 15: >> z
+      m_axis_tdata <= 32'(l_s14 >> z_s[14]);
     end
   end
 

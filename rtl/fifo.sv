@@ -22,8 +22,13 @@ module fifo #(
 );
   localparam int AW = $clog2(DEPTH);
 
-  initial begin
-    if (DEPTH < 2 || (1 << AW) != DEPTH) $error("fifo: DEPTH=%0d must be a power of two >= 2", DEPTH);
+  // Parameter check: stops elaboration in yosys and Verilator; Icarus 11 has no elaboration-time
+  // $fatal, so there the same block runs at time 0 and stops the simulation.
+`ifdef __ICARUS__
+  initial
+`endif
+  if (DEPTH < 2 || (1 << AW) != DEPTH) begin : g_bad_parameters
+    $fatal(1, "fifo: DEPTH=%0d must be a power of two >= 2", DEPTH);
   end
 
   logic [W:0] mem [DEPTH];      // {tlast, tdata}

@@ -56,8 +56,13 @@ module mm #(
   localparam int CW = $clog2(N2 + 1);
   localparam int KP_MIN = N1 + N2 - 1;
 
-  initial begin
-    if (MAX_K % 8 != 0) $error("mm: MAX_K=%0d must be a multiple of 8", MAX_K);
+  // Parameter check: stops elaboration in yosys and Verilator; Icarus 11 has no elaboration-time
+  // $fatal, so there the same block runs at time 0 and stops the simulation.
+`ifdef __ICARUS__
+  initial
+`endif
+  if (MAX_K % 8 != 0) begin : g_bad_parameters
+    $fatal(1, "mm: MAX_K=%0d must be a multiple of 8", MAX_K);
   end
 
   // ---------------------------------------------------------------- job configuration
@@ -147,21 +152,23 @@ module mm #(
   wire [N2*64-1:0] b_word;
   for (genvar i = 0; i < N1; i++) begin : g_abank
     logic [63:0] mem [A_DEPTH];
-    logic [63:0] rdata;
+    logic [63:0] rdata, rdata_q;
     always_ff @(posedge clk) begin
       if (wr_en && in_a && wa_bank == RW'(i)) mem[wa_addr] <= wr_data;
       rdata <= mem[ra_addr];
+      rdata_q <= rdata;
     end
-    assign a_word[i*64 +: 64] = rdata;
+    assign a_word[i*64 +: 64] = rdata_q;
   end
   for (genvar j = 0; j < N2; j++) begin : g_bbank
     logic [63:0] mem [2 * KB_MAX];
-    logic [63:0] rdata;
+    logic [63:0] rdata, rdata_q;
     always_ff @(posedge clk) begin
       if (wr_en && in_b && wb_bank == CW'(j)) mem[wb_addr] <= wr_data;
       rdata <= mem[rb_addr];
+      rdata_q <= rdata;
     end
-    assign b_word[j*64 +: 64] = rdata;
+    assign b_word[j*64 +: 64] = rdata_q;
   end
 
   // ---------------------------------------------------------------- compute: buffers -> systolic
@@ -186,18 +193,23 @@ module mm #(
   assign ra_addr = a_base_q + A_AW'(k_c >> 3);
   assign rb_addr = (cbuf_q ? B_AW'(KB_MAX) : '0) + B_AW'(k_c >> 3);
 
-  // stage 2: the buffers' read data arrive with this control
-  logic v_s2, last_s2, kvalid_s2;
-  logic [2:0] byte_s2;
-  logic [RW-1:0] rows_s2;
-  logic [CW-1:0] cols_s2;
+  // stage 2: the buffers' read (BRAM latch); stage 3: their output registers; stage 4: the byte
+  // of this k, masked past K and the matrix edges, registered into the array
+  logic v_s2, last_s2, kvalid_s2, v_s3, last_s3, kvalid_s3, v_s4, last_s4;
+  logic [2:0] byte_s2, byte_s3;
+  logic [RW-1:0] rows_s2, rows_s3;
+  logic [CW-1:0] cols_s2, cols_s3;
   logic [N1*8-1:0] a_in;
   logic [N2*8-1:0] b_in;
-  always_comb begin
+  always_ff @(posedge clk) begin
     for (int i = 0; i < N1; i++)
-      a_in[i*8 +: 8] = (kvalid_s2 && RW'(i) < rows_s2) ? a_word[i*64 + 8*byte_s2 +: 8] : 8'd0;
+      a_in[i*8 +: 8] <= (kvalid_s3 && RW'(i) < rows_s3) ? a_word[i*64 + 8*byte_s3 +: 8] : 8'd0;
     for (int j = 0; j < N2; j++)
-      b_in[j*8 +: 8] = (kvalid_s2 && CW'(j) < cols_s2) ? b_word[j*64 + 8*byte_s2 +: 8] : 8'd0;
+      b_in[j*8 +: 8] <= (kvalid_s3 && CW'(j) < cols_s3) ? b_word[j*64 + 8*byte_s3 +: 8] : 8'd0;
+    kvalid_s3 <= kvalid_s2;
+    byte_s3 <= byte_s2;
+    rows_s3 <= rows_s2;
+    cols_s3 <= cols_s2;
   end
 
   // drain bookkeeping, captured when a tile issues its last k (one tile in flight at most)
@@ -210,11 +222,19 @@ module mm #(
       cstate_q <= C_IDLE;
       v_s2 <= 1'b0;
       last_s2 <= 1'b0;
+      v_s3 <= 1'b0;
+      last_s3 <= 1'b0;
+      v_s4 <= 1'b0;
+      last_s4 <= 1'b0;
       buf_full_q <= '0;
       in_flight_q <= 1'b0;
     end else begin
       v_s2 <= issue;
       last_s2 <= issue && issue_last;
+      v_s3 <= v_s2;
+      last_s3 <= last_s2;
+      v_s4 <= v_s3;
+      last_s4 <= last_s3;
       if (wb_tile_done) buf_full_q[wb_buffer] <= 1'b1;
       if (drain_done) in_flight_q <= 1'b0;
       case (cstate_q)
@@ -262,7 +282,7 @@ module mm #(
   logic [N1*N2*32-1:0] d_out;
   logic d_valid;
   systolic #(.N1(N1), .N2(N2)) u_array (
-      .clk, .rst, .in_valid(v_s2), .in_last(last_s2), .a_in, .b_in, .d_out, .d_valid
+      .clk, .rst, .in_valid(v_s4), .in_last(last_s4), .a_in, .b_in, .d_out, .d_valid
   );
 
   // ---------------------------------------------------------------- drain: result bank -> stream

@@ -26,8 +26,13 @@ module pe #(
     output logic signed [ACC_W-1:0]      result,
     output logic                         result_valid
 );
-  initial begin
-    if (ACC_W < A_W + B_W) $error("pe: ACC_W=%0d cannot hold an %0dx%0d-bit product", ACC_W, A_W, B_W);
+  // Parameter check: stops elaboration in yosys and Verilator; Icarus 11 has no elaboration-time
+  // $fatal, so there the same block runs at time 0 and stops the simulation.
+`ifdef __ICARUS__
+  initial
+`endif
+  if (ACC_W < A_W + B_W) begin : g_bad_parameters
+    $fatal(1, "pe: ACC_W=%0d cannot hold an %0dx%0d-bit product", ACC_W, A_W, B_W);
   end
 
   logic signed [ACC_W-1:0] acc_q;

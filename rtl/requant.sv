@@ -4,9 +4,10 @@
 // unit serves per-tensor and per-channel scales alike: the block around it attaches the channel's
 // constants. Round half up is ((p >>> (e-1)) + 1) >>> 1, the form of golden.requant that cannot
 // carry out of 64 bits; e = 0 passes the product. Saturation to OUT_W, never wrap-around.
-// Stages: 1 sum (33 b), 2 product (64 b), 3 shift and round, 4 saturate. Latency 4 cycles,
-// throughput one result per cycle; a stalled output stalls the whole pipeline (s_axis_tready is
-// m_axis_tready or an empty output stage). Matches golden.requant.
+// Stages: 1 sum (33 b), 2-5 product (mul_pipe: DSP48E1 partial products, two adder levels),
+// 6 shift by e - 1, 7 round and final shift, 8 saturate. Latency 8 cycles, throughput one result
+// per cycle; a stalled output stalls the whole pipeline (s_axis_tready is m_axis_tready or an
+// empty output stage). Matches golden.requant.
 `default_nettype none
 
 module requant #(
@@ -31,8 +32,13 @@ module requant #(
   localparam logic signed [P_W-1:0] OUT_MAX = (ONE <<< (OUT_W - 1)) - ONE;
   localparam logic signed [P_W-1:0] OUT_MIN = -(ONE <<< (OUT_W - 1));
 
-  initial begin
-    if (OUT_W < 2 || OUT_W > IN_W) $error("requant: OUT_W=%0d must be in [2, IN_W]", OUT_W);
+  // Parameter check: stops elaboration in yosys and Verilator; Icarus 11 has no elaboration-time
+  // $fatal, so there the same block runs at time 0 and stops the simulation.
+`ifdef __ICARUS__
+  initial
+`endif
+  if (OUT_W < 2 || OUT_W > IN_W) begin : g_bad_parameters
+    $fatal(1, "requant: OUT_W=%0d must be in [2, IN_W]", OUT_W);
   end
 
   wire logic signed [IN_W-1:0] q_in = s_axis_tdata[IN_W-1:0];
@@ -40,44 +46,49 @@ module requant #(
   wire logic signed [M_W-1:0] m_in = s_axis_tdata[2*IN_W+M_W-1:2*IN_W];
   wire logic [5:0] e_in = s_axis_tdata[2*IN_W+M_W+5:2*IN_W+M_W];
 
-  logic [3:0] valid_q, last_q;  // per stage
+  localparam int ST = 8;
+  logic [ST-1:0] valid_q, last_q;  // per stage
   logic advance;
-  assign advance = m_axis_tready | ~valid_q[3];
+  assign advance = m_axis_tready | ~valid_q[ST-1];
   assign s_axis_tready = advance;
 
   logic signed [SUM_W-1:0] sum_s1;
   logic signed [M_W-1:0] m_s1;
-  logic [5:0] e_s1, e_s2;
-  logic signed [P_W-1:0] p_s2, r_s3;
+  logic [5:0] e_s [1:5];
+  logic signed [P_W-1:0] p_s5, sh_s6, r_s7;
+  logic e0_s6;
+
+  mul_pipe #(.A_W(SUM_W), .B_W(M_W)) u_mul (.clk, .ce(advance), .a(sum_s1), .b(m_s1), .p(p_s5));
 
   always_ff @(posedge clk) begin
     if (rst) begin
       valid_q <= '0;
       last_q <= '0;
     end else if (advance) begin
-      valid_q <= {valid_q[2:0], s_axis_tvalid};
-      last_q <= {last_q[2:0], s_axis_tlast};
+      valid_q <= {valid_q[ST-2:0], s_axis_tvalid};
+      last_q <= {last_q[ST-2:0], s_axis_tlast};
     end
     if (advance) begin
-      // stage 1: the exact 33-bit sum
+      // 1: the exact 33-bit sum
       sum_s1 <= SUM_W'(q_in) + SUM_W'(bias_in);
       m_s1 <= m_in;
-      e_s1 <= e_in;
-      // stage 2: the exact product
-      p_s2 <= P_W'(sum_s1) * P_W'(m_s1);
-      e_s2 <= e_s1;
-      // stage 3: round half up by the shift
-      if (e_s2 == 6'd0) r_s3 <= p_s2;
-      else r_s3 <= ((p_s2 >>> (e_s2 - 6'd1)) + ONE) >>> 1;
-      // stage 4: saturate
-      if (r_s3 > OUT_MAX) m_axis_tdata <= OUT_W'(OUT_MAX);
-      else if (r_s3 < OUT_MIN) m_axis_tdata <= OUT_W'(OUT_MIN);
-      else m_axis_tdata <= OUT_W'(r_s3);
+      e_s[1] <= e_in;
+      // 2-5: the exact product (u_mul); e travels beside it
+      for (int i = 2; i <= 5; i++) e_s[i] <= e_s[i-1];
+      // 6: shift by e - 1 (e = 0: no rounding)
+      e0_s6 <= e_s[5] == 6'd0;
+      sh_s6 <= e_s[5] == 6'd0 ? p_s5 : p_s5 >>> (e_s[5] - 6'd1);
+      // 7: round half up: add the half and drop it
+      r_s7 <= e0_s6 ? sh_s6 : (sh_s6 + ONE) >>> 1;
+      // 8: saturate
+      if (r_s7 > OUT_MAX) m_axis_tdata <= OUT_W'(OUT_MAX);
+      else if (r_s7 < OUT_MIN) m_axis_tdata <= OUT_W'(OUT_MIN);
+      else m_axis_tdata <= OUT_W'(r_s7);
     end
   end
 
-  assign m_axis_tvalid = valid_q[3];
-  assign m_axis_tlast = last_q[3];
+  assign m_axis_tvalid = valid_q[ST-1];
+  assign m_axis_tlast = last_q[ST-1];
 endmodule
 
 `default_nettype wire

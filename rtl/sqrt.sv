@@ -21,8 +21,13 @@ module sqrt #(
 );
   localparam int S = W / 2;
 
-  initial begin
-    if (W % 2 != 0 || W < 2) $error("sqrt: W=%0d must be even and >= 2", W);
+  // Parameter check: stops elaboration in yosys and Verilator; Icarus 11 has no elaboration-time
+  // $fatal, so there the same block runs at time 0 and stops the simulation.
+`ifdef __ICARUS__
+  initial
+`endif
+  if (W % 2 != 0 || W < 2) begin : g_bad_parameters
+    $fatal(1, "sqrt: W=%0d must be even and >= 2", W);
   end
 
   logic [S-1:0] valid_q, last_q;

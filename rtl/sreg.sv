@@ -12,8 +12,13 @@ module sreg #(
     input  wire logic [W-1:0] d,
     output logic      [W-1:0] q
 );
-  initial begin
-    if (DEPTH < 0) $error("sreg: DEPTH=%0d must be >= 0", DEPTH);
+  // Parameter check: stops elaboration in yosys and Verilator; Icarus 11 has no elaboration-time
+  // $fatal, so there the same block runs at time 0 and stops the simulation.
+`ifdef __ICARUS__
+  initial
+`endif
+  if (DEPTH < 0) begin : g_bad_parameters
+    $fatal(1, "sreg: DEPTH=%0d must be >= 0", DEPTH);
   end
 
   if (DEPTH == 0) begin : g_wire

@@ -28,8 +28,13 @@ module systolic #(
     output logic [N1*N2*ACC_W-1:0]       d_out,   // D[i][j] in bits (i*N2 + j)*ACC_W +: ACC_W
     output logic                         d_valid
 );
-  initial begin
-    if (N1 < 1 || N2 < 1) $error("systolic: N1=%0d, N2=%0d must be >= 1", N1, N2);
+  // Parameter check: stops elaboration in yosys and Verilator; Icarus 11 has no elaboration-time
+  // $fatal, so there the same block runs at time 0 and stops the simulation.
+`ifdef __ICARUS__
+  initial
+`endif
+  if (N1 < 1 || N2 < 1) begin : g_bad_parameters
+    $fatal(1, "systolic: N1=%0d, N2=%0d must be >= 1", N1, N2);
   end
 
   // a, valid and last flow right along a row; b flows down a column. Internal wiring is packed

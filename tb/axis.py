@@ -1,35 +1,121 @@
-"""AXI-stream plumbing for the benches: cocotbext-axi source/sink with random idle and backpressure."""
+"""AXI-stream plumbing for the benches: cocotbext-axi source/sink, stall patterns drawn by
+hypothesis, and receives bounded by a cycle budget.
+
+A stall pattern is a tuple of booleans (True = pause this cycle) that cocotbext-axi repeats for
+as long as the stream runs; the empty pattern never pauses (always valid / always ready). Patterns
+are hypothesis data (``stalls()``), so a failing pattern shrinks and replays like any input.
+"""
 
 from __future__ import annotations
 
 import itertools
-import random
 
+from cocotb.triggers import with_timeout
+from cocotb.utils import get_sim_time
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
+from hypothesis import strategies as st
+
+from .common import StuckError, dut_state
+
+#: The longest pause run a pattern holds: longer than every internal FIFO (OUT_DEPTH 8, the
+#: systolic skew) so a stalled sink fills them all and backs up into the source.
+LONG_STALL = 40
 
 
-def random_pause(seed: int, p: float = 0.3):
-    """An endless pause generator: True (pause) with probability p, reproducible from the seed."""
-    rng = random.Random(seed)
-    return (rng.random() < p for _ in itertools.count())
+def _expand(runs: list[tuple[bool, int]]) -> tuple[bool, ...]:
+    """Runs of (pause, length) as one pattern; it always ends with a cycle that moves data."""
+    if not runs:
+        return ()
+    out: list[bool] = []
+    for pause, n in runs:
+        out += [pause] * n
+    return tuple(out) + (False,)
+
+
+def stalls() -> st.SearchStrategy[tuple[bool, ...]]:
+    """One stream's stall pattern: none (the always-ready / always-valid extreme), bursts, random
+    single-cycle pauses, or long stalls that fill every FIFO. Shrinks towards no stalls."""
+    runs = st.lists(st.tuples(st.booleans(), st.integers(1, 6)), max_size=12)
+    long = st.lists(st.tuples(st.booleans(), st.sampled_from([1, 3, 17, LONG_STALL])), min_size=1, max_size=4)
+    return st.one_of(st.just(()), runs.map(_expand), long.map(_expand))
+
+
+def slowdown(pattern: tuple[bool, ...]) -> float:
+    """How many cycles a pattern takes per beat it lets through, at worst."""
+    return len(pattern) / pattern.count(False) if pattern else 1.0
+
+
+def pause_generator(pattern: tuple[bool, ...]):
+    return itertools.cycle(pattern) if pattern else itertools.repeat(False)
 
 
 class Streams:
-    """A source on ``s_axis_*`` and a sink on ``m_axis_*`` of ``dut``, both with random stalls."""
+    """A source on ``s_axis_*`` and a sink on ``m_axis_*`` of ``dut`` with stall patterns, and a
+    receive bounded by a cycle budget derived from what was sent.
 
-    def __init__(self, dut, seed: int = 1):
+    ``cycles_per_beat`` and ``cycles_per_packet`` describe the module's own speed at full rate (a
+    generous upper bound, not a latency promise); the budget multiplies them by the stall patterns'
+    slowdown and adds ``BASE_CYCLES``.
+    """
+
+    BASE_CYCLES = 2000
+
+    def __init__(self, dut, cycles_per_beat: float = 4, cycles_per_packet: int = 200,
+                 src: tuple[bool, ...] = (), sink: tuple[bool, ...] = (), period_ns: int = 10):
         """The streams have no tkeep and a beat carries one word: a cocotbext-axi "byte" is the
         whole tdata (its default of 8-bit lanes does not divide widths like 102 or 22)."""
+        if cycles_per_beat <= 0 or cycles_per_packet < 0:
+            raise ValueError(f"Streams: cycles_per_beat > 0 and cycles_per_packet >= 0 expected, "
+                             f"got {cycles_per_beat}, {cycles_per_packet}")
+        self.dut = dut
         buses = [AxiStreamBus.from_prefix(dut, p) for p in ("s_axis", "m_axis")]
         kw = [{"byte_size": len(b.tdata)} for b in buses]
         self.source = AxiStreamSource(buses[0], dut.clk, dut.rst, **kw[0])
         self.sink = AxiStreamSink(buses[1], dut.clk, dut.rst, **kw[1])
-        self.source.set_pause_generator(random_pause(seed))
-        self.sink.set_pause_generator(random_pause(seed + 1))
+        self.cycles_per_beat, self.cycles_per_packet, self.period_ns = cycles_per_beat, cycles_per_packet, period_ns
+        self.beats = self.packets = 0   # sent since the last receive
+        self.stuck: str | None = None
+        self.set_stalls(src, sink)
+
+    def set_stalls(self, src: tuple[bool, ...], sink: tuple[bool, ...]) -> None:
+        """Pause the source (valid low) and the sink (ready low) by these patterns from now on."""
+        self.patterns = (tuple(src), tuple(sink))
+        self.source.set_pause_generator(pause_generator(self.patterns[0]))
+        self.sink.set_pause_generator(pause_generator(self.patterns[1]))
 
     async def send(self, words: list[int]) -> None:
-        await self.source.send(AxiStreamFrame(words))
+        """Queue one packet (tlast on its last word); returns at once."""
+        if not words:
+            raise ValueError("Streams.send: a packet needs at least one word")
+        self.beats += len(words)
+        self.packets += 1
+        await self.source.send(AxiStreamFrame(list(words)))
 
-    async def recv(self) -> list[int]:
-        frame = await self.sink.recv()
+    def budget(self, out_beats: int = 0) -> int:
+        """Cycles allowed for what was sent (plus ``out_beats`` expected out) to come back."""
+        slow = max(slowdown(p) for p in self.patterns)
+        work = self.cycles_per_beat * (self.beats + out_beats) + self.cycles_per_packet * self.packets
+        return int(self.BASE_CYCLES + slow * work)
+
+    async def recv(self, budget: int | None = None, out_beats: int = 0) -> list[int]:
+        """The next output packet, waiting at most ``budget`` cycles (default: ``budget()``, for
+        everything sent and not yet received).
+
+        A timeout raises ``StuckError`` naming the wait and the DUT's handshake state; from then on
+        every receive of this bench fails at once, so hypothesis does not simulate a stuck design
+        again for each shrink step.
+        """
+        if self.stuck is None:
+            cycles = self.budget(out_beats) if budget is None else budget
+            try:
+                frame = await with_timeout(self.sink.recv(), cycles * self.period_ns, "ns")
+            except TimeoutError:
+                self.stuck = (f"no packet with tlast on m_axis within {cycles} cycles ({self.beats} beats in "
+                              f"{self.packets} packets sent and not yet answered, all taken by the DUT: "
+                              f"{self.source.empty()}) at {get_sim_time('ns')} ns; stalls {self.patterns}; "
+                              f"DUT: {dut_state(self.dut)}")
+        if self.stuck is not None:
+            raise StuckError(self.stuck)
+        self.packets = max(0, self.packets - 1)
+        self.beats = max(0, self.beats - len(frame.tdata)) if self.packets else 0
         return list(frame.tdata)

@@ -1,4 +1,5 @@
-"""Helpers every module bench uses: parameters, clock and reset, hypothesis inside the simulation."""
+"""Helpers every module bench uses: parameters, clock and reset, bounded waits, hypothesis inside the
+simulation."""
 
 from __future__ import annotations
 
@@ -14,6 +15,38 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from . import profiles  # noqa: F401  (loads the hypothesis profile in the simulator process)
+
+#: Signals worth showing when a wait times out: handshakes, status, state.
+_STATE_NAMES = ("tvalid", "tready", "tlast", "busy", "done", "err", "state", "ready", "valid")
+
+
+class StuckError(AssertionError):
+    """A bounded wait ran out: the design did not do what the bench waited for."""
+
+
+def dut_state(dut) -> str:
+    """The DUT's top-level handshake, status and state signals, as ``name=value`` pairs."""
+    out = []
+    for h in dut:
+        name = h._name
+        if any(k in name for k in _STATE_NAMES):
+            try:
+                out.append(f"{name}={h.value}")
+            except Exception:  # noqa: BLE001  (arrays and other handles without a plain value)
+                continue
+    return " ".join(sorted(out)) or "(no handshake signals found)"
+
+
+async def wait_until(dut, cond: Callable[[], bool], budget: int, what: str) -> int:
+    """Wait on rising edges until ``cond()`` holds (checked right after each edge), at most
+    ``budget`` cycles; returns the cycles waited, or raises ``StuckError`` naming ``what``."""
+    if budget < 1:
+        raise ValueError(f"wait_until: budget must be >= 1 cycle, got {budget}")
+    for n in range(budget):
+        await RisingEdge(dut.clk)
+        if cond():
+            return n + 1
+    raise StuckError(f"waited {budget} cycles for {what}; DUT: {dut_state(dut)}")
 
 
 def parameters() -> dict[str, Any]:
@@ -44,12 +77,26 @@ def monitor(dut, flag, sample: Callable[[], Any], into: list) -> None:
 
 
 async def for_examples(strategy: st.SearchStrategy, check: Callable[[Any], Awaitable[None]],
-                       max_examples: int | None = None) -> None:
+                       max_examples: int | None = None, streams=None) -> None:
     """Run ``await check(example)`` for every hypothesis example, inside this simulation.
 
     hypothesis runs in a bridged thread and each example is driven through ``resume``, so a failing
-    example shrinks and is printed like any hypothesis failure.
+    example shrinks and is printed like any hypothesis failure. With ``streams`` (a ``tb.axis.Streams``)
+    each example also draws the source's and the sink's stall patterns, so a failing pattern
+    shrinks and replays with its data.
     """
+    if streams is not None:
+        from .axis import stalls  # tb.axis builds on this module
+
+        inner = check
+
+        async def check(example: Any) -> None:
+            data, src, sink = example
+            streams.set_stalls(src, sink)
+            await inner(data)
+
+        strategy = st.tuples(strategy, stalls(), stalls())
+
     def prop(example: Any) -> None:
         resume(check)(example)
 

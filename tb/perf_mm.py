@@ -10,9 +10,11 @@ from cocotb.triggers import RisingEdge
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
 
 import golden
+from golden.layout import pack_rows, tile_order, unpack_i32
 
-from .common import start
-from .test_mm import pack_rows, tile_order, unpack
+from .common import parameters, start
+
+N1, N2 = parameters().get("N1", 4), parameters().get("N2", 4)
 
 
 @cocotb.test()
@@ -37,7 +39,7 @@ async def mm_cycles(dut):
         cycles += 1
         if dut.m_axis_tvalid.value and dut.m_axis_tready.value and dut.m_axis_tlast.value:
             break
-    got = unpack(list((await sink.recv()).tdata), m * n)
-    assert got == tile_order(golden.matmul(a, b))
+    got = unpack_i32(list((await sink.recv()).tdata), m * n)
+    assert got == tile_order(golden.matmul(a, b), N1, N2)
     with open(os.environ["BENCH_PERF_OUT"], "w") as f:
         json.dump({"cycles": cycles}, f)

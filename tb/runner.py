@@ -65,7 +65,7 @@ def run(toplevel: str, simulator: str, parameters: dict | None = None, test_modu
         _verilator_env()
     bdir = build_dir(simulator, toplevel, parameters)
     runner = get_runner(simulator)
-    build_args = ["-Wno-fatal", "--assert"] if simulator == "verilator" else ["-g2012"]
+    build_args = ["-Wno-fatal", "-Werror-USERFATAL", "--assert"] if simulator == "verilator" else ["-g2012"]
     runner.build(
         sources=rtl_sources(), hdl_toplevel=toplevel, parameters=parameters, build_dir=bdir,
         build_args=build_args, timescale=("1ns", "1ps"), always=False,

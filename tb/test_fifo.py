@@ -12,7 +12,7 @@ W = parameters().get("W", 8)
 
 @cocotb.test()
 async def fifo_preserves_packets(dut):
-    io = Streams(dut, seed=3)
+    io = Streams(dut, cycles_per_beat=2)
     await start(dut)
 
     async def check(packets):
@@ -22,4 +22,4 @@ async def fifo_preserves_packets(dut):
             assert await io.recv() == p
 
     words = st.lists(st.integers(0, 2**W - 1), min_size=1, max_size=40)
-    await for_examples(st.lists(words, min_size=1, max_size=4), check, max_examples=80)
+    await for_examples(st.lists(words, min_size=1, max_size=4), check, max_examples=80, streams=io)

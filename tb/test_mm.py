@@ -1,48 +1,33 @@
 """mm: for run-time (M, K, N), the output stream equals golden.matmul(A, B) in the documented tile
-order; random idle and backpressure on both streams; bad packet lengths flag and recover."""
+order; jobs of different shapes back to back (nothing stale leaks from a longer K or a larger
+tile), jobs at exactly the synthesis maxima, busy and the error flags as the header documents,
+stall patterns drawn by hypothesis on both streams, every wait bounded."""
 
 import cocotb
 import numpy as np
-from cocotb.triggers import RisingEdge
+from cocotb.triggers import ReadOnly, RisingEdge
 from hypothesis import strategies as st
 
 import golden
+from golden.layout import pack_rows, tile_order, unpack_i32
 
 from .axis import Streams
-from .common import for_examples, parameters, start
+from .common import for_examples, parameters, start, wait_until
 
 P = parameters()
 N1, N2 = P.get("N1", 4), P.get("N2", 4)
 MAX_M, MAX_K, MAX_N = P.get("MAX_M", 128), P.get("MAX_K", 768), P.get("MAX_N", 1024)
 
 
-def pack_rows(x: np.ndarray) -> list[int]:
-    """Rows of int8 as 64-bit beats: each row padded to a multiple of 8, byte 0 in bits 7:0."""
-    kb = -(-x.shape[1] // 8)
-    padded = np.zeros((x.shape[0], kb * 8), np.int8)
-    padded[:, : x.shape[1]] = x
-    return padded.view("<u8").reshape(-1).tolist()
-
-
-def tile_order(d: np.ndarray) -> list[int]:
-    """D flattened in mm's output order: column tiles, row tiles, row-major inside a tile."""
-    m, n = d.shape
-    out = []
-    for c0 in range(0, n, N2):
-        for r0 in range(0, m, N1):
-            out += d[r0:r0 + N1, c0:c0 + N2].reshape(-1).tolist()
-    return out
-
-
-def unpack(beats: list[int], count: int) -> list[int]:
-    words = np.array(beats, dtype=np.uint64).view("<i4").tolist()
-    return words[:count]
-
-
 class TB:
-    def __init__(self, dut, seed=5):
+    def __init__(self, dut):
         self.dut = dut
-        self.io = Streams(dut, seed=seed)
+        self.io = Streams(dut, cycles_per_beat=4)
+
+    def budget(self, m: int, k: int, n: int) -> int:
+        """Cycles for a job: every tile feeds max(K, N1 + N2 - 1) beats and drains N1 * N2 values."""
+        tiles = -(-m // N1) * -(-n // N2)
+        return self.io.budget(out_beats=m * n // 2 + 1) + 2 * tiles * (max(k, N1 + N2) + N1 * N2 + 16)
 
     async def job(self, a: np.ndarray, b: np.ndarray, a_beats=None, b_beats=None) -> list[int]:
         dut = self.dut
@@ -52,9 +37,19 @@ class TB:
         dut.start.value = 1
         await RisingEdge(dut.clk)
         dut.start.value = 0
+        await ReadOnly()
+        assert dut.busy.value == 1, "busy low right after start"
         await self.io.send(pack_rows(a) if a_beats is None else a_beats)
         await self.io.send(pack_rows(b.T) if b_beats is None else b_beats)
-        return unpack(await self.io.recv(), m * n)
+        got = unpack_i32(await self.io.recv(budget=self.budget(m, k, n)), m * n)
+        await wait_until(dut, lambda: not dut.busy.value, 4 * N1 * N2 + 64, "busy to fall after the last beat")
+        return got
+
+
+def matrices(m: int, k: int, n: int, draw) -> tuple[np.ndarray, np.ndarray]:
+    a = draw(st.lists(st.integers(-128, 127), min_size=m * k, max_size=m * k))
+    b = draw(st.lists(st.integers(-128, 127), min_size=k * n, max_size=k * n))
+    return np.array(a, np.int8).reshape(m, k), np.array(b, np.int8).reshape(k, n)
 
 
 @st.composite
@@ -62,9 +57,7 @@ def problem(draw):
     m = draw(st.integers(1, min(MAX_M, 3 * N1 + 1)))
     k = draw(st.integers(1, min(MAX_K, 40)))
     n = draw(st.integers(1, min(MAX_N, 3 * N2 + 1)))
-    a = draw(st.lists(st.integers(-128, 127), min_size=m * k, max_size=m * k))
-    b = draw(st.lists(st.integers(-128, 127), min_size=k * n, max_size=k * n))
-    return np.array(a, np.int8).reshape(m, k), np.array(b, np.int8).reshape(k, n)
+    return matrices(m, k, n, draw)
 
 
 async def reset(dut):
@@ -73,18 +66,41 @@ async def reset(dut):
     await start(dut)
 
 
+def want(a, b) -> list[int]:
+    return tile_order(golden.matmul(a, b), N1, N2)
+
+
 @cocotb.test()
 async def mm_matches_golden(dut):
+    """Sequences of jobs with different shapes back to back (a long K then a short one, a full
+    tile then an edge tile): each equals golden, with no error flag."""
     await reset(dut)
     tb = TB(dut)
 
-    async def check(ab):
-        a, b = ab
-        got = await tb.job(a, b)
-        assert got == tile_order(golden.matmul(a, b))
-        assert dut.err_short.value == 0 and dut.err_long.value == 0
+    async def check(jobs):
+        for a, b in jobs:
+            assert await tb.job(a, b) == want(a, b)
+            assert dut.err_short.value == 0 and dut.err_long.value == 0
 
-    await for_examples(problem(), check, max_examples=40)
+    await for_examples(st.lists(problem(), min_size=1, max_size=3), check, max_examples=30, streams=tb.io)
+
+
+@cocotb.test()
+async def mm_at_the_synthesis_maxima(dut):
+    """Each pair of M, K, N at exactly its synthesis maximum (A's address at its widest with M and K,
+    B's tiles with K and N; all three at once where the simulation is small enough), each followed
+    by a 1 x 1 x 1 job: nothing of the large job leaks into the small one."""
+    await reset(dut)
+    tb = TB(dut)
+    rng = np.random.default_rng(3)
+    shapes = [(MAX_M, MAX_K, N2 + 1), (1, MAX_K, MAX_N), (MAX_M, 8, MAX_N)]
+    if MAX_M * MAX_K * MAX_N // (N1 * N2) <= 300_000:
+        shapes.append((MAX_M, MAX_K, MAX_N))
+    for m, k, n in shapes:
+        a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+        b = rng.integers(-128, 128, (k, n), dtype=np.int8)
+        assert await tb.job(a, b) == want(a, b), (m, k, n)
+        assert await tb.job(np.array([[-7]], np.int8), np.array([[5]], np.int8)) == [-35], (m, k, n)
 
 
 @cocotb.test()
@@ -95,15 +111,15 @@ async def mm_extremes(dut):
     k = min(MAX_K, 96)
     a = np.full((N1 + 1, k), -128, np.int8)
     b = np.full((k, N2 + 1), -128, np.int8)
-    assert await tb.job(a, b) == tile_order(golden.matmul(a, b))
+    assert await tb.job(a, b) == want(a, b)
 
 
 @cocotb.test()
 async def mm_bad_lengths_flag_and_recover(dut):
     """A packet one beat short is zero-filled (err_short); one beat long has the excess dropped
-    (err_long); the next job is correct either way."""
+    (err_long); the flags are sticky until the next start; the next job is correct either way."""
     await reset(dut)
-    tb = TB(dut, seed=9)
+    tb = TB(dut)
     rng = np.random.default_rng(0)
     a = rng.integers(-128, 128, (N1 + 1, 20), dtype=np.int8)
     b = rng.integers(-128, 128, (20, N2 + 1), dtype=np.int8)
@@ -111,13 +127,16 @@ async def mm_bad_lengths_flag_and_recover(dut):
     got = await tb.job(a, b, a_beats=short)
     a0 = a.copy()
     a0[-1, 16:] = 0  # the missing last beat of A's last row reads as zeros
-    assert got == tile_order(golden.matmul(a0, b))
+    assert got == want(a0, b)
     assert dut.err_short.value == 1 and dut.err_long.value == 0
-    assert await tb.job(a, b) == tile_order(golden.matmul(a, b))
+    for _ in range(5):
+        await RisingEdge(dut.clk)
+    assert dut.err_short.value == 1, "err_short must stay set until the next start"
+    assert await tb.job(a, b) == want(a, b)
     assert dut.err_short.value == 0
 
     long_b = pack_rows(b.T) + [0x0123456789ABCDEF]
-    assert await tb.job(a, b, b_beats=long_b) == tile_order(golden.matmul(a, b))
-    assert dut.err_long.value == 1
-    assert await tb.job(a, b) == tile_order(golden.matmul(a, b))
+    assert await tb.job(a, b, b_beats=long_b) == want(a, b)
+    assert dut.err_long.value == 1 and dut.err_short.value == 0
+    assert await tb.job(a, b) == want(a, b)
     assert dut.err_long.value == 0

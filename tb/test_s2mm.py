@@ -9,8 +9,8 @@ from cocotb.triggers import ReadOnly, RisingEdge
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSource
 from hypothesis import strategies as st
 
-from .axis import random_pause
-from .common import for_examples, start
+from .axis import pause_generator, stalls
+from .common import for_examples, start, wait_until
 
 section = st.tuples(st.integers(1, 5), st.integers(1, 4), st.integers(-3, 3))  # rows, kb, length error
 
@@ -18,7 +18,6 @@ section = st.tuples(st.integers(1, 5), st.integers(1, 4), st.integers(-3, 3))  #
 @cocotb.test()
 async def s2mm_sections(dut):
     src = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), dut.clk, dut.rst, byte_size=64)
-    src.set_pause_generator(random_pause(11))
     dut.arm.value = 0
     dut.enable.value = 1
     await start(dut)
@@ -42,7 +41,9 @@ async def s2mm_sections(dut):
     cocotb.start_soon(monitor())
     cocotb.start_soon(toggle_enable())
 
-    async def check(sections):
+    async def check(case):
+        sections, pattern = case
+        src.set_pause_generator(pause_generator(pattern))
         for rows, kb, delta in sections:
             n = rows * kb
             sent = max(1, n + delta)
@@ -55,10 +56,10 @@ async def s2mm_sections(dut):
             dut.arm.value = 0
             await src.send(AxiStreamFrame(data))
             await RisingEdge(dut.clk)
-            while dut.busy.value or not src.empty():
-                await RisingEdge(dut.clk)
+            await wait_until(dut, lambda: not dut.busy.value and src.empty(), 200 * (sent + n + 8),
+                             f"the section of {n} beats to complete (busy low, every beat taken)")
             await RisingEdge(dut.clk)
             assert writes == (data + [0] * n)[:n]
             assert errs == {"short": int(sent < n), "long": int(sent > n)}
 
-    await for_examples(st.lists(section, min_size=1, max_size=4), check, max_examples=60)
+    await for_examples(st.tuples(st.lists(section, min_size=1, max_size=4), stalls()), check, max_examples=60)

@@ -1,6 +1,8 @@
 """softmax: every row's probabilities equal golden.softmax for constants from drawn scales (with
-and without an input shift), rows back to back under random idle and backpressure, including
-all-equal, one-hot and extreme rows; an over-long row is processed as its first MAX_N scores."""
+and without an input shift), rows of length 1, MAX_N and in between back to back under drawn stall
+patterns, including all-equal, one-hot and extreme rows and rows whose scores sit on the input
+shift's rounding half-points; an over-long row is processed as its first MAX_N scores and sets
+err_long, which stays set while the next rows come out right."""
 
 import cocotb
 import numpy as np
@@ -8,10 +10,10 @@ from hypothesis import strategies as st
 
 import golden
 from golden import constants as C
+from golden.layout import exp_recip
 
 from .axis import Streams
 from .common import for_examples, parameters, start
-from .test_exp import recip
 
 MAX_N = parameters().get("MAX_N", 128)
 i32 = st.integers(-(2**31), 2**31 - 1)
@@ -19,7 +21,7 @@ i32 = st.integers(-(2**31), 2**31 - 1)
 
 @st.composite
 def row(draw):
-    n = draw(st.integers(1, MAX_N))
+    n = draw(st.sampled_from([1, MAX_N]) | st.integers(1, MAX_N))
     kind = draw(st.sampled_from(["random", "equal", "one_hot", "extreme", "narrow"]))
     if kind == "equal":
         return [draw(i32)] * n
@@ -38,12 +40,16 @@ def row(draw):
 def set_consts(dut, c):
     e = c.exp
     dut.x0.value, dut.qb.value, dut.qc.value = e.x0, e.qb, e.qc
-    dut.x0_recip.value, dut.in_shift.value = recip(e.x0), c.in_shift
+    dut.x0_recip.value, dut.in_shift.value = exp_recip(e.x0), c.in_shift
+
+
+def expected(rows, c) -> list[list[int]]:
+    return [golden.softmax(np.array([r]), c)[0].tolist() for r in rows]
 
 
 @cocotb.test()
 async def softmax_matches_golden(dut):
-    io = Streams(dut)
+    io = Streams(dut, cycles_per_beat=4, cycles_per_packet=200)
     await start(dut)
 
     async def check(case):
@@ -57,17 +63,54 @@ async def softmax_matches_golden(dut):
         assert dut.err_long.value == 0
 
     await for_examples(st.tuples(st.floats(1e-7, 3e-2), st.lists(row(), min_size=1, max_size=3)), check,
-                       max_examples=60)
+                       max_examples=60, streams=io)
+
+
+@st.composite
+def half_points(draw):
+    """A scale with input shift s >= 1 and a row whose scores lie at max - (2j + 1) * 2**(s - 1) and
+    one either side: there round half up and floor of x / 2**s differ."""
+    s = draw(st.integers(1, 10))
+    scale = C.EXP_MIN_SCALE / 2**s * 1.0001
+    c = C.softmax_consts(scale)
+    assert c.in_shift == s, (c.in_shift, s)
+    top = draw(st.integers(-(2**30), 2**30))
+    n = draw(st.integers(2, MAX_N))
+    row = [top]
+    for _ in range(n - 1):
+        j = draw(st.integers(0, 40))
+        row.append(top - (2 * j + 1) * 2 ** (s - 1) + draw(st.sampled_from([-1, 0, 1])))
+    return c, row
+
+
+@cocotb.test()
+async def softmax_input_shift_rounds_half_up(dut):
+    io = Streams(dut, cycles_per_beat=4, cycles_per_packet=200)
+    await start(dut)
+
+    async def check(case):
+        c, r = case
+        set_consts(dut, c)
+        await io.send([v & 0xFFFFFFFF for v in r])
+        assert [await io.recv()] == expected([r], c)
+
+    await for_examples(half_points(), check, max_examples=40, streams=io)
 
 
 @cocotb.test()
 async def softmax_over_long_row(dut):
-    io = Streams(dut, seed=4)
+    io = Streams(dut, cycles_per_beat=4, cycles_per_packet=200)
     await start(dut)
     c = C.softmax_consts(1e-3)
     set_consts(dut, c)
     rng = np.random.default_rng(1)
     r = rng.integers(-5000, 5000, MAX_N + 5).tolist()
-    await io.send([v & 0xFFFFFFFF for v in r])
-    assert await io.recv() == golden.softmax(np.array([r[:MAX_N]]), c)[0].tolist()
+    nxt = [rng.integers(-5000, 5000, n).tolist() for n in (1, MAX_N)]
+    assert dut.err_long.value == 0
+    for row_ in [r, *nxt]:
+        await io.send([v & 0xFFFFFFFF for v in row_])
+    assert await io.recv() == expected([r[:MAX_N]], c)[0]
     assert dut.err_long.value == 1
+    for row_ in nxt:
+        assert await io.recv() == expected([row_], c)[0]
+    assert dut.err_long.value == 1, "err_long is sticky until reset"

