@@ -8,7 +8,9 @@
 // through a ping-pong row buffer: ingest (one value per cycle, tracking sum, min and max) fills
 // one bank while the processor runs the other: mean (divider, DW + 1 cycles), variance shift
 // (lopd), sum of squares (one value per cycle), isqrt (16 cycles), 2^31 / r (divider), output
-// (one value per cycle). About 2 cycles per value plus ~110 per row. One shared iterative divider,
+// (one value per cycle). Row passes are pipelined one carry chain or DSP level per stage (read,
+// output register, y, shift, mul_pipe; output: shift, bias, saturate). About 2 cycles per value
+// plus a per-row overhead of about 150 cycles (bench/nonlinear_cycles.py measures it). One shared iterative divider,
 // one sqrt unit. A zero-variance row gives the bias (factor 0). Values past MAX_C are dropped (the
 // row is its first MAX_C values) and err_long is set until reset. shift is held during use.
 `default_nettype none
@@ -138,45 +140,57 @@ module layernorm #(
   );
   assign sqrt_in_valid = pstate_q == P_SQRT;
 
-  // row passes: buffer read (1 cycle), then y = q - mean
-  logic [63:0] rd_q;
-  always_ff @(posedge clk) rd_q <= mem[{pbank_q, AW'(issue_q)}];
-  wire logic signed [32:0] y = 33'($signed(rd_q[31:0])) - 33'(mean_q);
-  wire logic signed [32:0] ys = y >>> s_q;
-  logic sq_valid_q, rd_valid_q;
-  logic [31:0] sq_q;
+  // row passes, one carry chain or one DSP level per stage: buffer read, its output register,
+  // y = q - mean, then (variance) y >>> s squared, or (output) y * factor
+  logic [63:0] rd_q, rd2_q;
+  logic signed [32:0] y_q;
+  logic signed [16:0] ys_q;   // |y >>> s| < 2^16: s makes C * (y >>> s)^2 < 2^31
+  logic signed [33:0] sq;
+  logic [5:0] vv_q;           // variance pass valid per stage: rd, rd2, y, ys, product (3 more)
+  always_ff @(posedge clk) begin
+    rd_q <= mem[{pbank_q, AW'(issue_q)}];
+    rd2_q <= rd_q;
+    y_q <= 33'($signed(rd2_q[31:0])) - 33'(mean_q);
+    ys_q <= 17'(y_q >>> s_q);
+  end
+  mul_pipe #(.A_W(17), .B_W(17)) u_square (.clk, .ce(1'b1), .a(ys_q), .b(ys_q), .p(sq));
+  wire logic rd_valid_q = vv_q[0];
+  wire logic sq_valid_q;
+  sreg #(.W(1), .DEPTH(4)) u_sq_valid (.clk, .rst, .d(vv_q[3]), .q(sq_valid_q));
+  wire logic [31:0] sq_q = 32'(sq);
+  wire unused_sq = ^sq[33:32] ^ rd_valid_q ^ ^vv_q[5:4];
 
-  // output pass: y * factor, shift, bias, saturate -> FIFO
-  logic o_issue, o1_valid_q, o1_last_q, o2_valid_q, o2_last_q;
+  // output pass: y * factor (mul_pipe), shift, + bias, saturate -> FIFO; credits reserve FIFO room
+  // for everything in flight
+  localparam int OL = 10;   // o_issue to the FIFO's input
+  logic o_issue;
+  logic [OL-1:0] ov_q, ol_q;
   logic [CRW-1:0] credits_q;
-  logic signed [65:0] prod_q;
-  logic signed [31:0] bias_q;
+  logic signed [65:0] prod_q, sh_q, scaled_q;
+  logic signed [31:0] bias_s [3:8];
+  logic [31:0] result_q;
   wire logic out_pop = m_axis_tvalid & m_axis_tready;
   assign o_issue = pstate_q == P_OUT && credits_q != '0;
   assign release_bank = pstate_q == P_OUT && o_issue && issue_q == c_q - 1'b1;
 
+  mul_pipe #(.A_W(33), .B_W(33)) u_scale (
+      .clk, .ce(1'b1), .a(y_q), .b($signed({1'b0, factor_q})), .p(prod_q)
+  );
   always_ff @(posedge clk) begin
-    sq_q <= 32'(ys * ys);
-    prod_q <= 66'(y) * 66'($signed({1'b0, factor_q}));
-    bias_q <= $signed(rd_q[63:32]);
+    bias_s[3] <= $signed(rd2_q[63:32]);
+    for (int i = 4; i <= 8; i++) bias_s[i] <= bias_s[i-1];
   end
 
   always_ff @(posedge clk) begin
     if (rst) begin
       pstate_q <= P_IDLE;
       pbank_q <= 1'b0;
-      rd_valid_q <= 1'b0;
-      sq_valid_q <= 1'b0;
-      o1_valid_q <= 1'b0;
-      o2_valid_q <= 1'b0;
+      vv_q <= '0;
+      ov_q <= '0;
       credits_q <= CRW'(OUT_DEPTH);
     end else begin
-      rd_valid_q <= pstate_q == P_VAR && issue_q < c_q;
-      sq_valid_q <= rd_valid_q;
-      o1_valid_q <= o_issue;
-      o1_last_q <= o_issue && issue_q == c_q - 1'b1;
-      o2_valid_q <= o1_valid_q;
-      o2_last_q <= o1_last_q;
+      vv_q <= {vv_q[4:0], pstate_q == P_VAR && issue_q < c_q};
+      ov_q <= {ov_q[OL-2:0], o_issue};
       credits_q <= credits_q - CRW'(o_issue) + CRW'(out_pop);
       case (pstate_q)
         P_IDLE: if (full_q[pbank_q]) begin
@@ -235,16 +249,21 @@ module layernorm #(
     end
   end
 
-  // (y * factor) >>> (s + shift) + bias, saturated; o2 aligns with prod_q and bias_q
+  // (y * factor) >>> (s + shift) + bias, saturated: o_issue at t, rd2 at t+2, y at t+3, the
+  // product at t+7, shifted t+8, biased t+9, saturated t+10
   logic [5:0] s_out_q;
-  always_ff @(posedge clk) s_out_q <= s_q + 6'(shift);
-  wire logic signed [65:0] scaled = (prod_q >>> s_out_q) + 66'(bias_q);
-  wire logic [31:0] result = scaled > 66'sd2147483647 ? 32'h7fff_ffff
-                           : scaled < -66'sd2147483648 ? 32'h8000_0000 : 32'(scaled);
+  always_ff @(posedge clk) begin
+    s_out_q <= s_q + 6'(shift);
+    ol_q <= {ol_q[OL-2:0], o_issue && issue_q == c_q - 1'b1};
+    sh_q <= prod_q >>> s_out_q;
+    scaled_q <= sh_q + 66'(bias_s[8]);
+    result_q <= scaled_q > 66'sd2147483647 ? 32'h7fff_ffff
+              : scaled_q < -66'sd2147483648 ? 32'h8000_0000 : 32'(scaled_q);
+  end
   logic fifo_ready_unused;
   fifo #(.W(32), .DEPTH(OUT_DEPTH)) u_out (
-      .clk, .rst, .s_axis_tdata(result), .s_axis_tvalid(o2_valid_q), .s_axis_tready(fifo_ready_unused),
-      .s_axis_tlast(o2_last_q), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
+      .clk, .rst, .s_axis_tdata(result_q), .s_axis_tvalid(ov_q[OL-1]), .s_axis_tready(fifo_ready_unused),
+      .s_axis_tlast(ol_q[OL-1]), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
   );
 endmodule
 

@@ -8,8 +8,10 @@
 // Two stages with a ping-pong score buffer, so rows overlap: ingest writes row r+1 and tracks its
 // maximum while the processor runs row r through exp (one element per cycle, narrowed exps to a
 // 16-bit buffer and summed), the divider (33 cycles) and the normalizer (one element per cycle).
-// Throughput about 2 cycles per element per row plus ~45 cycles; the first output of a row of N
-// comes about N + 45 cycles after its last input. Constants (held during use) are golden's
+// Every stage holds one carry chain or one DSP level (exp feed: read, output register, subtract,
+// clamp and shift, round; normalizer: read, mul_pipe, round, clamp). Throughput about 2 cycles
+// per element plus a per-row overhead of some tens of cycles (bench/nonlinear_cycles.py measures
+// it); the first output of a row of N comes some tens of cycles after the row's N-th exp. Constants (held during use) are golden's
 // SoftmaxConsts plus x0_recip = floor(2^22 / -x0) for exp. Elements past MAX_N in a row are dropped
 // (the row is processed as its first MAX_N scores) and err_long is set until reset.
 `default_nettype none
@@ -89,25 +91,34 @@ module softmax #(
     end
   end
 
-  // exp feed: score read (1 cycle) -> x, clamp, round shift -> exp unit (7 cycles)
-  logic [31:0] s_rd;
-  logic rd_valid_q;
-  always_ff @(posedge clk) s_rd <= smem[{pbank_q, AW'(issue_q)}];
+  // exp feed, one carry chain per stage: score read, its output register, x = s - max, clamp
+  // and shift by in_shift - 1, round -> exp unit
+  logic [31:0] s_rd, s_rd_q;
+  logic rd_valid_q, x1_valid_q, x2_valid_q, x3_valid_q, x4_valid_q;
+  always_ff @(posedge clk) begin
+    s_rd <= smem[{pbank_q, AW'(issue_q)}];
+    s_rd_q <= s_rd;
+  end
 
-  logic signed [32:0] xd;
-  logic signed [32:0] xc;
-  logic signed [31:0] xr;
-  always_comb begin
-    xd = 33'($signed(s_rd)) - 33'(pmax_q);
-    xc = xd < -33'sd2147483648 ? -33'sd2147483648 : xd;
-    xr = in_shift == 5'd0 ? 32'(xc) : 32'(((xc >>> (in_shift - 5'd1)) + 33'sd1) >>> 1);
+  // per-job constants, registered from the ports (held during use)
+  logic sh0_q;
+  logic [4:0] sh1_q, es_q;
+  logic signed [32:0] xd_q, xs_q;
+  logic signed [31:0] xr_q;
+  always_ff @(posedge clk) begin
+    sh0_q <= in_shift == 5'd0;
+    sh1_q <= in_shift - 5'd1;
+    xd_q <= 33'($signed(s_rd_q)) - 33'(pmax_q);
+    xs_q <= sh0_q ? (xd_q < -33'sd2147483648 ? -33'sd2147483648 : xd_q)
+                  : (xd_q < -33'sd2147483648 ? -33'sd2147483648 : xd_q) >>> sh1_q;
+    xr_q <= sh0_q ? 32'(xs_q) : 32'((xs_q + 33'sd1) >>> 1);
   end
 
   logic [31:0] e_raw;
   logic e_valid, exp_ready_unused, e_last_unused;
   exp u_exp (
       .clk, .rst, .x0, .qb, .qc, .x0_recip,
-      .s_axis_tdata(xr), .s_axis_tvalid(rd_valid_q), .s_axis_tready(exp_ready_unused),
+      .s_axis_tdata(xr_q), .s_axis_tvalid(x4_valid_q), .s_axis_tready(exp_ready_unused),
       .s_axis_tlast(1'b0), .m_axis_tdata(e_raw), .m_axis_tvalid(e_valid), .m_axis_tready(1'b1),
       .m_axis_tlast(e_last_unused)
   );
@@ -115,8 +126,13 @@ module softmax #(
   // narrowing shift from qc: es = max(0, lopd(qc) + 1 - 16)
   logic signed [5:0] qc_pos;
   lopd #(.W(32)) u_lopd (.x({1'b0, qc}), .pos(qc_pos));
-  wire logic [4:0] es = qc_pos >= 6'sd15 ? 5'(qc_pos - 6'sd15) : 5'd0;
-  wire logic [15:0] e_narrow = 16'(e_raw >> es);
+  always_ff @(posedge clk) es_q <= qc_pos >= 6'sd15 ? 5'(qc_pos - 6'sd15) : 5'd0;
+  logic [15:0] en_q;  // the narrowed exp, registered before it is summed and stored
+  logic en_valid_q;
+  always_ff @(posedge clk) begin
+    en_q <= 16'(e_raw >> es_q);
+    en_valid_q <= e_valid & ~rst;
+  end
 
   logic [15:0] emem [MAX_N];
   logic [31:0] sum_q;
@@ -132,20 +148,29 @@ module softmax #(
   assign div_in_valid = pstate_q == P_DIV;
   logic [31:0] factor_q;
 
-  // normalizer: e read (1 cycle) -> e * factor (1 cycle) -> round, clamp -> output FIFO
+  // normalizer: e read -> e * factor (mul_pipe, 4 cycles) -> round -> clamp -> output FIFO;
+  // credits reserve FIFO room for everything in flight, so the pipeline never stalls
   localparam int CRW = $clog2(OUT_DEPTH + 1);
+  localparam int OL = 7;          // o_issue to the FIFO's input
   logic [CRW-1:0] credits_q;
-  logic o_issue, o1_valid_q, o1_last_q, o2_valid_q, o2_last_q;
+  logic o_issue;
+  logic [OL-1:0] ov_q, ol_q;      // valid and last per normalizer stage
   logic [15:0] e_rd;
-  logic [47:0] prod_q;
+  logic signed [50:0] prod;
+  logic [24:0] rounded_q;
+  logic [7:0] prob_q;
   wire logic out_pop = m_axis_tvalid & m_axis_tready;
   assign o_issue = pstate_q == P_OUT && credits_q != '0;
   assign release_bank = pstate_q == P_EXP && got_q == plen_q;
 
+  mul_pipe #(.A_W(17), .B_W(34)) u_norm (
+      .clk, .ce(1'b1), .a($signed({1'b0, e_rd})), .b($signed({2'b0, factor_q})), .p(prod)
+  );
   always_ff @(posedge clk) begin
-    if (e_valid) emem[AW'(got_q)] <= e_narrow;
+    if (en_valid_q) emem[AW'(got_q)] <= en_q;
     e_rd <= emem[AW'(issue_q)];
-    prod_q <= 48'(e_rd) * 48'(factor_q);
+    rounded_q <= 25'(((prod >>> 23) + 51'sd1) >>> 1);  // round half up by 2^24
+    prob_q <= rounded_q > 25'd127 ? 8'd127 : 8'(rounded_q);
   end
 
   always_ff @(posedge clk) begin
@@ -153,15 +178,19 @@ module softmax #(
       pstate_q <= P_IDLE;
       pbank_q <= 1'b0;
       rd_valid_q <= 1'b0;
-      o1_valid_q <= 1'b0;
-      o2_valid_q <= 1'b0;
+      x1_valid_q <= 1'b0;
+      x2_valid_q <= 1'b0;
+      x3_valid_q <= 1'b0;
+      x4_valid_q <= 1'b0;
+      ov_q <= '0;
       credits_q <= CRW'(OUT_DEPTH);
     end else begin
       rd_valid_q <= pstate_q == P_EXP && issue_q < plen_q;
-      o1_valid_q <= o_issue;
-      o1_last_q <= o_issue && issue_q == plen_q - 1'b1;
-      o2_valid_q <= o1_valid_q;
-      o2_last_q <= o1_last_q;
+      x1_valid_q <= rd_valid_q;
+      x2_valid_q <= x1_valid_q;
+      x3_valid_q <= x2_valid_q;
+      x4_valid_q <= x3_valid_q;
+      ov_q <= {ov_q[OL-2:0], o_issue};
       credits_q <= credits_q - CRW'(o_issue) + CRW'(out_pop);
       case (pstate_q)
         P_IDLE: if (full_q[pbank_q]) begin
@@ -174,9 +203,9 @@ module softmax #(
         end
         P_EXP: begin
           if (issue_q < plen_q) issue_q <= issue_q + 1'b1;
-          if (e_valid) begin
+          if (en_valid_q) begin
             got_q <= got_q + 1'b1;
-            sum_q <= sum_q + 32'(e_narrow);
+            sum_q <= sum_q + 32'(en_q);
           end
           if (got_q == plen_q) begin  // every exp is in: the score bank is free
             pbank_q <= ~pbank_q;
@@ -198,13 +227,11 @@ module softmax #(
     end
   end
 
-  // round half up by 2^24 and clamp to 127
-  wire logic [24:0] rounded = 25'(((prod_q >> 23) + 48'd1) >> 1);
-  wire logic [7:0] prob = rounded > 25'd127 ? 8'd127 : 8'(rounded);
+  always_ff @(posedge clk) ol_q <= {ol_q[OL-2:0], o_issue && issue_q == plen_q - 1'b1};
   logic fifo_ready_unused;
   fifo #(.W(8), .DEPTH(OUT_DEPTH)) u_out (
-      .clk, .rst, .s_axis_tdata(prob), .s_axis_tvalid(o2_valid_q), .s_axis_tready(fifo_ready_unused),
-      .s_axis_tlast(o2_last_q), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
+      .clk, .rst, .s_axis_tdata(prob_q), .s_axis_tvalid(ov_q[OL-1]), .s_axis_tready(fifo_ready_unused),
+      .s_axis_tlast(ol_q[OL-1]), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
   );
 endmodule
 
