@@ -59,11 +59,6 @@ def pack_gelu(q: int, c: GeluConsts) -> int:
     return pack_fields([(q, 32), (c.qb, 23), (c.qc, 46), (c.q1, 32), (c.shift, 6)])
 
 
-def pack_layernorm(q: int, bias: int) -> int:
-    """A layernorm beat: {bias[31:0], q[31:0]}."""
-    return pack_fields([(q, 32), (bias, 32)])
-
-
 def pack_rows(x: np.ndarray) -> list[int]:
     """int8 rows as 64-bit beats: each row padded to a multiple of 8, byte 0 in bits 7:0."""
     x = np.asarray(x)

@@ -2,27 +2,33 @@
 // bias. Matches golden.layernorm:
 //   mean = floor((sum + C/2) / C); y = q - mean; s = max(0, floor((ceil(log2 C) + 2k - 30) / 2))
 //   with k = lopd(max|y|) + 1; var = sum((y >>> s)^2) < 2^31; r = isqrt(var);
-//   factor = floor(2^31 / r), 0 if r = 0; out = sat32(((y * factor) >>> (s + shift)) + bias).
+//   factor = floor(2^31 / r), 0 if r = 0; out = sat32(((y * factor) >>> (s + shift)) + bias[c]).
 //
-// Each beat carries its channel's folded bias: tdata = {bias[31:0], q[31:0]}. Rows overlap
-// through a ping-pong row buffer: ingest (one value per cycle, tracking sum, min and max) fills
-// one bank while the processor runs the other: mean (divider, DW + 1 cycles), variance shift
-// (lopd), sum of squares (one value per cycle), isqrt (16 cycles), 2^31 / r (divider), output
-// (one value per cycle). Row passes are pipelined one carry chain or DSP level per stage (read,
-// output register, y, shift, mul_pipe; output: shift, bias, saturate). About 2 cycles per value
-// plus a per-row overhead of about 150 cycles (bench/nonlinear_cycles.py measures it). One shared iterative divider,
-// one sqrt unit. A zero-variance row gives the bias (factor 0). Values past MAX_C are dropped (the
-// row is its first MAX_C values) and err_long is set until reset. shift is held during use.
+// The folded bias is per channel and stored once per channel: write bias[c] through bias_we /
+// bias_addr / bias_data before the rows that use it (not while a row is being output). Rows carry
+// q only. Rows overlap through row_buffer: ingest (one value per cycle, tracking sum, min and max)
+// fills one bank while the processor runs the other: mean (divider, DW + 1 cycles), variance
+// shift (lopd), sum of squares (one value per cycle), isqrt (iterative: one root per row, 17
+// cycles), 2^31 / r (the same divider), output (one value per cycle, credits from row_out). Row
+// passes hold one carry chain or one DSP level per stage (buffer read and its register, y, the
+// shift, mul_pipe; then shift, bias, saturate). About 2 cycles per value plus a per-row overhead
+// (bench/nonlinear_cycles.py measures both). A zero-variance row gives the bias (factor 0).
+// Values past MAX_C are dropped (the row is its first MAX_C values) and err_long is set until
+// reset. shift is held during use.
 `default_nettype none
 
 module layernorm #(
-    parameter int MAX_C = 768   // longest row (synthesis-time maximum)
+    parameter int MAX_C = 768,  // longest row (synthesis-time maximum), >= 2
+    localparam int AW = $clog2(MAX_C)
 ) (
     input  wire logic            clk,
     input  wire logic            rst,
     input  wire logic [4:0]      shift,
+    input  wire logic            bias_we,     // bias[bias_addr] <= bias_data
+    input  wire logic [AW-1:0]   bias_addr,
+    input  wire logic [31:0]     bias_data,
     output logic                 err_long,
-    input  wire logic [63:0]     s_axis_tdata,
+    input  wire logic [31:0]     s_axis_tdata,
     input  wire logic            s_axis_tvalid,
     output logic                 s_axis_tready,
     input  wire logic            s_axis_tlast,
@@ -31,78 +37,53 @@ module layernorm #(
     input  wire logic            m_axis_tready,
     output logic                 m_axis_tlast
 );
-  localparam int AW = $clog2(MAX_C);
   localparam int CW = $clog2(MAX_C + 1);
   localparam int SW = 32 + CW + 1;          // row sum (signed)
   localparam int DW = SW + 1;               // divider width: |sum + C/2| and 2^31
-  localparam int OUT_DEPTH = 8;
-  localparam int CRW = $clog2(OUT_DEPTH + 1);
 
-  // ---------------------------------------------------------------- ingest
-  logic [63:0] mem [2 << AW];     // {bank, index}: each bank padded to a power of two
-  logic wbank_q;
-  logic [CW-1:0] wcount_q;
-  logic signed [SW-1:0] wsum_q;
-  logic signed [31:0] wmin_q, wmax_q;
-  logic [1:0] full_q;
-  logic [CW-1:0] len_q [2];
-  logic signed [SW-1:0] sum_q [2];
-  logic signed [31:0] min_q [2], max_q [2];
-  wire logic take = s_axis_tvalid & s_axis_tready;
-  wire logic room = wcount_q < CW'(MAX_C);
-  wire logic signed [31:0] q_in = s_axis_tdata[31:0];
-  wire logic first = wcount_q == '0;
-  wire logic signed [SW-1:0] new_sum = (first ? '0 : wsum_q) + SW'(q_in);
-  wire logic signed [31:0] new_min = (first || q_in < wmin_q) ? q_in : wmin_q;
-  wire logic signed [31:0] new_max = (first || q_in > wmax_q) ? q_in : wmax_q;
-  assign s_axis_tready = ~full_q[wbank_q];
-
+  // ---------------------------------------------------------------- ingest: rows, sum, min, max
+  logic in_take, in_first, in_close, in_bank, rd_full, rd_bank, release_bank;
+  logic [CW-1:0] rd_len, c_q, issue_q, got_q;
+  logic [31:0] q_rd;
+  row_buffer #(.W(32), .MAX(MAX_C)) u_rows (
+      .clk, .rst, .s_axis_tdata, .s_axis_tvalid, .s_axis_tready, .s_axis_tlast,
+      .in_take, .in_first, .in_close, .in_bank, .err_long,
+      .rd_full, .rd_len, .rd_bank, .rd_release(release_bank), .rd_index(AW'(issue_q)), .rd_data(q_rd)
+  );
+  wire logic signed [31:0] q_in = s_axis_tdata;
+  logic signed [SW-1:0] wsum_q, sum_q [2];
+  logic signed [31:0] wmin_q, wmax_q, min_q [2], max_q [2];
+  wire logic signed [SW-1:0] new_sum = in_take ? (in_first ? '0 : wsum_q) + SW'(q_in) : wsum_q;
+  wire logic signed [31:0] new_min = in_take && (in_first || q_in < wmin_q) ? q_in : wmin_q;
+  wire logic signed [31:0] new_max = in_take && (in_first || q_in > wmax_q) ? q_in : wmax_q;
   always_ff @(posedge clk) begin
-    if (take && room) mem[{wbank_q, AW'(wcount_q)}] <= s_axis_tdata;
+    wsum_q <= new_sum;
+    wmin_q <= new_min;
+    wmax_q <= new_max;
+    if (in_close) begin
+      sum_q[in_bank] <= new_sum;
+      min_q[in_bank] <= new_min;
+      max_q[in_bank] <= new_max;
+    end
+  end
+
+  // the per-channel folded bias, read beside its channel's value
+  logic [31:0] bias_mem [MAX_C];
+  logic [31:0] bias_rd, bias_rd_q;
+  always_ff @(posedge clk) begin
+    if (bias_we) bias_mem[bias_addr] <= bias_data;
+    bias_rd <= bias_mem[AW'(issue_q)];
+    bias_rd_q <= bias_rd;
   end
 
   // ---------------------------------------------------------------- process
   typedef enum logic [3:0] {P_IDLE, P_MEAN, P_MEAN_W, P_SHIFT, P_VAR, P_SQRT, P_SQRT_W, P_DIV, P_DIV_W,
                             P_OUT} pstate_e;
   pstate_e pstate_q;
-  logic pbank_q;
-  logic [CW-1:0] c_q, issue_q, got_q;
   logic signed [SW-1:0] psum_q;
   logic signed [31:0] pmin_q, pmax_q, mean_q;
   logic [5:0] s_q;
   logic [31:0] var_q, factor_q;
-  logic release_bank;
-
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      wbank_q <= 1'b0;
-      wcount_q <= '0;
-      full_q <= '0;
-      err_long <= 1'b0;
-    end else begin
-      if (release_bank) full_q[pbank_q] <= 1'b0;
-      if (take) begin
-        if (room) begin
-          wcount_q <= wcount_q + 1'b1;
-          wsum_q <= new_sum;
-          wmin_q <= new_min;
-          wmax_q <= new_max;
-        end else begin
-          err_long <= 1'b1;
-        end
-        if (s_axis_tlast) begin
-          full_q[wbank_q] <= 1'b1;
-          len_q[wbank_q] <= room ? wcount_q + 1'b1 : wcount_q;
-          sum_q[wbank_q] <= room ? new_sum : wsum_q;
-          min_q[wbank_q] <= room ? new_min : wmin_q;
-          max_q[wbank_q] <= room ? new_max : wmax_q;
-          wbank_q <= ~wbank_q;
-          wcount_q <= '0;
-        end
-      end
-    end
-  end
-
   logic [15:0] root, root_q;  // isqrt of the shifted variance (unit output, held copy)
 
   // shared divider: the mean (|sum + C/2| by C, sign restored) and 2^31 / r
@@ -131,73 +112,75 @@ module layernorm #(
   lopd #(.W(CW)) u_lopd_c (.x(c_q - 1'b1), .pos(cpos));
   wire logic signed [8:0] s_num = 9'(cpos) + 9'sd1 + ((9'(ypos) + 9'sd1) <<< 1) - 9'sd30;
 
-  // isqrt of the shifted variance
+  // isqrt of the shifted variance: one root per row, so the iterative unit
   logic sqrt_in_valid, sqrt_ready, sqrt_valid, sqrt_last_unused;
-  sqrt #(.W(32)) u_sqrt (
+  sqrt #(.W(32), .ITERATIVE(1)) u_sqrt (
       .clk, .rst, .s_axis_tdata(var_q), .s_axis_tvalid(sqrt_in_valid), .s_axis_tready(sqrt_ready),
       .s_axis_tlast(1'b0), .m_axis_tdata(root), .m_axis_tvalid(sqrt_valid), .m_axis_tready(1'b1),
       .m_axis_tlast(sqrt_last_unused)
   );
   assign sqrt_in_valid = pstate_q == P_SQRT;
 
-  // row passes, one carry chain or one DSP level per stage: buffer read, its output register,
-  // y = q - mean, then (variance) y >>> s squared, or (output) y * factor
-  logic [63:0] rd_q, rd2_q;
+  // row passes: buffer read and its register (row_buffer, 2 cycles), y = q - mean (3), then
+  // (variance) y >>> s (4) squared (mul_pipe, 5-8), or (output) y * factor (mul_pipe, 4-7)
   logic signed [32:0] y_q;
   logic signed [16:0] ys_q;   // |y >>> s| < 2^16: s makes C * (y >>> s)^2 < 2^31
   logic signed [33:0] sq;
-  logic [5:0] vv_q;           // variance pass valid per stage: rd, rd2, y, ys, product (3 more)
+  logic [3:0] vv_q;           // variance pass valid: read, register, y, ys
   always_ff @(posedge clk) begin
-    rd_q <= mem[{pbank_q, AW'(issue_q)}];
-    rd2_q <= rd_q;
-    y_q <= 33'($signed(rd2_q[31:0])) - 33'(mean_q);
+    y_q <= 33'($signed(q_rd)) - 33'(mean_q);
     ys_q <= 17'(y_q >>> s_q);
   end
   mul_pipe #(.A_W(17), .B_W(17)) u_square (.clk, .ce(1'b1), .a(ys_q), .b(ys_q), .p(sq));
-  wire logic rd_valid_q = vv_q[0];
-  wire logic sq_valid_q;
+  logic sq_valid_q;
   sreg #(.W(1), .DEPTH(4)) u_sq_valid (.clk, .rst, .d(vv_q[3]), .q(sq_valid_q));
   wire logic [31:0] sq_q = 32'(sq);
-  wire unused_sq = ^sq[33:32] ^ rd_valid_q ^ ^vv_q[5:4];
+  wire unused_sq = ^sq[33:32];
 
-  // output pass: y * factor (mul_pipe), shift, + bias, saturate -> FIFO; credits reserve FIFO room
-  // for everything in flight
-  localparam int OL = 10;   // o_issue to the FIFO's input
-  logic o_issue;
+  // output pass: (y * factor) >>> (s + shift) (8) + bias (9), saturated (10) -> row_out
+  localparam int OL = 10;
+  logic can_issue, o_issue;
   logic [OL-1:0] ov_q, ol_q;
-  logic [CRW-1:0] credits_q;
   logic signed [65:0] prod_q, sh_q, scaled_q;
   logic signed [31:0] bias_s [3:8];
   logic [31:0] result_q;
-  wire logic out_pop = m_axis_tvalid & m_axis_tready;
-  assign o_issue = pstate_q == P_OUT && credits_q != '0;
-  assign release_bank = pstate_q == P_OUT && o_issue && issue_q == c_q - 1'b1;
+  logic [5:0] s_out_q;
+  assign o_issue = pstate_q == P_OUT && can_issue;
+  assign release_bank = o_issue && issue_q == c_q - 1'b1;
 
   mul_pipe #(.A_W(33), .B_W(33)) u_scale (
       .clk, .ce(1'b1), .a(y_q), .b($signed({1'b0, factor_q})), .p(prod_q)
   );
   always_ff @(posedge clk) begin
-    bias_s[3] <= $signed(rd2_q[63:32]);
+    bias_s[3] <= $signed(bias_rd_q);
     for (int i = 4; i <= 8; i++) bias_s[i] <= bias_s[i-1];
+    s_out_q <= s_q + 6'(shift);
+    ol_q <= {ol_q[OL-2:0], o_issue && issue_q == c_q - 1'b1};
+    sh_q <= prod_q >>> s_out_q;
+    scaled_q <= sh_q + 66'(bias_s[8]);
+    result_q <= scaled_q > 66'sd2147483647 ? 32'h7fff_ffff
+              : scaled_q < -66'sd2147483648 ? 32'h8000_0000 : 32'(scaled_q);
   end
+
+  row_out #(.W(32), .DEPTH(8)) u_out (
+      .clk, .rst, .can_issue, .issue(o_issue), .in_data(result_q), .in_valid(ov_q[OL-1]),
+      .in_last(ol_q[OL-1]), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
+  );
 
   always_ff @(posedge clk) begin
     if (rst) begin
       pstate_q <= P_IDLE;
-      pbank_q <= 1'b0;
       vv_q <= '0;
       ov_q <= '0;
-      credits_q <= CRW'(OUT_DEPTH);
     end else begin
-      vv_q <= {vv_q[4:0], pstate_q == P_VAR && issue_q < c_q};
+      vv_q <= {vv_q[2:0], pstate_q == P_VAR && issue_q < c_q};
       ov_q <= {ov_q[OL-2:0], o_issue};
-      credits_q <= credits_q - CRW'(o_issue) + CRW'(out_pop);
       case (pstate_q)
-        P_IDLE: if (full_q[pbank_q]) begin
-          c_q <= len_q[pbank_q];
-          psum_q <= sum_q[pbank_q];
-          pmin_q <= min_q[pbank_q];
-          pmax_q <= max_q[pbank_q];
+        P_IDLE: if (rd_full) begin
+          c_q <= rd_len;
+          psum_q <= sum_q[rd_bank];
+          pmin_q <= min_q[rd_bank];
+          pmax_q <= max_q[rd_bank];
           pstate_q <= P_MEAN;
         end
         P_MEAN: if (div_ready) pstate_q <= P_MEAN_W;
@@ -239,32 +222,12 @@ module layernorm #(
         end
         P_OUT: if (o_issue) begin
           issue_q <= issue_q + 1'b1;
-          if (issue_q == c_q - 1'b1) begin
-            pbank_q <= ~pbank_q;
-            pstate_q <= P_IDLE;
-          end
+          if (issue_q == c_q - 1'b1) pstate_q <= P_IDLE;
         end
         default: pstate_q <= P_IDLE;
       endcase
     end
   end
-
-  // (y * factor) >>> (s + shift) + bias, saturated: o_issue at t, rd2 at t+2, y at t+3, the
-  // product at t+7, shifted t+8, biased t+9, saturated t+10
-  logic [5:0] s_out_q;
-  always_ff @(posedge clk) begin
-    s_out_q <= s_q + 6'(shift);
-    ol_q <= {ol_q[OL-2:0], o_issue && issue_q == c_q - 1'b1};
-    sh_q <= prod_q >>> s_out_q;
-    scaled_q <= sh_q + 66'(bias_s[8]);
-    result_q <= scaled_q > 66'sd2147483647 ? 32'h7fff_ffff
-              : scaled_q < -66'sd2147483648 ? 32'h8000_0000 : 32'(scaled_q);
-  end
-  logic fifo_ready_unused;
-  fifo #(.W(32), .DEPTH(OUT_DEPTH)) u_out (
-      .clk, .rst, .s_axis_tdata(result_q), .s_axis_tvalid(ov_q[OL-1]), .s_axis_tready(fifo_ready_unused),
-      .s_axis_tlast(ol_q[OL-1]), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
-  );
 endmodule
 
 `default_nettype wire

@@ -295,8 +295,8 @@ module mm #(
   assign drain_done = rd_active && rd_last && out_ready;
 
   mm2s u_mm2s (
-      .clk, .rst, .in_data(d_out[32*rd_index +: 32]), .in_valid(rd_active), .in_last(rd_last && drain_final_q),
-      .in_ready(out_ready), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
+      .clk, .rst, .s_axis_tdata(d_out[32*rd_index +: 32]), .s_axis_tvalid(rd_active),
+      .s_axis_tlast(rd_last && drain_final_q), .s_axis_tready(out_ready), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
   );
 
   assign busy = lstate_q != L_IDLE || cstate_q != C_IDLE || start;

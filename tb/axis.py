@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import itertools
 
-from cocotb.triggers import with_timeout
 from cocotb.utils import get_sim_time
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
 from hypothesis import strategies as st
 
-from .common import StuckError, dut_state
+from .common import StuckError, within
 
 #: The longest pause run a pattern holds: longer than every internal FIFO (OUT_DEPTH 8, the
 #: systolic skew) so a stalled sink fills them all and backs up into the source.
@@ -61,8 +60,7 @@ class Streams:
 
     BASE_CYCLES = 2000
 
-    def __init__(self, dut, cycles_per_beat: float = 4, cycles_per_packet: int = 200,
-                 src: tuple[bool, ...] = (), sink: tuple[bool, ...] = (), period_ns: int = 10):
+    def __init__(self, dut, cycles_per_beat: float = 4, cycles_per_packet: int = 200, period_ns: int = 10):
         """The streams have no tkeep and a beat carries one word: a cocotbext-axi "byte" is the
         whole tdata (its default of 8-bit lanes does not divide widths like 102 or 22)."""
         if cycles_per_beat <= 0 or cycles_per_packet < 0:
@@ -76,7 +74,7 @@ class Streams:
         self.cycles_per_beat, self.cycles_per_packet, self.period_ns = cycles_per_beat, cycles_per_packet, period_ns
         self.beats = self.packets = 0   # sent since the last receive
         self.stuck: str | None = None
-        self.set_stalls(src, sink)
+        self.set_stalls((), ())
 
     def set_stalls(self, src: tuple[bool, ...], sink: tuple[bool, ...]) -> None:
         """Pause the source (valid low) and the sink (ready low) by these patterns from now on."""
@@ -108,15 +106,21 @@ class Streams:
         """
         if self.stuck is None:
             cycles = self.budget(out_beats) if budget is None else budget
+            what = (f"a packet with tlast on m_axis ({self.beats} beats in {self.packets} packets sent and "
+                    f"not yet answered, all taken by the DUT: {self.source.empty()}; stalls {self.patterns}; "
+                    f"at {get_sim_time('ns')} ns)")
             try:
-                frame = await with_timeout(self.sink.recv(), cycles * self.period_ns, "ns")
-            except TimeoutError:
-                self.stuck = (f"no packet with tlast on m_axis within {cycles} cycles ({self.beats} beats in "
-                              f"{self.packets} packets sent and not yet answered, all taken by the DUT: "
-                              f"{self.source.empty()}) at {get_sim_time('ns')} ns; stalls {self.patterns}; "
-                              f"DUT: {dut_state(self.dut)}")
+                frame = await within(self.sink.recv(), cycles, what, self.dut, self.period_ns)
+            except StuckError as e:
+                self.stuck = str(e)
         if self.stuck is not None:
             raise StuckError(self.stuck)
         self.packets = max(0, self.packets - 1)
         self.beats = max(0, self.beats - len(frame.tdata)) if self.packets else 0
         return list(frame.tdata)
+
+    async def exchange(self, packets: list[list[int]]) -> list[list[int]]:
+        """Send every packet back to back (so the DUT overlaps them), then receive as many."""
+        for p in packets:
+            await self.send(p)
+        return [await self.recv() for _ in packets]

@@ -10,7 +10,7 @@ from typing import Any, Awaitable, Callable
 import cocotb
 from cocotb.clock import Clock
 from cocotb.task import bridge, resume
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge, with_timeout
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +35,16 @@ def dut_state(dut) -> str:
             except Exception:  # noqa: BLE001  (arrays and other handles without a plain value)
                 continue
     return " ".join(sorted(out)) or "(no handshake signals found)"
+
+
+async def within(awaitable, cycles: int, what: str, dut, period_ns: int = 10):
+    """``await awaitable`` for at most ``cycles`` clock periods; raises ``StuckError`` naming
+    ``what`` and the DUT's handshake state when it does not finish in time."""
+    try:
+        return await with_timeout(awaitable, cycles * period_ns, "ns")
+    except TimeoutError:
+        message = f"waited {cycles} cycles for {what}; DUT: {dut_state(dut)}"
+    raise StuckError(message)
 
 
 async def wait_until(dut, cond: Callable[[], bool], budget: int, what: str) -> int:

@@ -24,7 +24,7 @@ def inputs(top: str) -> list[int]:
     if top == "softmax":
         return [((i * 7919) % 4001 - 2000) & 0xFFFFFFFF for i in range(COUNT)]
     if top == "layernorm":
-        return [(((i % 7) - 3) << 32) | (((i * 7919) % 2**20 - 2**19) & 0xFFFFFFFF) for i in range(COUNT)]
+        return [((i * 7919) % 2**20 - 2**19) & 0xFFFFFFFF for i in range(COUNT)]
     if top == "gelu":
         c, _ = C.gelu_consts(1e-4, 1)
         return [pack_gelu(1000 * i - 128000, c) for i in range(COUNT)]
@@ -50,6 +50,7 @@ async def stream_cycles(dut):
     step = ROW.get(top, COUNT)
     if top == "layernorm":
         dut.shift.value = 1
+        dut.bias_we.value = 0  # the bias memory's contents do not change the cycle count
     for i in range(0, COUNT, step):
         await src.send(AxiStreamFrame(data[i:i + step]))
     cycle, first_in, first_out, outs = 0, None, None, 0

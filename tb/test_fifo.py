@@ -16,10 +16,7 @@ async def fifo_preserves_packets(dut):
     await start(dut)
 
     async def check(packets):
-        for p in packets:
-            await io.send(p)
-        for p in packets:
-            assert await io.recv() == p
+        assert await io.exchange(packets) == packets
 
     words = st.lists(st.integers(0, 2**W - 1), min_size=1, max_size=40)
     await for_examples(st.lists(words, min_size=1, max_size=4), check, max_examples=80, streams=io)

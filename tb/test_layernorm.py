@@ -1,15 +1,17 @@
-"""layernorm: every row equals golden.layernorm (folded bias per channel, drawn output shift),
-rows of length 1, MAX_C and in between back to back under drawn stall patterns: random rows,
-zero-variance rows, rows that overflow any fixed variance shift (full int32 range), one-hot rows;
-an over-long row is processed as its first MAX_C values and sets err_long, which stays set while
-the next rows come out right."""
+"""layernorm: every row equals golden.layernorm (the folded bias written once per channel through
+the bias port, drawn output shift), rows of length 1, MAX_C and in between back to back under
+drawn stall patterns: random rows, zero-variance rows, rows that overflow any fixed variance shift
+(full int32 range), one-hot rows; a new bias between row groups takes effect; an over-long row is
+processed as its first MAX_C values and sets err_long, which stays set while the next rows come
+out right."""
 
 import cocotb
 import numpy as np
+from cocotb.triggers import RisingEdge
 from hypothesis import strategies as st
 
 import golden
-from golden.layout import pack_layernorm, to_signed
+from golden.layout import to_signed
 from golden.params import LayerNormParams
 
 from .axis import Streams
@@ -24,57 +26,81 @@ def row(draw):
     c = draw(st.sampled_from([1, MAX_C]) | st.integers(1, MAX_C))
     kind = draw(st.sampled_from(["random", "equal", "full_range", "one_hot", "residual"]))
     if kind == "equal":
-        q = [draw(i32)] * c
-    elif kind == "full_range":
-        q = draw(st.lists(st.sampled_from([-(2**31), 2**31 - 1]), min_size=c, max_size=c))
-    elif kind == "one_hot":
+        return [draw(i32)] * c
+    if kind == "full_range":
+        return draw(st.lists(st.sampled_from([-(2**31), 2**31 - 1]), min_size=c, max_size=c))
+    if kind == "one_hot":
         q = [0] * c
         q[draw(st.integers(0, c - 1))] = draw(i32)
-    elif kind == "residual":
-        q = draw(st.lists(st.integers(-(2**21), 2**21 - 1), min_size=c, max_size=c))
-    else:
-        q = draw(st.lists(i32, min_size=c, max_size=c))
-    bias = draw(st.lists(i32, min_size=c, max_size=c))
-    return q, bias
+        return q
+    if kind == "residual":
+        return draw(st.lists(st.integers(-(2**21), 2**21 - 1), min_size=c, max_size=c))
+    return draw(st.lists(i32, min_size=c, max_size=c))
 
 
-def expected(q, b, shift) -> list[int]:
-    return golden.layernorm(np.array([q]), LayerNormParams(np.array(b), shift))[0].tolist()
+@st.composite
+def biases(draw) -> list[int]:
+    """MAX_C per-channel biases: drawn edges in front, the rest from a drawn seed (or all zero)."""
+    head = draw(st.lists(st.sampled_from([-(2**31), 2**31 - 1, 0, -1, 1]) | i32, max_size=8))
+    seed = draw(st.integers(0, 2**16) | st.none())
+    rest = [0] * MAX_C if seed is None else np.random.default_rng(seed).integers(-(2**31), 2**31, MAX_C).tolist()
+    return (head + rest)[:MAX_C]
+
+
+async def load_bias(dut, bias: list[int]) -> None:
+    """Write bias[c] for every channel through the bias port, one per cycle."""
+    if len(bias) > MAX_C:
+        raise ValueError(f"load_bias: at most {MAX_C} channels, got {len(bias)}")
+    for c, b in enumerate(bias):
+        dut.bias_we.value, dut.bias_addr.value, dut.bias_data.value = 1, c, b & 0xFFFFFFFF
+        await RisingEdge(dut.clk)
+    dut.bias_we.value = 0
+
+
+def expected(q, bias, shift) -> list[int]:
+    return golden.layernorm(np.array([q]), LayerNormParams(np.array(bias[: len(q)]), shift))[0].tolist()
+
+
+async def reset(dut) -> None:
+    dut.bias_we.value = 0
+    dut.bias_addr.value = 0
+    dut.bias_data.value = 0
+    await start(dut)
 
 
 @cocotb.test()
 async def layernorm_matches_golden(dut):
     io = Streams(dut, cycles_per_beat=4, cycles_per_packet=300)
-    await start(dut)
+    await reset(dut)
 
     async def check(case):
-        shift, rows = case
+        shift, groups = case
         dut.shift.value = shift
-        for q, b in rows:
-            await io.send([pack_layernorm(v, w) for v, w in zip(q, b)])
-        for q, b in rows:
-            assert [to_signed(v, 32) for v in await io.recv()] == expected(q, b, shift)
+        for bias, rows in groups:
+            await load_bias(dut, bias)
+            got = await io.exchange([[v & 0xFFFFFFFF for v in q] for q in rows])
+            assert [[to_signed(v, 32) for v in g] for g in got] == [expected(q, bias, shift) for q in rows]
         assert dut.err_long.value == 0
 
     shifts = st.sampled_from([0, 31]) | st.integers(0, 31)
-    await for_examples(st.tuples(shifts, st.lists(row(), min_size=1, max_size=3)), check,
-                       max_examples=40, streams=io)
+    groups = st.lists(st.tuples(biases(), st.lists(row(), min_size=1, max_size=3)), min_size=1, max_size=2)
+    await for_examples(st.tuples(shifts, groups), check, max_examples=40, streams=io)
 
 
 @cocotb.test()
 async def layernorm_over_long_row(dut):
     io = Streams(dut, cycles_per_beat=4, cycles_per_packet=300)
-    await start(dut)
+    await reset(dut)
     dut.shift.value = 3
     rng = np.random.default_rng(2)
-    rows = [(rng.integers(-(2**21), 2**21, n).tolist(), rng.integers(-(2**20), 2**20, n).tolist())
-            for n in (MAX_C + 3, 1, MAX_C)]
+    bias = rng.integers(-(2**20), 2**20, MAX_C).tolist()
+    await load_bias(dut, bias)
+    rows = [rng.integers(-(2**21), 2**21, n).tolist() for n in (MAX_C + 3, 1, MAX_C)]
     assert dut.err_long.value == 0
-    for q, b in rows:
-        await io.send([pack_layernorm(v, w) for v, w in zip(q, b)])
-    q, b = rows[0]
-    assert [to_signed(v, 32) for v in await io.recv()] == expected(q[:MAX_C], b[:MAX_C], 3)
+    for q in rows:
+        await io.send([v & 0xFFFFFFFF for v in q])
+    assert [to_signed(v, 32) for v in await io.recv()] == expected(rows[0][:MAX_C], bias, 3)
     assert dut.err_long.value == 1
-    for q, b in rows[1:]:
-        assert [to_signed(v, 32) for v in await io.recv()] == expected(q, b, 3)
+    for q in rows[1:]:
+        assert [to_signed(v, 32) for v in await io.recv()] == expected(q, bias, 3)
     assert dut.err_long.value == 1, "err_long is sticky until reset"

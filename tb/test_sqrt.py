@@ -1,5 +1,5 @@
-"""sqrt: every result equals golden.sqrt, including perfect squares, their neighbours and the
-extremes, under random idle and backpressure."""
+"""sqrt, pipelined and ITERATIVE: every result equals golden.sqrt, including perfect squares, their
+neighbours and the extremes, under drawn stall patterns."""
 
 import cocotb
 import numpy as np
@@ -22,7 +22,7 @@ def values(draw):
 
 @cocotb.test()
 async def sqrt_matches_golden(dut):
-    io = Streams(dut, cycles_per_beat=4)
+    io = Streams(dut, cycles_per_beat=W // 2 + 4)  # the iterative form takes W/2 + 1 per root
     await start(dut)
 
     async def check(xs):
