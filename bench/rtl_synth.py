@@ -3,7 +3,8 @@
     python3 -m pip install -e ".[synth]" && python3 bench/rtl_synth.py [module ...]
 
 Yosys estimates, not Vivado post-implementation figures: compare with care. LUT counts include
-LUT-based shift registers (SRL16E/SRLC32E) and LUT RAM; FF counts every FD* cell; BRAM counts
+LUT-based shift registers (SRL16E/SRLC32E: pipeline delay lines, also shown apart) and LUT RAM;
+FF counts every FD* cell; BRAM counts
 RAMB36E1 as 1 and RAMB18E1 as 0.5. The first run compiles yosys to native code (about a minute).
 """
 
@@ -33,7 +34,7 @@ COURSE = {"div": (342, 130, 0, 0), "exp": (545, 546, 0, 18), "gelu": (398, 412, 
 
 def main(argv: list[str]) -> int:
     designs = [d for d in DESIGNS if not argv or d[0] in argv]
-    print(f"{'module':<10} {'parameters':<40} {'LUT':>7} {'FF':>7} {'DSP':>5} {'BRAM':>6}  note")
+    print(f"{'module':<10} {'parameters':<40} {'LUT':>7} {'(SRL)':>6} {'FF':>7} {'DSP':>5} {'BRAM':>6}  note")
     bad = 0
     for module, params in designs:
         r = resources(module, params)
@@ -47,7 +48,7 @@ def main(argv: list[str]) -> int:
             lut, ff, bram, dsp = COURSE[module]
             note = (note + "; " if note else "") + f"course design (Vivado): {lut} LUT, {ff} FF, {dsp} DSP, {bram} BRAM"
         p = ",".join(f"{k}={v}" for k, v in params.items()) or "-"
-        print(f"{module:<10} {p:<40} {r['LUT']:>7} {r['FF']:>7} {r['DSP']:>5} {r['BRAM']:>6}  {note}")
+        print(f"{module:<10} {p:<40} {r['LUT']:>7} {r['SRL']:>6} {r['FF']:>7} {r['DSP']:>5} {r['BRAM']:>6}  {note}")
     return 1 if bad else 0
 
 

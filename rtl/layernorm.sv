@@ -162,7 +162,7 @@ module layernorm #(
               : scaled_q < -66'sd2147483648 ? 32'h8000_0000 : 32'(scaled_q);
   end
 
-  row_out #(.W(32), .DEPTH(8)) u_out (
+  row_out #(.W(32), .DEPTH(16)) u_out (  // DEPTH > OL + 2: full rate
       .clk, .rst, .can_issue, .issue(o_issue), .in_data(result_q), .in_valid(ov_q[OL-1]),
       .in_last(ol_q[OL-1]), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
   );

@@ -4,7 +4,7 @@
 // low 17-bit unsigned chunk and a signed high chunk (when B_W > 18). Every partial product fits
 // one DSP48E1 with its own input (AREG/BREG) and output (MREG/PREG) registers, so the array
 // never chains DSPs combinationally; the partials are then added in two registered levels (one
-// carry chain each). Latency LATENCY = 4 cycles, one product per cycle, all stages enabled by ce
+// carry chain each). Latency 4 cycles, one product per cycle, all stages enabled by ce
 // (a stalled pipeline holds). Exact: |p| < 2^(A_W + B_W - 2) fits P_W = A_W + B_W bits.
 `default_nettype none
 

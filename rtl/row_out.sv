@@ -2,7 +2,9 @@
 // issues an element only when can_issue is high (a credit is free) and delivers it on in_* some
 // fixed number of cycles later; a credit returns when the element leaves on m_axis. So the
 // caller's pipeline never needs to stall, whatever its depth, and m_axis backpressure only pauses
-// issuing. One element per cycle.
+// issuing. One element per cycle at full rate when DEPTH exceeds the caller's issue-to-in_valid
+// latency plus 2 (a credit comes back two cycles after its element enters); a smaller DEPTH stays
+// correct but issues only DEPTH elements per latency + 2 cycles.
 `default_nettype none
 
 module row_out #(

