@@ -40,6 +40,11 @@ def stalls() -> st.SearchStrategy[tuple[bool, ...]]:
     return st.one_of(st.just(()), bursts.map(_expand), long.map(_expand))
 
 
+#: The stall patterns of the directed tests (the drawn ones cover the rest): bursts on the source, a
+#: long stall that fills every FIFO on the sink.
+DIRECTED_STALLS = (_expand([(2, 3), (1, 5), (4, 1)]), _expand([(LONG_STALL, LONG_STALL + 7)]))
+
+
 def slowdown(pattern: tuple[bool, ...]) -> float:
     """How many cycles a pattern takes per beat it lets through, at worst."""
     return len(pattern) / pattern.count(False) if pattern else 1.0

@@ -14,7 +14,7 @@ import golden
 from golden.layout import to_signed
 from golden.params import LayerNormParams
 
-from .axis import Streams
+from .axis import DIRECTED_STALLS, Streams
 from .common import for_examples, parameters, start
 
 MAX_C = parameters().get("MAX_C", 768)
@@ -91,6 +91,7 @@ async def layernorm_matches_golden(dut):
 async def layernorm_over_long_row(dut):
     io = Streams(dut, cycles_per_beat=4, cycles_per_packet=300)
     await reset(dut)
+    io.set_stalls(*DIRECTED_STALLS)
     dut.shift.value = 3
     rng = np.random.default_rng(2)
     bias = rng.integers(-(2**20), 2**20, MAX_C).tolist()

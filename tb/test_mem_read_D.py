@@ -23,11 +23,12 @@ async def mem_read_d_walk(dut):
         dut.load.value = 1
         await RisingEdge(dut.clk)
         dut.load.value = 0
-        got = await stepped(dut, rows * cols, lambda: (int(dut.index.value), int(dut.last.value)))
+        got = await stepped(dut, rows * cols, lambda: (int(dut.index.value), int(dut.last.value),
+                                                       int(dut.active.value)))
         await ReadOnly()
         assert not dut.active.value
         await RisingEdge(dut.clk)  # leave the read-only phase before the next example drives inputs
-        want = [(i * n2 + j, int(i == rows - 1 and j == cols - 1)) for i in range(rows) for j in range(cols)]
+        want = [(i * n2 + j, int(i == rows - 1 and j == cols - 1), 1) for i in range(rows) for j in range(cols)]
         assert got == want
 
     await for_examples(st.tuples(st.integers(1, n1), st.integers(1, n2)), check, max_examples=40)

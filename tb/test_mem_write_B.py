@@ -1,11 +1,12 @@
-"""mem_write_B: under random steps and tile widths, the (bank, address) of every beat of B^T equals
-the layout mm documents: column j of a tile in bank j, word buffer * KB_MAX + beat, buffers alternating."""
+"""mem_write_B: under random steps and tile widths, the (bank, address, buffer) of every beat of B^T
+equals the layout mm documents: column j of a tile in bank j, word buffer * KB_MAX + beat, buffers
+alternating; tile_done pulses exactly with the last beat of every tile (its last column's last beat)."""
 
 import cocotb
 from cocotb.triggers import RisingEdge
 from hypothesis import strategies as st
 
-from .common import for_examples, parameters, start, stepped
+from .common import for_examples, monitor, parameters, start, stepped
 
 P = parameters()
 
@@ -13,8 +14,13 @@ P = parameters()
 def model_write_b(kb, cols_per_tile, kb_max):
     out = []
     for t, cols in enumerate(cols_per_tile):
-        out += [(j, (t % 2) * kb_max + b) for j in range(cols) for b in range(kb)]
+        out += [(j, (t % 2) * kb_max + b, t % 2) for j in range(cols) for b in range(kb)]
     return out
+
+
+def model_tile_done(kb, cols_per_tile, kb_max):
+    """(bank, address) of the beat that carries each tile's tile_done pulse."""
+    return [(cols - 1, (t % 2) * kb_max + kb - 1) for t, cols in enumerate(cols_per_tile)]
 
 
 @cocotb.test()
@@ -23,6 +29,8 @@ async def mem_write_b_layout(dut):
     dut.step.value = 0
     dut.start.value = 0
     await start(dut)
+    done = []
+    monitor(dut, dut.tile_done, lambda: (int(dut.bank.value), int(dut.addr.value)), done)
 
     async def check(case):
         kb, tiles = case
@@ -31,11 +39,14 @@ async def mem_write_b_layout(dut):
         await RisingEdge(dut.clk)
         dut.start.value = 0
         got = []
+        done.clear()
         for cols in tiles:
             dut.cols.value = cols
-            seen = await stepped(dut, cols * kb, lambda: (int(dut.bank.value), int(dut.addr.value)))
+            seen = await stepped(dut, cols * kb, lambda: (int(dut.bank.value), int(dut.addr.value),
+                                                          int(dut.buffer.value)))
             got += seen
         assert got == model_write_b(kb, tiles, kb_max)
+        assert done == model_tile_done(kb, tiles, kb_max)
 
     tiles = st.lists(st.integers(1, n2), min_size=1, max_size=4)
     await for_examples(st.tuples(st.integers(1, min(6, kb_max)), tiles), check, max_examples=40)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import golden
 from golden.layout import pack_rows, tile_order, unpack_i32
 
-from .axis import Streams
+from .axis import DIRECTED_STALLS, Streams
 from .common import for_examples, parameters, start, wait_until
 
 P = parameters()
@@ -23,6 +23,7 @@ class TB:
     def __init__(self, dut):
         self.dut = dut
         self.io = Streams(dut, cycles_per_beat=4)
+        self.io.set_stalls(*DIRECTED_STALLS)  # the property test draws its own per example
 
     def budget(self, m: int, k: int, n: int) -> int:
         """Cycles for a job: every tile feeds max(K, N1 + N2 - 1) beats and drains N1 * N2 values."""

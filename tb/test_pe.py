@@ -1,4 +1,6 @@
-"""pe: one MAC per cycle; every tile's result equals golden.matmul of its (1 x K)(K x 1) product."""
+"""pe: one MAC per cycle; every tile's result equals golden.matmul of its (1 x K)(K x 1) product;
+a, b, valid and last pass on registered once (a_out, b_out, out_valid, out_last: what the next PE
+of the array sees), every cycle."""
 
 import cocotb
 import numpy as np
@@ -21,9 +23,22 @@ async def pe_matches_golden_dot_products(dut):
     await start(dut)
     results = []
     monitor(dut, dut.result_valid, lambda: dut.result.value.to_signed(), results)
+    passes = []  # (inputs, outputs) each cycle: the outputs must be the previous cycle's inputs
+
+    async def watch() -> None:
+        while True:
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            v = int(dut.in_valid.value)
+            passes.append(((dut.a_in.value.to_signed(), dut.b_in.value.to_signed(), v, v & int(dut.in_last.value)),
+                           (dut.a_out.value.to_signed(), dut.b_out.value.to_signed(), int(dut.out_valid.value),
+                            int(dut.out_last.value))))
+
+    cocotb.start_soon(watch())
 
     async def check(tiles):
         results.clear()
+        passes.clear()
         for t in tiles:
             for k, (a, b, idle) in enumerate(t):
                 for _ in range(idle):
@@ -41,6 +56,9 @@ async def pe_matches_golden_dot_products(dut):
         want = [int(golden.matmul(np.array([[a for a, _, _ in t]]), np.array([[b] for _, b, _ in t]))[0, 0])
                 for t in tiles]
         assert results == want, (results, want)
+        for (ins, _), (_, outs) in zip(passes, passes[1:]):
+            assert outs == ins, (ins, outs)
+        passes.clear()
 
     await for_examples(st.lists(tile, min_size=1, max_size=4), check)
 

@@ -12,7 +12,7 @@ import golden
 from golden import constants as C
 from golden.layout import exp_recip
 
-from .axis import Streams
+from .axis import DIRECTED_STALLS, Streams
 from .common import for_examples, parameters, start
 
 MAX_N = parameters().get("MAX_N", 128)
@@ -115,6 +115,7 @@ async def softmax_input_shift_rounds_half_up(dut):
 async def softmax_over_long_row(dut):
     io = Streams(dut, cycles_per_beat=4, cycles_per_packet=200)
     await start(dut)
+    io.set_stalls(*DIRECTED_STALLS)
     c = C.softmax_consts(1e-3)
     set_consts(dut, c)
     rng = np.random.default_rng(1)

@@ -42,15 +42,24 @@ CASES = [
     ("systolic", {"N1": 4, "N2": 4}),
     ("systolic", {"N1": 8, "N2": 4}),
     ("s2mm", {"ROWS_W": 4, "KB_W": 3}),
+    ("s2mm", {"ROWS_W": 11, "KB_W": 8}),
     ("mm2s", {}),
     ("mem_write_A", {"N1": 4, "KB_W": 3, "ADDR_W": 8}),
     ("mem_write_A", {"N1": 3, "KB_W": 3, "ADDR_W": 8}),
+    ("mem_write_A", {"N1": 8, "KB_W": 8, "ADDR_W": 11}),
     ("mem_write_B", {"N2": 4, "KB_W": 3, "KB_MAX": 8, "ADDR_W": 4}),
+    ("mem_write_B", {"N2": 8, "KB_W": 8, "KB_MAX": 96, "ADDR_W": 8}),
     ("mem_read_D", {"N1": 4, "N2": 4}),
     ("mem_read_D", {"N1": 8, "N2": 4}),
     ("mm", {"N1": 2, "N2": 2, "MAX_M": 32, "MAX_K": 64, "MAX_N": 32}),
     ("mm", {"N1": 4, "N2": 4, "MAX_M": 64, "MAX_K": 128, "MAX_N": 64}),
     ("mm", {"N1": 8, "N2": 4, "MAX_M": 64, "MAX_K": 128, "MAX_N": 64}),
+]
+
+
+#: BERT-sized sets too slow for Icarus (ten times slower than Verilator): Verilator only.
+VERILATOR_CASES = [
+    ("mm", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 1024}),
 ]
 
 
@@ -64,3 +73,9 @@ def case_id(case):
 def test_rtl(case, simulator):
     module, params = case
     run(module, simulator, params)
+
+
+@pytest.mark.parametrize("case", VERILATOR_CASES, ids=[case_id(c) for c in VERILATOR_CASES])
+def test_rtl_bert_sized(case):
+    module, params = case
+    run(module, "verilator", params)
