@@ -60,6 +60,27 @@ def layernorm_figures(rng: np.random.Generator) -> None:
             print(f"  C={c:<4d} sigma=2**{int(math.log2(spread)):<3d} max abs error {np.abs(n - z).max():.2e}")
 
 
+def outlier_rows(rng: np.random.Generator, spread: float, n: int = 600, c: int = 384) -> np.ndarray:
+    """22-bit residual rows of normal spread with 0 to 3 outlier channels near 2**21 each."""
+    q = np.round(rng.normal(0, spread, (n, c)))
+    for row in q:
+        k = int(rng.integers(0, 4))
+        row[rng.choice(c, k, replace=False)] = rng.choice([-1, 1], k) * rng.uniform(2**19, 2**21 - 1, k)
+    return np.clip(q, -(2**21), 2**21 - 1).astype(np.int64)
+
+
+def layernorm_outlier_figures(rng: np.random.Generator) -> None:
+    print("integer LayerNorm on 384-wide 22-bit rows with outlier channels (target: max <= 1.2e-3,")
+    print("I-BERT's reference on such rows; the remaining error is the integer mean's rounding, 0.5/std)")
+    for spread_log2 in (8, 10, 12, 14, 16, 18):
+        q = outlier_rows(rng, 2.0**spread_log2)
+        c = q.shape[1]
+        n = golden.layernorm(q, LayerNormParams(np.zeros(c, np.int64), 1)) * math.sqrt(c) / 2**30
+        z = (q - q.mean(1, keepdims=True)) / q.std(1, keepdims=True)
+        e = np.abs(n - z)
+        print(f"  sigma=2**{spread_log2:<3d} max abs error {e.max():.2e}  RMS {np.sqrt((e**2).mean()):.2e}")
+
+
 def layer_figures(rng: np.random.Generator) -> None:
     print("attention head and encoder layer vs float64 (random BERT-like layers, max calibration)")
     for d, h, f, t in ((384, 12, 1536, 64), (768, 12, 3072, 128)):
@@ -88,6 +109,7 @@ def main() -> None:
     gelu_figures()
     softmax_figures(rng)
     layernorm_figures(rng)
+    layernorm_outlier_figures(rng)
     layer_figures(rng)
 
 

@@ -44,11 +44,14 @@ GELU_OUT_BITS = 32
 LN_IN_BITS = 32
 #: Longest LayerNorm row.
 LN_MAX_ROW = 4096
-#: The shifted variance sum(floor(y / 2**s)**2) is kept below 2**LN_VAR_BITS (one bit of margin
-#: under the 32-bit square-root input).
-LN_VAR_BITS = 31
-#: factor = floor(2**LN_DIV_BITS / std).
+#: The shifted variance sum(y**2) >> 2s is kept below 2**LN_VAR_BITS (one bit of margin under a
+#: 48-bit square-root input): the root keeps at least 23 significant bits.
+LN_VAR_BITS = 47
+#: The normalized value is y * 2**LN_DIV_BITS / std (the output scale's 2**31).
 LN_DIV_BITS = 31
+#: factor = floor(2**LN_FACTOR_BITS / r): LN_FACTOR_BITS - LN_DIV_BITS more bits than the output
+#: needs, shifted out again with the output shift.
+LN_FACTOR_BITS = 47
 #: LayerNorm output width (the normalized value plus the folded bias, saturated).
 LN_OUT_BITS = 32
 

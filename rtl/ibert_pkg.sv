@@ -20,8 +20,9 @@ package ibert_pkg;
   localparam int GELU_OUT_BITS = 32;
   localparam int LN_IN_BITS = 32;
   localparam int LN_MAX_ROW = 4096;
-  localparam int LN_VAR_BITS = 31;
+  localparam int LN_VAR_BITS = 47;
   localparam int LN_DIV_BITS = 31;
+  localparam int LN_FACTOR_BITS = 47;
   localparam int LN_OUT_BITS = 32;
   /* verilator lint_on UNUSEDPARAM */
 endpackage

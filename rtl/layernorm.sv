@@ -1,19 +1,19 @@
 // Integer LayerNorm over rows (tlast ends a row) of 1..MAX_C int32 values, with I-BERT's folded
 // bias. Matches golden.layernorm:
-//   mean = floor((sum + C/2) / C); y = q - mean; s = max(0, floor((ceil(log2 C) + 2k - 30) / 2))
-//   with k = lopd(max|y|) + 1; var = sum((y >>> s)^2) < 2^31; r = isqrt(var);
-//   factor = floor(2^31 / r), 0 if r = 0; out = sat32(((y * factor) >>> (s + shift)) + bias[c]).
+//   mean = floor((sum + C/2) / C); y = q - mean; S = sum(y^2) (exact); s = the smallest shift with
+//   S >> 2s < 2^47 (leading-one detection on S); r = isqrt(S >> 2s) (48-bit input);
+//   factor = floor(2^47 / r), 0 if r = 0; out = sat32(((y * factor) >>> (s + shift + 16)) + bias[c]).
 //
 // The folded bias is per channel and stored once per channel: write bias[c] through bias_we /
 // bias_addr / bias_data before the rows that use it (not while a row is being output). Rows carry
-// q only. Rows overlap through row_buffer: ingest (one value per cycle, tracking sum, min and max)
-// fills one bank while the processor runs the other: mean (divider, DW + 1 cycles), variance
-// shift (lopd), sum of squares (one value per cycle), isqrt (iterative: one root per row, 17
-// cycles), 2^31 / r (the same divider), output (one value per cycle, credits from row_out). Row
-// passes hold one carry chain or one DSP level per stage (buffer read and its register, y, the
-// shift, mul_pipe; then shift, bias, saturate). About 2 cycles per value plus a per-row overhead
-// (bench/nonlinear_cycles.py measures both). A zero-variance row gives the bias (factor 0).
-// Values past MAX_C are dropped (the row is its first MAX_C values) and err_long is set until
+// q only. Rows overlap through row_buffer: ingest (one value per cycle, tracking the sum) fills
+// one bank while the processor runs the other: mean (divider, DW + 1 cycles), the exact sum of
+// squares (one value per cycle), its shift (lopd) and the shifted variance, isqrt (iterative: one
+// root per row, 25 cycles), 2^47 / r (the same divider), output (one value per cycle, credits from
+// row_out). Row passes hold one carry chain or one DSP level per stage (buffer read and its
+// register, y, |y|, mul_pipe; then shift, bias, saturate). About 2 cycles per value plus a per-row
+// overhead (bench/nonlinear_cycles.py measures both). A zero-variance row gives the bias (factor
+// 0). Values past MAX_C are dropped (the row is its first MAX_C values) and err_long is set until
 // reset. shift is held during use.
 `default_nettype none
 
@@ -39,9 +39,10 @@ module layernorm #(
 );
   localparam int CW = $clog2(MAX_C + 1);
   localparam int SW = 32 + CW + 1;          // row sum (signed)
-  localparam int DW = SW + 1;               // divider width: |sum + C/2| and 2^31
+  localparam int QW = 64 + CW;              // sum of squares: |y| < 2^32
+  localparam int DW = SW + 1 > 48 ? SW + 1 : 48;  // divider: |sum + C/2| and 2^47
 
-  // ---------------------------------------------------------------- ingest: rows, sum, min, max
+  // ---------------------------------------------------------------- ingest: rows and their sums
   logic in_take, in_first, in_close, in_bank, rd_full, rd_bank, release_bank;
   logic [CW-1:0] rd_len, c_q, issue_q, got_q;
   logic [31:0] q_rd;
@@ -52,19 +53,10 @@ module layernorm #(
   );
   wire logic signed [31:0] q_in = s_axis_tdata;
   logic signed [SW-1:0] wsum_q, sum_q [2];
-  logic signed [31:0] wmin_q, wmax_q, min_q [2], max_q [2];
   wire logic signed [SW-1:0] new_sum = in_take ? (in_first ? '0 : wsum_q) + SW'(q_in) : wsum_q;
-  wire logic signed [31:0] new_min = in_take && (in_first || q_in < wmin_q) ? q_in : wmin_q;
-  wire logic signed [31:0] new_max = in_take && (in_first || q_in > wmax_q) ? q_in : wmax_q;
   always_ff @(posedge clk) begin
     wsum_q <= new_sum;
-    wmin_q <= new_min;
-    wmax_q <= new_max;
-    if (in_close) begin
-      sum_q[in_bank] <= new_sum;
-      min_q[in_bank] <= new_min;
-      max_q[in_bank] <= new_max;
-    end
+    if (in_close) sum_q[in_bank] <= new_sum;
   end
 
   // the per-channel folded bias, read beside its channel's value
@@ -77,18 +69,20 @@ module layernorm #(
   end
 
   // ---------------------------------------------------------------- process
-  typedef enum logic [3:0] {P_IDLE, P_MEAN, P_MEAN_W, P_SHIFT, P_VAR, P_SQRT, P_SQRT_W, P_DIV, P_DIV_W,
-                            P_OUT} pstate_e;
+  typedef enum logic [3:0] {P_IDLE, P_MEAN, P_MEAN_W, P_VAR, P_SHIFT, P_SCALE, P_SQRT, P_SQRT_W, P_DIV,
+                            P_DIV_W, P_OUT} pstate_e;
   pstate_e pstate_q;
   logic signed [SW-1:0] psum_q;
-  logic signed [31:0] pmin_q, pmax_q, mean_q;
-  logic [5:0] s_q;
-  logic [31:0] var_q, factor_q;
-  logic [15:0] root, root_q;  // isqrt of the shifted variance (unit output, held copy)
+  logic signed [31:0] mean_q;
+  logic [4:0] s_q;
+  logic [QW-1:0] sumsq_q;
+  logic [47:0] var_q;
+  logic [47:0] factor_q;      // floor(2^47 / r) <= 2^47
+  logic [23:0] root, root_q;  // the root (unit output, held copy)
 
   // shared divider: the mean (|sum + C/2| by C, sign restored) and 2^31 / r
   logic div_in_valid, div_ready, div_valid, div_last_unused;
-  logic [DW-1:0] div_n, div_d, div_q;  // quotients fit 32 bits (mean, 2^31 / r): the rest is zero
+  logic [DW-1:0] div_n, div_d, div_q;  // quotients: the mean (32 bits) and 2^47 / r (48 bits)
   div #(.W(DW)) u_div (
       .clk, .rst, .s_axis_tdata({div_d, div_n}), .s_axis_tvalid(div_in_valid), .s_axis_tready(div_ready),
       .s_axis_tlast(1'b0), .m_axis_tdata(div_q), .m_axis_tvalid(div_valid), .m_axis_tready(1'b1),
@@ -98,23 +92,17 @@ module layernorm #(
   wire logic signed [DW-1:0] mean_num = DW'(psum_q) + DW'(c_q >> 1);
   wire logic mean_neg = mean_num < 0;
   assign div_in_valid = pstate_q == P_MEAN || pstate_q == P_DIV;
-  wire unused_div_high = ^div_q[DW-1:32];
   assign div_n = pstate_q == P_MEAN ? (mean_neg ? DW'(-mean_num) + DW'(c_q) - DW'(1) : DW'(mean_num))
-                                    : DW'(64'h8000_0000);
+                                    : DW'(64'h8000_0000_0000);
   assign div_d = pstate_q == P_MEAN ? DW'(c_q) : DW'(root_q);
 
-  // variance shift from max|y| and C
-  wire logic [33:0] yabs = (34'(pmax_q) - 34'(mean_q)) > (34'(mean_q) - 34'(pmin_q))
-                           ? 34'(34'(pmax_q) - 34'(mean_q)) : 34'(34'(mean_q) - 34'(pmin_q));
-  logic signed [6:0] ypos;
-  lopd #(.W(34)) u_lopd_y (.x(yabs), .pos(ypos));
-  logic signed [$clog2(CW):0] cpos;
-  lopd #(.W(CW)) u_lopd_c (.x(c_q - 1'b1), .pos(cpos));
-  wire logic signed [8:0] s_num = 9'(cpos) + 9'sd1 + ((9'(ypos) + 9'sd1) <<< 1) - 9'sd30;
+  // the variance shift: s = max(0, ceil((bits(S) - 47) / 2)), bits(S) = lopd(S) + 1
+  logic signed [$clog2(QW):0] spos;
+  lopd #(.W(QW)) u_lopd_s (.x(sumsq_q), .pos(spos));
 
   // isqrt of the shifted variance: one root per row, so the iterative unit
   logic sqrt_in_valid, sqrt_ready, sqrt_valid, sqrt_last_unused;
-  sqrt #(.W(32), .ITERATIVE(1)) u_sqrt (
+  sqrt #(.W(48), .ITERATIVE(1)) u_sqrt (
       .clk, .rst, .s_axis_tdata(var_q), .s_axis_tvalid(sqrt_in_valid), .s_axis_tready(sqrt_ready),
       .s_axis_tlast(1'b0), .m_axis_tdata(root), .m_axis_tvalid(sqrt_valid), .m_axis_tready(1'b1),
       .m_axis_tlast(sqrt_last_unused)
@@ -122,44 +110,46 @@ module layernorm #(
   assign sqrt_in_valid = pstate_q == P_SQRT;
 
   // row passes: buffer read and its register (row_buffer, 2 cycles), y = q - mean (3), then
-  // (variance) y >>> s (4) squared (mul_pipe, 5-8), or (output) y * factor (mul_pipe, 4-7)
+  // (variance) |y| (4) squared (mul_pipe, 5-8), or (output) y * factor (mul_pipe, 4-7)
   logic signed [32:0] y_q;
-  logic signed [16:0] ys_q;   // |y >>> s| < 2^16: s makes C * (y >>> s)^2 < 2^31
-  logic signed [33:0] sq;
-  logic [3:0] vv_q;           // variance pass valid: read, register, y, ys
+  logic [31:0] ya_q;          // |y| < 2^32: q and the mean are int32
+  logic signed [65:0] sq;
+  logic [3:0] vv_q;           // variance pass valid: read, register, y, |y|
   always_ff @(posedge clk) begin
     y_q <= 33'($signed(q_rd)) - 33'(mean_q);
-    ys_q <= 17'(y_q >>> s_q);
+    ya_q <= 32'(y_q < 0 ? -y_q : y_q);
   end
-  mul_pipe #(.A_W(17), .B_W(17)) u_square (.clk, .ce(1'b1), .a(ys_q), .b(ys_q), .p(sq));
+  mul_pipe #(.A_W(33), .B_W(33)) u_square (
+      .clk, .ce(1'b1), .a($signed({1'b0, ya_q})), .b($signed({1'b0, ya_q})), .p(sq)
+  );
   logic sq_valid_q;
   sreg #(.W(1), .DEPTH(4)) u_sq_valid (.clk, .rst, .d(vv_q[3]), .q(sq_valid_q));
-  wire logic [31:0] sq_q = 32'(sq);
-  wire unused_sq = ^sq[33:32];
+  wire logic [63:0] sq_q = 64'(sq);
+  wire unused_sq = ^sq[65:64];
 
   // output pass: (y * factor) >>> (s + shift) (8) + bias (9), saturated (10) -> row_out
   localparam int OL = 10;
   logic can_issue, o_issue;
   logic [OL-1:0] ov_q, ol_q;
-  logic signed [65:0] prod_q, sh_q, scaled_q;
+  logic signed [81:0] prod_q, sh_q, scaled_q;
   logic signed [31:0] bias_s [3:8];
   logic [31:0] result_q;
   logic [5:0] s_out_q;
   assign o_issue = pstate_q == P_OUT && can_issue;
   assign release_bank = o_issue && issue_q == c_q - 1'b1;
 
-  mul_pipe #(.A_W(33), .B_W(33)) u_scale (
-      .clk, .ce(1'b1), .a(y_q), .b($signed({1'b0, factor_q})), .p(prod_q)
+  mul_pipe #(.A_W(49), .B_W(33)) u_scale (  // factor as the 49-bit operand: it reaches 2^47
+      .clk, .ce(1'b1), .a($signed({1'b0, factor_q})), .b(y_q), .p(prod_q)
   );
   always_ff @(posedge clk) begin
     bias_s[3] <= $signed(bias_rd_q);
     for (int i = 4; i <= 8; i++) bias_s[i] <= bias_s[i-1];
-    s_out_q <= s_q + 6'(shift);
+    s_out_q <= 6'(s_q) + 6'(shift) + 6'd16;
     ol_q <= {ol_q[OL-2:0], o_issue && issue_q == c_q - 1'b1};
     sh_q <= prod_q >>> s_out_q;
-    scaled_q <= sh_q + 66'(bias_s[8]);
-    result_q <= scaled_q > 66'sd2147483647 ? 32'h7fff_ffff
-              : scaled_q < -66'sd2147483648 ? 32'h8000_0000 : 32'(scaled_q);
+    scaled_q <= sh_q + 82'(bias_s[8]);
+    result_q <= scaled_q > 82'sd2147483647 ? 32'h7fff_ffff
+              : scaled_q < -82'sd2147483648 ? 32'h8000_0000 : 32'(scaled_q);
   end
 
   row_out #(.W(32), .DEPTH(16)) u_out (  // DEPTH > OL + 2: full rate
@@ -179,29 +169,31 @@ module layernorm #(
         P_IDLE: if (rd_full) begin
           c_q <= rd_len;
           psum_q <= sum_q[rd_bank];
-          pmin_q <= min_q[rd_bank];
-          pmax_q <= max_q[rd_bank];
           pstate_q <= P_MEAN;
         end
         P_MEAN: if (div_ready) pstate_q <= P_MEAN_W;
         P_MEAN_W: if (div_valid) begin
           mean_q <= mean_neg ? -32'(div_q) : 32'(div_q);
-          pstate_q <= P_SHIFT;
-        end
-        P_SHIFT: begin
-          s_q <= s_num > 0 ? 6'(s_num >>> 1) : 6'd0;  // floor(n / 2), n > 0
           issue_q <= '0;
           got_q <= '0;
-          var_q <= '0;
+          sumsq_q <= '0;
           pstate_q <= P_VAR;
         end
         P_VAR: begin
           if (issue_q < c_q) issue_q <= issue_q + 1'b1;
           if (sq_valid_q) begin
             got_q <= got_q + 1'b1;
-            var_q <= var_q + sq_q;
+            sumsq_q <= sumsq_q + QW'(sq_q);
           end
-          if (got_q == c_q) pstate_q <= P_SQRT;
+          if (got_q == c_q) pstate_q <= P_SHIFT;
+        end
+        P_SHIFT: begin  // bits(S) = spos + 1; s = ceil((bits - 47) / 2) when bits > 47
+          s_q <= spos >= $bits(spos)'(46) ? 5'((spos - $bits(spos)'(45)) >>> 1) : 5'd0;
+          pstate_q <= P_SCALE;
+        end
+        P_SCALE: begin
+          var_q <= 48'(sumsq_q >> {s_q, 1'b0});
+          pstate_q <= P_SQRT;
         end
         P_SQRT: if (sqrt_ready) pstate_q <= P_SQRT_W;
         P_SQRT_W: if (sqrt_valid) begin
@@ -216,7 +208,7 @@ module layernorm #(
         end
         P_DIV: if (div_ready) pstate_q <= P_DIV_W;
         P_DIV_W: if (div_valid) begin
-          factor_q <= 32'(div_q);
+          factor_q <= 48'(div_q);
           issue_q <= '0;
           pstate_q <= P_OUT;
         end

@@ -9,7 +9,7 @@
 `default_nettype none
 
 module mul_pipe #(
-    parameter int A_W = 33,   // a width (signed), at most 48
+    parameter int A_W = 33,   // a width (signed), at most 49
     parameter int B_W = 32,   // b width (signed), at most 34
     localparam int P_W = A_W + B_W
 ) (
@@ -30,8 +30,8 @@ module mul_pipe #(
 `ifdef __ICARUS__
   initial
 `endif
-  if (A_W > 48 || B_W > 34 || AH > 25 || BH > 18) begin : g_bad_parameters
-    $fatal(1, "mul_pipe: A_W=%0d (at most 48) and B_W=%0d (at most 34) do not split into DSP48E1 products", A_W, B_W);
+  if (A_W > 49 || B_W > 34 || AH > 25 || BH > 18) begin : g_bad_parameters
+    $fatal(1, "mul_pipe: A_W=%0d (at most 49) and B_W=%0d (at most 34) do not split into DSP48E1 products", A_W, B_W);
   end
 
   // stage 1: input registers (the DSPs' AREG/BREG)

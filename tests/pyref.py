@@ -51,17 +51,19 @@ def gelu(q: int, qb: int, qc: int, q1: int, shift: int) -> int:
     return clamp((-(q * (erf + q1))) >> shift, 32)
 
 
-def variance_shift(ymax: int, c: int) -> int:
-    return max(0, -(-((c - 1).bit_length() + 2 * ymax.bit_length() - 31) // 2))
+def variance_shift(sumsq: int) -> int:
+    """The smallest s >= 0 with sumsq >> 2s < 2**47."""
+    return max(0, -(-(sumsq.bit_length() - 47) // 2))
 
 
 def layernorm(row: list[int], bias: list[int], shift: int) -> list[int]:
     c = len(row)
     mean = (sum(row) + c // 2) // c
     y = [v - mean for v in row]
-    s = variance_shift(max(abs(v) for v in y), c)
-    var = sum((v >> s) ** 2 for v in y)
-    assert var < 1 << 31
+    sumsq = sum(v * v for v in y)
+    s = variance_shift(sumsq)
+    var = sumsq >> (2 * s)
+    assert var < 1 << 47
     root = math.isqrt(var)
-    factor = (1 << 31) // root if root else 0
-    return [clamp(((v * factor) >> (s + shift)) + b, 32) for v, b in zip(y, bias)]
+    factor = (1 << 47) // root if root else 0
+    return [clamp(((v * factor) >> (s + shift + 16)) + b, 32) for v, b in zip(y, bias)]
