@@ -27,7 +27,7 @@ def attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, p: AttnHeadParams) ->
     """
     scores = matmul(q, np.swapaxes(k, -1, -2))
     prob = softmax(scores, p.softmax)
-    return requant(matmul(prob, v), p.ctx_rq.m, p.ctx_rq.e)
+    return requant(matmul(prob, v, a_unsigned=True), p.ctx_rq.m, p.ctx_rq.e)
 
 
 def attn_head(x: Any, p: AttnHeadParams) -> np.ndarray:
@@ -35,7 +35,8 @@ def attn_head(x: Any, p: AttnHeadParams) -> np.ndarray:
 
     ``Q, K, V = requant(x @ W + b)`` (int8, per-channel weights, per-tensor activations);
     ``S = Q @ K.T`` (int32; 1/sqrt(d_head) lives in the softmax constants' scale);
-    ``P = softmax(S)`` (int8 in [0, 127], scale 2**-7); ``out = requant(P @ V)`` (int8).
+    ``P = softmax(S)`` (uint8 in [0, 255], scale 2**-8); ``out = requant(P @ V)`` (int8), the
+    product taking P as an unsigned operand.
 
     Args:
         x: int8 (T, D) token activations.

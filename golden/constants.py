@@ -101,7 +101,7 @@ EXP_MIN_SCALE = math.sqrt(EXP_C / 2.0**31) * 1.001
 def softmax_consts(scale: float) -> SoftmaxConsts:
     """Softmax constants for scores at ``scale``: the smallest ``in_shift`` that brings the scale
     to at least ``EXP_MIN_SCALE`` (about 3.6e-5), and the i-exp constants at the shifted scale.
-    Probabilities come out at the fixed scale 2**-7."""
+    Probabilities come out at the fixed scale 2**-SOFTMAX_OUT_BITS (2**-8)."""
     s = float(_scale("scale", scale))
     shift = max(0, math.ceil(math.log2(EXP_MIN_SCALE / s)))
     return SoftmaxConsts(exp=exp_consts(s * 2.0**shift)[0], in_shift=shift)

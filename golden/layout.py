@@ -60,12 +60,12 @@ def pack_gelu(q: int, c: GeluConsts) -> int:
 
 
 def pack_rows(x: np.ndarray) -> list[int]:
-    """int8 rows as 64-bit beats: each row padded to a multiple of 8, byte 0 in bits 7:0."""
+    """int8 or uint8 rows as 64-bit beats: each row padded to a multiple of 8, byte 0 in bits 7:0."""
     x = np.asarray(x)
-    if x.ndim != 2 or x.dtype != np.int8:
-        raise ValueError(f"pack_rows: a 2-D int8 array expected, got {x.ndim}-D {x.dtype}")
+    if x.ndim != 2 or x.dtype not in (np.int8, np.uint8):
+        raise ValueError(f"pack_rows: a 2-D int8 or uint8 array expected, got {x.ndim}-D {x.dtype}")
     kb = -(-x.shape[1] // 8)
-    padded = np.zeros((x.shape[0], kb * 8), np.int8)
+    padded = np.zeros((x.shape[0], kb * 8), x.dtype)
     padded[:, : x.shape[1]] = x
     return padded.view("<u8").reshape(-1).tolist()
 

@@ -29,17 +29,18 @@ def softmax(s: Any, consts: SoftmaxConsts) -> np.ndarray:
        below 2**16, the row maximum is ``qc >> es``;
     3. ``sum = sum(e)`` (< 2**31 for rows up to 32768);
        ``factor = floor(2**31 / sum)`` (exact, :func:`golden.div`);
-    4. ``out = min(round_half_up(e * factor / 2**24), 127)``.
+    4. ``out = min(round_half_up(e * factor / 2**23), 255)``.
 
     Args:
         s: int32 scores (..., N), at scale S (for attention, ``S_q * S_k / sqrt(d_head)``).
         consts: :class:`SoftmaxConsts` from :func:`golden.constants.softmax_consts` at scale S.
 
     Returns:
-        int8 array of ``s``'s shape, probabilities in [0, 127] at scale 2**-7 (the signed int8
-        operand of the P x V matmul). A probability of one (127.5 or more) saturates to 127.
-        Each output is within 1/2 LSB (+2**-8 from the floored factor) of
-        ``128 * e_i / sum`` before saturation; see ``docs/numerics.md`` for the bound against float.
+        uint8 array of ``s``'s shape, probabilities in [0, 255] at scale 2**-8 (the unsigned A
+        operand of the P x V matmul, ``matmul(p, v, a_unsigned=True)``). A probability of one
+        (255.5 or more) saturates to 255. Each output is within 1/2 LSB (+2**-8 from the floored
+        factor) of ``256 * e_i / sum`` before saturation; see ``docs/numerics.md`` for the bound
+        against float.
     """
     if not isinstance(consts, SoftmaxConsts):
         raise TypeError(f"consts: expected SoftmaxConsts, got {type(consts).__name__}")
@@ -53,4 +54,4 @@ def softmax(s: Any, consts: SoftmaxConsts) -> np.ndarray:
     total = e.sum(axis=-1, keepdims=True)
     factor = div(1 << SOFTMAX_M, total, bits=SOFTMAX_M + 1)
     out = mul_shift_round(e, factor, np.int64(SOFTMAX_M - SOFTMAX_OUT_BITS))
-    return np.minimum(out, (1 << SOFTMAX_OUT_BITS) - 1).astype(np.int8)
+    return np.minimum(out, (1 << SOFTMAX_OUT_BITS) - 1).astype(np.uint8)

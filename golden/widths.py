@@ -29,8 +29,9 @@ EXP_OUT_BITS = 32
 SOFTMAX_EXP_BITS = 16
 #: Softmax normalization: factor = floor(2**SOFTMAX_M / sum).
 SOFTMAX_M = 31
-#: Softmax probabilities: [0, 2**SOFTMAX_OUT_BITS - 1] at scale 2**-SOFTMAX_OUT_BITS (int8 operand).
-SOFTMAX_OUT_BITS = 7
+#: Softmax probabilities: unsigned [0, 2**SOFTMAX_OUT_BITS - 1] at scale 2**-SOFTMAX_OUT_BITS, the
+#: unsigned A operand of the P x V matmul (9-bit signed into the DSP48E1).
+SOFTMAX_OUT_BITS = 8
 #: Longest softmax row: the sum of narrowed exps stays below 2**31.
 SOFTMAX_MAX_ROW = 2 ** (SOFTMAX_M - SOFTMAX_EXP_BITS)
 

@@ -15,7 +15,8 @@ import numpy as np
 from .bert import IntBert
 
 FORMAT = "ibert-kit-params"
-VERSION = 1
+#: 2: softmax probabilities at 2**-8 (unsigned), so the context requant constants differ from 1.
+VERSION = 2
 MANIFEST = "__manifest__"
 
 

@@ -13,7 +13,7 @@ package ibert_pkg;
   localparam int EXP_OUT_BITS = 32;
   localparam int SOFTMAX_EXP_BITS = 16;
   localparam int SOFTMAX_M = 31;
-  localparam int SOFTMAX_OUT_BITS = 7;
+  localparam int SOFTMAX_OUT_BITS = 8;
   localparam int SOFTMAX_MAX_ROW = 32768;
   localparam int GELU_ERF_SHIFT = 14;
   localparam int GELU_IN_BITS = 32;

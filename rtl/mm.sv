@@ -1,5 +1,8 @@
-// Matrix multiply engine: D (M x N, int32) = A (M x K, int8) * B (K x N, int8), with M, K, N set
-// per job (start + cfg_*) up to the synthesis-time maxima. Matches golden.matmul.
+// Matrix multiply engine: D (M x N, int32) = A (M x K, 8-bit) * B (K x N, int8), with M, K, N and
+// the operand mode set per job (start + cfg_*) up to the synthesis-time maxima. cfg_a_unsigned
+// reads A as unsigned [0, 255] (softmax probabilities in P x V): each A byte enters the array as a
+// 9-bit signed value, zero- or sign-extended, still one DSP48E1 per PE. Matches
+// golden.matmul(a, b, a_unsigned).
 //
 // Input stream (64-bit beats, eight int8 each, byte 0 in bits 7:0), two packets per job:
 //   1. A row by row, each row in KB = ceil(K/8) beats (the last beat zero-padded); tlast on the
@@ -33,6 +36,7 @@ module mm #(
     input  wire logic [M_W-1:0]    cfg_m,
     input  wire logic [K_W-1:0]    cfg_k,
     input  wire logic [N_W-1:0]    cfg_n,
+    input  wire logic              cfg_a_unsigned,
     output logic                   busy,
     output logic                   err_short,
     output logic                   err_long,
@@ -70,8 +74,10 @@ module mm #(
   logic [K_W-1:0] k_q, kp_q;
   logic [N_W-1:0] n_q;
   logic [KB_W-1:0] kb_q;
+  logic a_uns_q;
   always_ff @(posedge clk) begin
     if (start) begin
+      a_uns_q <= cfg_a_unsigned;
       m_q <= cfg_m;
       k_q <= cfg_k;
       n_q <= cfg_n;
@@ -199,11 +205,14 @@ module mm #(
   logic [2:0] byte_s2, byte_s3;
   logic [RW-1:0] rows_s2, rows_s3;
   logic [CW-1:0] cols_s2, cols_s3;
-  logic [N1*8-1:0] a_in;
+  logic [N1*9-1:0] a_in;   // 9 bits: an unsigned A byte is zero-extended, a signed one sign-extended
   logic [N2*8-1:0] b_in;
   always_ff @(posedge clk) begin
-    for (int i = 0; i < N1; i++)
-      a_in[i*8 +: 8] <= (kvalid_s3 && RW'(i) < rows_s3) ? a_word[i*64 + 8*byte_s3 +: 8] : 8'd0;
+    for (int i = 0; i < N1; i++) begin
+      logic [7:0] a_byte;
+      a_byte = a_word[i*64 + 8*byte_s3 +: 8];
+      a_in[i*9 +: 9] <= (kvalid_s3 && RW'(i) < rows_s3) ? {~a_uns_q & a_byte[7], a_byte} : 9'd0;
+    end
     for (int j = 0; j < N2; j++)
       b_in[j*8 +: 8] <= (kvalid_s3 && CW'(j) < cols_s3) ? b_word[j*64 + 8*byte_s3 +: 8] : 8'd0;
     kvalid_s3 <= kvalid_s2;
@@ -281,7 +290,7 @@ module mm #(
 
   logic [N1*N2*32-1:0] d_out;
   logic d_valid;
-  systolic #(.N1(N1), .N2(N2)) u_array (
+  systolic #(.N1(N1), .N2(N2), .A_W(9)) u_array (
       .clk, .rst, .in_valid(v_s4), .in_last(last_s4), .a_in, .b_in, .d_out, .d_valid
   );
 

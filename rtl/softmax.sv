@@ -1,9 +1,9 @@
-// Integer softmax over rows (tlast ends a row), rows of 1..MAX_N int32 scores -> int8
-// probabilities in [0, 127] at scale 2^-7. Matches golden.softmax.
+// Integer softmax over rows (tlast ends a row), rows of 1..MAX_N int32 scores -> unsigned 8-bit
+// probabilities in [0, 255] at scale 2^-8 (the unsigned A operand of mm). Matches golden.softmax.
 //
 // Per row: x = max(s - rowmax, -2^31), rounded half up by 2^in_shift; e = exp(x) >> es with
 // es = max(0, lopd(qc) + 1 - 16); sum = sum(e); factor = floor(2^31 / sum) (div);
-// out = min(round_half_up(e * factor / 2^24), 127).
+// out = min(round_half_up(e * factor / 2^23), 255).
 //
 // Rows overlap through row_buffer: ingest stores row r+1 and tracks its maximum while the
 // processor runs row r through exp (one element per cycle; narrowed exps go to a 16-bit buffer
@@ -127,11 +127,11 @@ module softmax #(
   );
   always_ff @(posedge clk) begin
     e_rd <= emem[AW'(issue_q)];
-    rounded_q <= 25'(((prod >>> 23) + 51'sd1) >>> 1);  // round half up by 2^24
-    prob_q <= rounded_q > 25'd127 ? 8'd127 : 8'(rounded_q);
+    rounded_q <= 25'(((prod >>> 22) + 51'sd1) >>> 1);  // round half up by 2^23
+    prob_q <= rounded_q > 25'd255 ? 8'd255 : 8'(rounded_q);
     ol_q <= {ol_q[OL-2:0], o_issue && issue_q == plen_q - 1'b1};
   end
-  wire unused_prod = ^{prod[50:48], prod[22:0]};
+  wire unused_prod = ^{prod[50:48], prod[21:0]};
 
   row_out #(.W(8), .DEPTH(16)) u_out (  // DEPTH > OL + 2: full rate
       .clk, .rst, .can_issue, .issue(o_issue), .in_data(prob_q), .in_valid(ov_q[OL-1]), .in_last(ol_q[OL-1]),

@@ -30,6 +30,7 @@ async def mm_cycles(dut):
     await src.send(AxiStreamFrame(pack_rows(a)))
     await src.send(AxiStreamFrame(pack_rows(b.T)))
     dut.cfg_m.value, dut.cfg_k.value, dut.cfg_n.value = m, k, n
+    dut.cfg_a_unsigned.value = 0
     dut.start.value = 1
     cycles = 0
     await RisingEdge(dut.clk)

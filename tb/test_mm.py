@@ -1,5 +1,5 @@
 """mm: for run-time (M, K, N), the output stream equals golden.matmul(A, B) in the documented tile
-order; jobs of different shapes back to back (nothing stale leaks from a longer K or a larger
+order, A signed or (the per-job operand mode) unsigned; jobs of different shapes and modes back to back (nothing stale leaks from a longer K or a larger
 tile), jobs at exactly the synthesis maxima, busy and the error flags as the header documents,
 stall patterns drawn by hypothesis on both streams, every wait bounded."""
 
@@ -35,6 +35,7 @@ class TB:
         m, k = a.shape
         n = b.shape[1]
         dut.cfg_m.value, dut.cfg_k.value, dut.cfg_n.value = m, k, n
+        dut.cfg_a_unsigned.value = int(a.dtype == np.uint8)
         dut.start.value = 1
         await RisingEdge(dut.clk)
         dut.start.value = 0
@@ -48,9 +49,12 @@ class TB:
 
 
 def matrices(m: int, k: int, n: int, draw) -> tuple[np.ndarray, np.ndarray]:
-    a = draw(st.lists(st.integers(-128, 127), min_size=m * k, max_size=m * k))
+    """A int8, or uint8 for the unsigned operand mode (drawn), and B int8."""
+    unsigned = draw(st.booleans())
+    lo, hi, dtype = (0, 255, np.uint8) if unsigned else (-128, 127, np.int8)
+    a = draw(st.lists(st.integers(lo, hi), min_size=m * k, max_size=m * k))
     b = draw(st.lists(st.integers(-128, 127), min_size=k * n, max_size=k * n))
-    return np.array(a, np.int8).reshape(m, k), np.array(b, np.int8).reshape(k, n)
+    return np.array(a, dtype).reshape(m, k), np.array(b, np.int8).reshape(k, n)
 
 
 @st.composite
@@ -64,11 +68,12 @@ def problem(draw):
 async def reset(dut):
     dut.start.value = 0
     dut.cfg_m.value = dut.cfg_k.value = dut.cfg_n.value = 1
+    dut.cfg_a_unsigned.value = 0
     await start(dut)
 
 
 def want(a, b) -> list[int]:
-    return tile_order(golden.matmul(a, b), N1, N2)
+    return tile_order(golden.matmul(a, b, a_unsigned=a.dtype == np.uint8), N1, N2)
 
 
 @cocotb.test()
@@ -106,12 +111,17 @@ async def mm_at_the_synthesis_maxima(dut):
 
 @cocotb.test()
 async def mm_extremes(dut):
-    """All -128 at the largest K the bench allows: every sum is K * 2**14."""
+    """All -128 at the largest K the bench allows (every sum K * 2**14), then A all 255 unsigned
+    against B all -128 (the unsigned mode's largest products, which a sign-extended A would read
+    as -1), then the signed job again: the mode does not stick."""
     await reset(dut)
     tb = TB(dut)
     k = min(MAX_K, 96)
     a = np.full((N1 + 1, k), -128, np.int8)
     b = np.full((k, N2 + 1), -128, np.int8)
+    assert await tb.job(a, b) == want(a, b)
+    ua = np.full((N1 + 1, k), 255, np.uint8)
+    assert await tb.job(ua, b) == [-k * 255 * 128] * ((N1 + 1) * (N2 + 1))
     assert await tb.job(a, b) == want(a, b)
 
 

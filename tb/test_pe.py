@@ -9,11 +9,14 @@ from hypothesis import strategies as st
 
 import golden
 
-from .common import for_examples, monitor, start
+from .common import for_examples, monitor, parameters, start
 
 int8 = st.integers(-128, 127)
+#: A_W = 9 is mm's operand width: A read as unsigned [0, 255] (golden.matmul's a_unsigned).
+A_UNSIGNED = parameters().get("A_W", 8) == 9
+a_values = st.integers(0, 255) if A_UNSIGNED else int8
 # a tile: K operand pairs, each with the number of idle cycles before it (valid low)
-tile = st.lists(st.tuples(int8, int8, st.integers(0, 2)), min_size=1, max_size=48)
+tile = st.lists(st.tuples(a_values, int8, st.integers(0, 2)), min_size=1, max_size=48)
 
 
 @cocotb.test()
@@ -53,7 +56,8 @@ async def pe_matches_golden_dot_products(dut):
         dut.in_last.value = 0
         for _ in range(3):
             await RisingEdge(dut.clk)
-        want = [int(golden.matmul(np.array([[a for a, _, _ in t]]), np.array([[b] for _, b, _ in t]))[0, 0])
+        want = [int(golden.matmul(np.array([[a for a, _, _ in t]], np.uint8 if A_UNSIGNED else np.int8),
+                                  np.array([[b] for _, b, _ in t], np.int8), a_unsigned=A_UNSIGNED)[0, 0])
                 for t in tiles]
         assert results == want, (results, want)
         for (ins, _), (_, outs) in zip(passes, passes[1:]):
@@ -67,11 +71,12 @@ async def pe_matches_golden_dot_products(dut):
 async def pe_extremes(dut):
     """The largest products for the longest tile the bench drives: no wrap inside int32."""
     await start(dut)
+    a_top = 255 if A_UNSIGNED else -128  # the largest product magnitude of the operand mode
     for k in range(512):
-        dut.a_in.value, dut.b_in.value = -128, -128
+        dut.a_in.value, dut.b_in.value = a_top, -128
         dut.in_valid.value = 1
         dut.in_last.value = int(k == 511)
         await RisingEdge(dut.clk)
     await ReadOnly()  # the edge that took the last pair has just produced the result
     assert dut.result_valid.value == 1
-    assert dut.result.value.to_signed() == 512 * 2**14
+    assert dut.result.value.to_signed() == 512 * a_top * -128

@@ -12,6 +12,10 @@ from .common import for_examples, monitor, parameters, start
 P = parameters()
 N1, N2 = P.get("N1", 4), P.get("N2", 4)
 K_MIN = N1 + N2 - 1
+#: A_W = 9 is mm's operand width: A read as unsigned [0, 255] (golden.matmul's a_unsigned).
+A_W = P.get("A_W", 8)
+A_UNSIGNED = A_W == 9
+A_RANGE = (0, 255) if A_UNSIGNED else (-128, 127)
 
 
 def pack(values, bits):
@@ -29,10 +33,10 @@ def tiles(draw):
     out = []
     for _ in range(draw(st.integers(1, 3))):
         k = draw(st.integers(K_MIN, K_MIN + 24))
-        a = draw(st.lists(st.lists(st.integers(-128, 127), min_size=N1, max_size=N1), min_size=k, max_size=k))
+        a = draw(st.lists(st.lists(st.integers(*A_RANGE), min_size=N1, max_size=N1), min_size=k, max_size=k))
         b = draw(st.lists(st.lists(st.integers(-128, 127), min_size=N2, max_size=N2), min_size=k, max_size=k))
         gaps = draw(st.lists(st.integers(0, 2), min_size=k, max_size=k))
-        out.append((np.array(a).T, np.array(b), gaps))  # A is N1 x K, B is K x N2
+        out.append((np.array(a, np.uint8 if A_UNSIGNED else np.int8).T, np.array(b, np.int8), gaps))  # A: N1 x K
     return out
 
 
@@ -51,7 +55,7 @@ async def systolic_matches_golden_matmul(dut):
                 dut.in_valid.value = 0
                 for _ in range(gaps[k]):
                     await RisingEdge(dut.clk)
-                dut.a_in.value = pack(a[:, k], 8)
+                dut.a_in.value = pack(a[:, k], A_W)
                 dut.b_in.value = pack(b[k, :], 8)
                 dut.in_valid.value = 1
                 dut.in_last.value = int(k == a.shape[1] - 1)
@@ -60,7 +64,7 @@ async def systolic_matches_golden_matmul(dut):
         dut.in_last.value = 0
         for _ in range(K_MIN + 2):
             await RisingEdge(dut.clk)
-        want = [golden.matmul(a, b).reshape(-1).tolist() for a, b, _ in ts]
+        want = [golden.matmul(a, b, a_unsigned=A_UNSIGNED).reshape(-1).tolist() for a, b, _ in ts]
         assert got == want
 
     await for_examples(tiles(), check, max_examples=60)

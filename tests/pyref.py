@@ -41,7 +41,7 @@ def softmax(row: list[int], x0: int, qb: int, qc: int, in_shift: int) -> list[in
     es = max(0, qc.bit_length() - 16)
     e = [exp(x, x0, qb, qc) >> es for x in xs]
     factor = (1 << 31) // sum(e)
-    return [min(round_shift(v * factor, 24), 127) for v in e]
+    return [min(round_shift(v * factor, 23), 255) for v in e]
 
 
 def gelu(q: int, qb: int, qc: int, q1: int, shift: int) -> int:

@@ -11,6 +11,7 @@ from tb.runner import SIMULATORS, run
 #: (module, HDL parameters): every parameter set runs on every simulator.
 CASES = [
     ("pe", {}),
+    ("pe", {"A_W": 9}),
     ("lopd", {"W": 32}),
     ("lopd", {"W": 7}),
     ("fifo", {"W": 8, "DEPTH": 4}),
@@ -41,6 +42,7 @@ CASES = [
     ("systolic", {"N1": 2, "N2": 2}),
     ("systolic", {"N1": 4, "N2": 4}),
     ("systolic", {"N1": 8, "N2": 4}),
+    ("systolic", {"N1": 4, "N2": 4, "A_W": 9}),
     ("s2mm", {"ROWS_W": 4, "KB_W": 3}),
     ("s2mm", {"ROWS_W": 11, "KB_W": 8}),
     ("mm2s", {}),
