@@ -22,6 +22,7 @@ from scipy.stats import spearmanr
 import golden
 from golden import constants as C
 from golden import float_ref as F
+from golden.widths import SOFTMAX_OUT_BITS
 from host import bert
 from host.checkpoint import default_model_dir, load_checkpoint
 from host.sentences import calibration_sentences, evaluation_sentences
@@ -48,7 +49,7 @@ def ablated_layer(x, p: F.FloatEncoderLayer, s: dict, on: str) -> np.ndarray:
         scores = q[:, sl] @ k[:, sl].T / math.sqrt(dh)
         if on == "softmax":
             s_scores = s["q"] * s["k"] / math.sqrt(dh)
-            prob = golden.softmax(C.quantize(scores, s_scores, 32), C.softmax_consts(s_scores)) / 128
+            prob = golden.softmax(C.quantize(scores, s_scores, 32), C.softmax_consts(s_scores)) * 2.0**-SOFTMAX_OUT_BITS
         else:
             prob = F.softmax(scores)
         ctx[:, sl] = prob @ v[:, sl]
