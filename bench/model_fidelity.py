@@ -25,6 +25,7 @@ from golden import float_ref as F
 from golden.widths import SOFTMAX_OUT_BITS
 from host import bert
 from host.checkpoint import default_model_dir, load_checkpoint
+from host.eval_text import CATEGORIES, varied_sentences
 from host.sentences import calibration_sentences, evaluation_sentences
 from host.tokenize import Tokenizer
 
@@ -86,7 +87,15 @@ def main() -> None:
     t0 = time.perf_counter()
     q, scales = bert.quantize_with_scales(model, [tok.encode(s) for s in calibration_sentences(a.calibration)])
     print(f"{model.name}: quantized on {a.calibration} calibration sentences in {time.perf_counter() - t0:.1f} s")
-    ids = [tok.encode(s) for s in evaluation_sentences(a.eval)]
+    evaluate(model, tok, q, scales, f"template set: {a.eval} sentences from the calibration grammar's other seeds",
+             evaluation_sentences(a.eval), {})
+    evaluate(model, tok, q, scales, f"varied set: {len(varied_sentences())} sentences written for the kit "
+             "(host/eval_text.py)", varied_sentences(), CATEGORIES)
+
+
+def evaluate(model, tok, q, scales, title: str, sentences: list[str], categories: dict) -> None:
+    """Integer-only embeddings and the per-effect ablation against float32 on ``sentences``."""
+    ids = [tok.encode(s) for s in sentences]
     ref = np.array([bert.forward_float(model, i, np.float32) for i in ids])
 
     def report(name, emb):
@@ -94,19 +103,25 @@ def main() -> None:
         iu = np.triu_indices(len(ids), 1)
         rho = spearmanr((ref @ ref.T)[iu], (emb @ emb.T)[iu]).statistic
         print(f"{name:<26} cosine mean {cos.mean():.4f}  min {cos.min():.4f}  Spearman {rho:.4f}")
+        return cos
 
+    print(f"\n{title}; vs float32, targets mean >= 0.99, min >= 0.97, Spearman >= 0.98")
     t0 = time.perf_counter()
     integer = np.array([bert.embed_sentence_int(q, i) for i in ids])
-    print(f"{a.eval} evaluation sentences (not calibration), vs float32; targets mean >= 0.99, min >= 0.97, Spearman >= 0.98")
-    report("integer-only (golden)", integer)
+    cos = report("integer-only (golden)", integer)
     print(f"  ({(time.perf_counter() - t0) / len(ids) * 1e3:.1f} ms per sentence in golden)")
+    at = 0
+    for name, group in categories.items():
+        part = cos[at:at + len(group)]
+        print(f"  {name:<24} cosine mean {part.mean():.4f}  min {part.min():.4f}  ({len(group)} sentences)")
+        at += len(group)
     print("ablation: float model with one quantization effect on")
     for on in ("weights", "activations", "softmax", "gelu", "layernorm"):
         embs = []
         for i in ids:
             x = bert.embed_float(model, i)
-            for layer, s in zip(model.layers, scales):
-                x = ablated_layer(x, layer, s, on)
+            for layer, sc in zip(model.layers, scales):
+                x = ablated_layer(x, layer, sc, on)
             embs.append(bert.pool(x))
         report(f"  only {on}", np.array(embs))
 

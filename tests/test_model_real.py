@@ -36,3 +36,17 @@ def test_integer_model_is_close_to_float(real):
     for s in evaluation_sentences(12):
         ids = tok.encode(s)
         assert bert.forward_float(model, ids, np.float32) @ bert.embed_sentence_int(q, ids) >= SMOKE_MIN_COSINE, s
+
+
+def test_varied_evaluation_set_is_disjoint_and_in_range(real):
+    """host/eval_text.py: distinct sentences, none in the calibration set, every one within the
+    128 tokens the kit runs (so nothing is truncated), from very short to long."""
+    from host.eval_text import PARAPHRASE_PAIRS, varied_sentences
+
+    _, tok = real
+    varied = varied_sentences()
+    assert len(set(varied)) == len(varied)
+    assert not set(varied) & set(calibration_sentences(64))
+    lengths = [len(tok.encode(s)) for s in varied]
+    assert min(lengths) <= 4 and max(lengths) >= 50 and max(lengths) <= 128, (min(lengths), max(lengths))
+    assert len(PARAPHRASE_PAIRS) % 2 == 0
