@@ -17,7 +17,7 @@ from scipy.special import erf
 import golden
 from golden import constants as C
 from golden import float_ref as F
-from golden.calibrate import quantize_layer
+from golden.calibrate import MAX_CALIBRATION, quantize_layer
 from golden.params import LayerNormParams
 from golden.widths import SOFTMAX_OUT_BITS
 
@@ -88,7 +88,7 @@ def layer_figures(rng: np.random.Generator) -> None:
         layer = F.random_layer(d, h, f, rng)
         calib, x = rng.normal(0, 1, (t, d)), rng.normal(0, 1, (t, d))
         s_in = C.symmetric_scale(np.abs(calib).max(), 8)
-        ql = quantize_layer(layer, calib, s_in)
+        ql = quantize_layer(layer, calib, s_in, MAX_CALIBRATION)
         xq = C.quantize(x, s_in, 8).astype(np.int8)
         y = C.dequantize(golden.encoder_layer(xq, ql.params), ql.out_scale)
         ref = F.encoder_layer(C.dequantize(xq, s_in), layer)

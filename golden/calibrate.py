@@ -1,15 +1,26 @@
 """Post-training quantization of one float encoder layer into :class:`golden.EncoderLayerParams`.
 
 The I-BERT recipe: int8 weights symmetric per output channel, int32 biases at the accumulator
-scale, int8 activations symmetric per tensor with scales calibrated by the maximum magnitude seen
-on calibration data, 22-bit residual sums, and the nonlinear constants derived at the scale each
-operation sees. Float arithmetic is confined here and in :mod:`golden.constants`.
+scale, int8 activations symmetric, 22-bit residual sums, and the nonlinear constants derived at the
+scale each operation sees. Two refinements, both folded into integer constants offline so the
+datapath is unchanged (:class:`Calibration`, measured in ``bench/model_fidelity.py``):
+
+- activation clipping chosen per tensor from calibration data: the maximum magnitude, a
+  percentile of it, or the clip that minimises the mean squared quantization error (MSE);
+- LayerNorm outputs (the embedding output, LayerNorm-1 and LayerNorm-2) carry one scale per
+  channel, ``S_j = S * f_j`` with ``f_j = (max|x_j| / max|x|) ** smooth``: the LayerNorm's
+  per-channel requant produces it for free, the next linear layer absorbs ``f_j`` into its weight
+  rows (SmoothQuant-style migration) and the residual path into a per-channel residual requant. A
+  few outlier channels then no longer set the step of all the others.
+
+Float arithmetic is confined here and in :mod:`golden.constants`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -18,28 +29,109 @@ from .float_ref import FloatEncoderLayer, encoder_layer as float_encoder_layer
 from .params import Dense, EncoderLayerParams
 from .widths import ACC_BITS, ACT_BITS, RESID_BITS, SOFTMAX_OUT_BITS
 
+METHODS = ("max", "percentile", "mse")
+#: values drawn from a tensor to choose its clip (every value when it has fewer)
+_CLIP_SAMPLE = 1 << 16
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How activation scales are chosen from calibration data.
+
+    ``method``: ``"max"`` (largest magnitude), ``"percentile"`` (the ``percentile``-th percentile of
+    the magnitudes) or ``"mse"`` (the clip minimising the squared int8 rounding + clipping error).
+    ``smooth``: exponent of the per-channel factor of LayerNorm outputs, 0 (one scale per tensor)
+    to 1 (one scale per channel).
+    ``gelu_zero``: an asymmetric int8 grid for the GELU output (see :func:`gelu_grid`).
+
+    The defaults are the best of the configurations ``bench/model_fidelity.py`` compares.
+    """
+
+    method: str = "max"
+    percentile: float = 99.99
+    smooth: float = 0.75
+    gelu_zero: bool = True
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"method: expected one of {', '.join(METHODS)}, got {self.method!r}")
+        if not 50.0 <= self.percentile <= 100.0:
+            raise ValueError(f"percentile: expected 50..100, got {self.percentile!r}")
+        if not 0.0 <= self.smooth <= 1.0:
+            raise ValueError(f"smooth: expected 0..1, got {self.smooth!r}")
+
+
+#: I-BERT's own recipe (max calibration, one scale per tensor): no activation ever saturates on the
+#: calibration data, which the derived error bounds of the tests and benches assume.
+MAX_CALIBRATION = Calibration(method="max", smooth=0.0, gelu_zero=False)
+
 
 @dataclass(frozen=True)
 class QuantizedLayer:
-    """The integer parameters, the real scales at the layer's input and output, and every
-    intermediate real scale by name (``q``, ``k``, ``v``, ``ctx`` activations; ``*_acc``
-    per-channel accumulator scales; ``h1``, ``h2`` residuals; ``a1``, ``g`` activations)."""
+    """The integer parameters, the real scales at the layer's input and output (scalars, or one per
+    channel for LayerNorm outputs), and every intermediate real scale by name (``q``, ``k``, ``v``,
+    ``ctx`` activations; ``*_acc`` per-channel accumulator scales; ``h1``, ``h2`` residuals;
+    ``a1``, ``g`` activations)."""
 
     params: EncoderLayerParams
-    in_scale: float
-    out_scale: float
+    in_scale: Any
+    out_scale: Any
     scales: dict
 
 
-def _act_scale(x: np.ndarray, bits: int = ACT_BITS) -> float:
-    return C.symmetric_scale(float(np.max(np.abs(x))), bits)
+def clip_value(x: np.ndarray, cal: Calibration, bits: int = ACT_BITS) -> float:
+    """The magnitude that maps to the largest code of signed ``bits``, chosen by ``cal.method``."""
+    a = np.abs(np.asarray(x, dtype=np.float64)).reshape(-1)
+    top = float(a.max()) if a.size else 0.0
+    if top == 0.0 or cal.method == "max":
+        return top
+    if cal.method == "percentile":
+        return float(np.percentile(a, cal.percentile))
+    if a.size > _CLIP_SAMPLE:
+        a = np.random.default_rng(0).choice(a, _CLIP_SAMPLE, replace=False)
+    levels = (1 << (bits - 1)) - 1
+    clips = top * np.linspace(0.05, 1.0, 96)
+    steps = clips[:, None] / levels
+    err = np.sum((a - np.minimum(np.floor(a / steps + 0.5), levels) * steps) ** 2, axis=1)
+    return float(clips[int(np.argmin(err))])
 
 
-def _dense(w: np.ndarray, b: np.ndarray, in_scale: float) -> tuple[Dense, np.ndarray]:
-    """Per-output-channel int8 weights and the int32 bias; returns the accumulator scale (N,)."""
-    sw = C.symmetric_scale(np.max(np.abs(w), axis=0), ACT_BITS)
-    acc = in_scale * sw
-    w_q = C.quantize(w, sw, ACT_BITS).astype(np.int8)
+def act_scale(x: np.ndarray, cal: Calibration, bits: int = ACT_BITS) -> float:
+    """One symmetric scale for the whole tensor ``x``."""
+    return C.symmetric_scale(clip_value(x, cal, bits), bits)
+
+
+def channel_scales(x: np.ndarray, cal: Calibration, bits: int = ACT_BITS) -> np.ndarray:
+    """One scale per channel (last axis) for a LayerNorm output: ``S * f_j`` (module docstring)."""
+    m = np.abs(x).reshape(-1, x.shape[-1]).max(axis=0)
+    top = float(m.max())
+    if top == 0.0:
+        return np.ones(x.shape[-1])
+    f = (np.maximum(m, top * 1e-6) / top) ** cal.smooth
+    return act_scale(x / f, cal, bits) * f
+
+
+def gelu_grid(g: np.ndarray, cal: Calibration) -> tuple[float, float]:
+    """The int8 grid of the GELU output: its scale and (real) zero point, ``code = g / S + z``.
+
+    Symmetric (``z = 0``) unless ``cal.gelu_zero``: GELU is bounded below (about -0.17), so the
+    255 steps then span [min g, clip] instead of [-clip, clip], the clip chosen on ``g - min g``
+    as for a 9-bit symmetric grid (255 positive steps).
+    """
+    if not cal.gelu_zero:
+        return act_scale(g, cal), 0.0
+    low = min(float(np.min(g)), 0.0)
+    s = clip_value(g - low, cal, ACT_BITS + 1) / (2**ACT_BITS - 1)
+    s = s if s > 0 else 1.0
+    return s, -(2 ** (ACT_BITS - 1)) - low / s
+
+
+def _dense(w: np.ndarray, b: np.ndarray, in_scale: Any) -> tuple[Dense, np.ndarray]:
+    """Per-output-channel int8 weights and the int32 bias for an input at ``in_scale`` (scalar or
+    one per input channel, absorbed into the weight rows); returns the accumulator scale (N,)."""
+    w_real = w * np.reshape(np.asarray(in_scale, dtype=np.float64), (-1, 1))
+    acc = C.symmetric_scale(np.max(np.abs(w_real), axis=0), ACT_BITS)
+    w_q = C.quantize(w_real, acc, ACT_BITS).astype(np.int8)
     return Dense(w_q, C.quantize(b, acc, ACC_BITS).astype(np.int32)), acc
 
 
@@ -60,18 +152,21 @@ def calibration_trace(layer: FloatEncoderLayer, calib) -> dict[str, np.ndarray]:
     return {k: np.concatenate([t[k] for t in traces]) for k in traces[0]}
 
 
-def quantize_layer(layer: FloatEncoderLayer, calib, in_scale: float) -> QuantizedLayer:
+def quantize_layer(
+    layer: FloatEncoderLayer, calib, in_scale: Any, cal: Calibration = Calibration()
+) -> QuantizedLayer:
     """Quantize ``layer`` with activation ranges taken from running it on ``calib``: one (T, D)
     sequence or a list of them (each sequence attends only to itself).
 
-    ``in_scale`` is the real scale of the int8 input the integer layer will receive.
+    ``in_scale`` is the real scale of the int8 input the integer layer will receive: a scalar, or
+    one per channel (D,) when the input is a LayerNorm output quantized by :func:`channel_scales`.
     """
     t = calibration_trace(layer, calib)
     d = layer.wq.shape[0]
     dh = d // layer.heads
     resid_max = (1 << (RESID_BITS - 1)) - 1
 
-    s_q, s_k, s_v, s_c = (_act_scale(t[n]) for n in ("q", "k", "v", "ctx"))
+    s_q, s_k, s_v, s_c = (act_scale(t[n], cal) for n in ("q", "k", "v", "ctx"))
     q, acc_q = _dense(layer.wq, layer.bq, in_scale)
     k, acc_k = _dense(layer.wk, layer.bk, in_scale)
     v, acc_v = _dense(layer.wv, layer.bv, in_scale)
@@ -81,16 +176,22 @@ def quantize_layer(layer: FloatEncoderLayer, calib, in_scale: float) -> Quantize
     s_h1 = float(np.max(np.abs(t["h1"]))) / resid_max
     attn_out, acc_o = _dense(layer.wo, layer.bo, s_c)
     ln1, ln1_scale = C.layernorm_consts(layer.ln1_g, layer.ln1_b)
-    s_a1 = _act_scale(t["a1"])
+    s_a1 = channel_scales(t["a1"], cal)
 
     ffn_in, acc_f = _dense(layer.w1, layer.b1, s_a1)
-    s_g = _act_scale(t["g"])
-    gelu_shift = C.gelu_shift(acc_f, (2 ** (ACT_BITS - 1)) * s_g)
+    s_g, g_zero = gelu_grid(t["g"], cal)
+    # The int32 GELU output covers 130 int8 steps: past the top code, and |gelu_bias| < 2**31.
+    gelu_shift = C.gelu_shift(acc_f, (2 ** (ACT_BITS - 1) + 2) * s_g)
     gelu, gelu_scale = C.gelu_consts(acc_f, gelu_shift)
+    gelu_bias = C.quantize(g_zero * s_g / gelu_scale, 1.0, ACC_BITS)
     ffn_out, acc_2 = _dense(layer.w2, layer.b2, s_g)
+    if cal.gelu_zero:  # the realized zero point, summed through W2, leaves the accumulator
+        realized = gelu_bias * gelu_scale / s_g
+        bias = C.quantize(ffn_out.bias - realized @ ffn_out.w.astype(np.float64), 1.0, ACC_BITS)
+        ffn_out = Dense(ffn_out.w, bias.astype(np.int32))
     s_h2 = float(np.max(np.abs(t["h2"]))) / resid_max
     ln2, ln2_scale = C.layernorm_consts(layer.ln2_g, layer.ln2_b)
-    s_out = _act_scale(t["out"])
+    s_out = channel_scales(t["out"], cal)
 
     params = EncoderLayerParams(
         heads=layer.heads,
@@ -105,9 +206,10 @@ def quantize_layer(layer: FloatEncoderLayer, calib, in_scale: float) -> Quantize
         ffn_out=ffn_out, ffn_rq=C.requant_params(acc_2 / s_h2),
         ffn_res=C.requant_params(s_a1 / s_h2),
         ln2=ln2, ln2_rq=C.requant_params(ln2_scale / s_out),
+        gelu_bias=gelu_bias.astype(np.int32) if cal.gelu_zero else 0,
     )
     scales = dict(
-        q=s_q, k=s_k, v=s_v, ctx=s_c, h1=s_h1, a1=s_a1, g=s_g, h2=s_h2,
+        q=s_q, k=s_k, v=s_v, ctx=s_c, h1=s_h1, a1=s_a1, g=s_g, g_zero=g_zero, h2=s_h2,
         q_acc=acc_q, k_acc=acc_k, v_acc=acc_v, attn_acc=acc_o, ffn_in_acc=acc_f, ffn_out_acc=acc_2,
     )
     return QuantizedLayer(params=params, in_scale=in_scale, out_scale=s_out, scales=scales)

@@ -127,15 +127,14 @@ def gelu_consts(scale: Any, shift: Any = 0) -> tuple[GeluConsts, Any]:
     return consts, (float(out_scale) if out_scale.ndim == 0 else out_scale)
 
 
-def gelu_shift(scale: Any, out_max: float) -> Any:
+def gelu_shift(scale: Any, out_max: Any) -> Any:
     """The smallest i-GELU output shift whose int32 range still covers real values up to ``out_max``.
 
     With it, the int32 GELU output saturates only above ``out_max`` (choose the largest value the
     following int8 requant can represent, so saturation there changes nothing downstream).
     """
     s = _scale("scale", scale)
-    if not out_max > 0:
-        raise ValueError(f"out_max: expected a positive real, got {out_max!r}")
+    out_max = _scale("out_max", out_max)
     sp = s / math.sqrt(2.0)
     base = -s * GELU_A * sp**2 * 2.0**GELU_ERF_SHIFT / 2.0
     need = out_max / ((1 << (GELU_OUT_BITS - 1)) - 1) / base

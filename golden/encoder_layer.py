@@ -40,7 +40,7 @@ def encoder_layer(x: Any, p: EncoderLayerParams) -> np.ndarray:
     1. ``ctx = concat_h attn_head(x, p.head(h))`` (int8, T x D; all heads in one batch);
     2. ``h1 = residual_add(ctx @ Wo, attn_rq, bo, x, attn_res)`` (22-bit);
        ``a1 = requant(layernorm(h1, ln1), ln1_rq)`` (int8);
-    3. ``f = gelu(sat32(a1 @ W1 + b1))``; ``g = requant(f, gelu_rq)`` (int8);
+    3. ``f = gelu(sat32(a1 @ W1 + b1))``; ``g = requant(f + gelu_bias, gelu_rq)`` (int8);
     4. ``h2 = residual_add(g @ W2, ffn_rq, b2, a1, ffn_res)`` (22-bit);
        ``out = requant(layernorm(h2, ln2), ln2_rq)`` (int8).
 
@@ -64,7 +64,7 @@ def encoder_layer(x: Any, p: EncoderLayerParams) -> np.ndarray:
     a1 = requant(layernorm(h1, p.ln1), p.ln1_rq.m, p.ln1_rq.e)
     # The bias add before GELU is a requant in bypass (m = 1, e = 0): exact sum, saturated to int32.
     f = gelu(requant(matmul(a1, p.ffn_in.w), 1, 0, p.ffn_in.bias, ACC_BITS), p.gelu)
-    g = requant(f, p.gelu_rq.m, p.gelu_rq.e)
+    g = requant(f, p.gelu_rq.m, p.gelu_rq.e, p.gelu_bias)
     h2 = residual_add(
         matmul(g, p.ffn_out.w), p.ffn_rq.m, p.ffn_rq.e, p.ffn_out.bias,
         a1, p.ffn_res.m, p.ffn_res.e, RESID_BITS,

@@ -50,6 +50,10 @@ def exp(x: Any, consts: ExpConsts) -> np.ndarray:
     xa = int_array(f"x (int{ACC_BITS}, <= 0)", x, -(1 << (ACC_BITS - 1)), 0)
     xa = np.maximum(xa, EXP_SEGMENTS * x0)
     z = xa // x0
-    p = xa - z * x0
-    poly = (p + qb) * p + qc
-    return (poly >> z).astype(np.int32)
+    p = z * x0
+    np.subtract(xa, p, out=p)
+    poly = p + qb
+    poly *= p
+    poly += qc
+    poly >>= z
+    return poly.astype(np.int32)

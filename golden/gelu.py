@@ -38,7 +38,20 @@ def gelu(q: Any, consts: GeluConsts) -> np.ndarray:
     qc = per_channel("qc", consts.qc, channels, -(1 << 45) + 1, -1)
     q1 = per_channel("q1", consts.q1, channels, -(1 << 31) + 1, -1)
     shift = per_channel("shift", consts.shift, channels, 0, 32)
-    t = np.minimum(np.abs(qa), -qb)
-    erf = (np.sign(qa) * ((t + qb) ** 2 + qc)) >> GELU_ERF_SHIFT
-    out = (-(qa * (erf + q1))) >> shift
-    return saturate(out, GELU_OUT_BITS).astype(np.int32)
+    # In place on int64 temporaries (this is on the golden model's hot path). sign(q) * v is
+    # written (v ^ s) - s with s = q >> 63 (0 or -1): it differs from sign(q) * v only at q = 0,
+    # where the output q * (erf + q1) is 0 either way.
+    t = np.abs(qa)
+    np.minimum(t, -qb, out=t)
+    t += qb
+    np.multiply(t, t, out=t)
+    t += qc
+    s = qa >> 63
+    t ^= s
+    t -= s
+    t >>= GELU_ERF_SHIFT
+    t += q1
+    t *= qa
+    np.negative(t, out=t)
+    t >>= shift
+    return saturate(t, GELU_OUT_BITS).astype(np.int32)

@@ -102,7 +102,8 @@ class EncoderLayerParams:
     Attention: ``q, k, v`` (D, D) with per-channel ``*_rq`` to int8, ``softmax`` constants,
     ``ctx_rq`` (per-tensor) to int8, ``attn_out`` (D, D) with ``attn_rq`` (per channel) and
     ``attn_res`` (the int8 input's requant) into the 22-bit residual, ``ln1`` and ``ln1_rq``
-    (per channel) to int8. FFN: ``ffn_in`` (D, F), ``gelu`` (per channel), ``gelu_rq`` to int8,
+    (per channel) to int8. FFN: ``ffn_in`` (D, F), ``gelu`` (per channel), ``gelu_rq`` and the
+    int32 ``gelu_bias`` (per channel: the zero point of an asymmetric GELU-output grid) to int8,
     ``ffn_out`` (F, D) with ``ffn_rq`` and ``ffn_res`` into the 22-bit residual, ``ln2``,
     ``ln2_rq`` to the int8 layer output.
     """
@@ -129,6 +130,7 @@ class EncoderLayerParams:
     ffn_res: Rescale
     ln2: LayerNormParams
     ln2_rq: Rescale
+    gelu_bias: Any = 0
 
     @property
     def hidden(self) -> int:

@@ -69,8 +69,10 @@ def requant(q: Any, m: Any, e: Any, bias: Any = 0, out_bits: int = 8) -> np.ndar
         rounding is half up (ties towards +inf), done in integers; saturation, never wrap-around.
     """
     qa, ma, ea, ba, out_bits = _requant_args(q, m, e, bias, out_bits)
-    out = saturate(mul_shift_round(qa + ba if ba.any() else qa, ma, ea), out_bits)
-    return out.astype(signed_dtype(out_bits))
+    x = qa + ba if ba.any() else qa
+    if ma.ndim == 0 and ma == 1 and not ea.any():  # a bias add in bypass: no product to form
+        return saturate(x, out_bits).astype(signed_dtype(out_bits))
+    return saturate(mul_shift_round(x, ma, ea), out_bits).astype(signed_dtype(out_bits))
 
 
 def residual_add(
@@ -86,7 +88,8 @@ def residual_add(
     Args:
         q: int32 accumulator (...; C); m, e, bias: per-channel or scalar as in :func:`requant`.
         r: the residual, int32 range (normally the int8 layer input), same shape as ``q``.
-        m_r, e_r: scalar multiplier and shift of the residual (per-tensor activation scale).
+        m_r, e_r: multiplier and shift of the residual, scalar or per channel (an input whose
+            channels carry their own scale, as a smoothed LayerNorm output does).
         out_bits: signed output width, default 22.
 
     Returns:
@@ -97,8 +100,8 @@ def residual_add(
     if ra.shape != qa.shape:
         raise ValueError(f"r: expected the shape of q {qa.shape}, got {ra.shape}")
     m_lo, m_hi = signed_range(REQUANT_M_BITS)
-    mra = np.int64(int_scalar("m_r", m_r, m_lo + 1, m_hi))
-    era = np.int64(int_scalar("e_r", e_r, 0, REQUANT_E_MAX))
+    mra = per_channel("m_r", m_r, qa.shape[-1] if qa.ndim else 1, m_lo + 1, m_hi)
+    era = per_channel("e_r", e_r, qa.shape[-1] if qa.ndim else 1, 0, REQUANT_E_MAX)
     main = mul_shift_round(qa + ba, ma, ea)
     resid = mul_shift_round(ra, mra, era)
     return sat_add(main, resid, out_bits).astype(signed_dtype(out_bits))

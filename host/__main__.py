@@ -2,7 +2,7 @@
 
     python3 -m host ["a sentence"] [--checkpoint DIR] [--params FILE] [--save FILE]
 
-Quantizes the checkpoint (max calibration on the kit's calibration sentences) or loads a saved
+Quantizes the checkpoint (calibrated on the kit's calibration sentences, golden.calibrate) or loads a saved
 parameter file, embeds the sentence with the golden integer-only model and with float32 numpy, and
 prints their cosine similarity and the run times. The accelerator runs this same parameter set.
 """
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checkpoint", help="HuggingFace BERT folder (default: all-MiniLM-L6-v2)")
     ap.add_argument("--params", help="load this parameter file instead of quantizing")
     ap.add_argument("--save", help="write the quantized parameters to this .npz file")
-    ap.add_argument("--calibration", type=int, default=64, help="number of calibration sentences")
+    ap.add_argument("--calibration", type=int, default=bert.CALIBRATION_SENTENCES, help="number of calibration sentences")
     a = ap.parse_args(argv)
 
     folder = a.checkpoint or default_model_dir()

@@ -19,7 +19,7 @@ import numpy as np
 import golden
 from golden import constants as C
 from golden import float_ref as F
-from golden.calibrate import quantize_layer
+from golden.calibrate import Calibration, channel_scales, quantize_layer
 from golden.params import EncoderLayerParams, LayerNormParams, Rescale
 from golden.widths import ACT_BITS, RESID_BITS
 
@@ -76,8 +76,8 @@ class IntBert:
     emb_ln: LayerNormParams
     emb_rq: Rescale             # LayerNorm output -> int8 (per channel)
     layers: list[EncoderLayerParams]
-    in_scale: float             # real scale of the int8 input of layer 0
-    out_scale: float            # real scale of the int8 output of the last layer
+    in_scale: np.ndarray        # real scale of the int8 input of layer 0, per channel (D,)
+    out_scale: np.ndarray       # real scale of the int8 output of the last layer, per channel (D,)
 
 
 def embed_int(m: IntBert, ids) -> np.ndarray:
@@ -99,12 +99,19 @@ def embed_sentence_int(m: IntBert, ids) -> np.ndarray:
     return pool(C.dequantize(forward_int(m, ids), m.out_scale))
 
 
-def quantize(model: FloatBert, calibration: list[list[int]]) -> IntBert:
-    """Post-training quantization, max calibration over the token-id sequences ``calibration``."""
-    return quantize_with_scales(model, calibration)[0]
+#: Calibration sentences the quantizer sees by default (host.sentences.calibration_sentences).
+CALIBRATION_SENTENCES = 256
 
 
-def quantize_with_scales(model: FloatBert, calibration: list[list[int]]) -> tuple[IntBert, list[dict]]:
+def quantize(model: FloatBert, calibration: list[list[int]], cal: Calibration = Calibration()) -> IntBert:
+    """Post-training quantization calibrated on the token-id sequences ``calibration`` (activation
+    clipping and LayerNorm-output smoothing as ``cal`` says, see :mod:`golden.calibrate`)."""
+    return quantize_with_scales(model, calibration, cal)[0]
+
+
+def quantize_with_scales(
+    model: FloatBert, calibration: list[list[int]], cal: Calibration = Calibration()
+) -> tuple[IntBert, list[dict]]:
     """:func:`quantize`, also returning each layer's real scales (``QuantizedLayer.scales`` plus
     ``in``/``out``), which the fidelity ablation uses."""
     if not calibration:
@@ -116,11 +123,11 @@ def quantize_with_scales(model: FloatBert, calibration: list[list[int]]) -> tupl
     sums = np.concatenate([model.word[np.asarray(ids)] + pos[: len(ids)] for ids in calibration])
     s_sum = float(np.abs(sums).max()) / ((1 << (RESID_BITS - 1)) - 1)
     ln, ln_scale = C.layernorm_consts(model.emb_ln_g, model.emb_ln_b)
-    in_scale = C.symmetric_scale(max(np.abs(s[0]).max() for s in states), ACT_BITS)
+    in_scale = channel_scales(np.concatenate([s[0] for s in states]), cal)
 
     layers, scales, scale = [], [], in_scale
     for i, layer in enumerate(model.layers):
-        ql = quantize_layer(layer, [s[i] for s in states], scale)
+        ql = quantize_layer(layer, [s[i] for s in states], scale, cal)
         layers.append(ql.params)
         scales.append(dict(ql.scales, **{"in": scale, "out": ql.out_scale}))
         scale = ql.out_scale

@@ -16,7 +16,8 @@ from .bert import IntBert
 
 FORMAT = "ibert-kit-params"
 #: 2: softmax probabilities at 2**-8 (unsigned), so the context requant constants differ from 1.
-VERSION = 2
+#: 3: LayerNorm outputs carry one scale per channel (in_scale/out_scale arrays, per-channel residual requants).
+VERSION = 3
 MANIFEST = "__manifest__"
 
 

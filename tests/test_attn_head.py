@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 import golden
 from golden import constants as C
 from golden import float_ref as F
-from golden.calibrate import quantize_layer
+from golden.calibrate import MAX_CALIBRATION, quantize_layer
 
 from .test_softmax import softmax_bound
 
@@ -19,7 +19,7 @@ def quantized_head(d, heads, tokens, seed):
     layer = F.random_layer(d, heads, 4 * d, rng)
     x = rng.normal(0.0, 1.0, (tokens, d))
     s_in = C.symmetric_scale(np.abs(x).max(), 8)
-    ql = quantize_layer(layer, x, s_in)
+    ql = quantize_layer(layer, x, s_in, MAX_CALIBRATION)
     return ql, C.quantize(x, s_in, 8).astype(np.int8)
 
 
