@@ -7,16 +7,12 @@ from typing import Any
 import numpy as np
 
 from ._checks import signed_array
+from .linear import linear
 from .matmul import matmul
-from .params import AttnHeadParams, Dense, Rescale
+from .params import AttnHeadParams
 from .requant import requant
 from .softmax import softmax
 from .widths import ACT_BITS
-
-
-def project(x: np.ndarray, dense: Dense, rq: Rescale) -> np.ndarray:
-    """``requant(matmul(x, w), m, e, bias)``: an int8 linear layer with int8 output."""
-    return requant(matmul(x, dense.w), rq.m, rq.e, dense.bias)
 
 
 def attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, p: AttnHeadParams) -> np.ndarray:
@@ -48,4 +44,4 @@ def attn_head(x: Any, p: AttnHeadParams) -> np.ndarray:
     xa = signed_array("x", x, ACT_BITS, as_int64=False)
     if xa.ndim != 2:
         raise ValueError(f"x: expected (T, D) token activations, got shape {xa.shape}")
-    return attention(project(xa, p.q, p.q_rq), project(xa, p.k, p.k_rq), project(xa, p.v, p.v_rq), p)
+    return attention(linear(xa, p.q, p.q_rq), linear(xa, p.k, p.k_rq), linear(xa, p.v, p.v_rq), p)

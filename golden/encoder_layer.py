@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 
 from ._checks import signed_array
-from .attn_head import attention, project
+from .attn_head import attention
+from .linear import linear
 from .gelu import gelu
 from .layernorm import layernorm
 from .matmul import matmul
@@ -29,7 +30,7 @@ def _all_heads(x: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
     def heads(a: np.ndarray) -> np.ndarray:  # (T, D) -> (H, T, dh)
         return a.reshape(t, p.heads, dh).transpose(1, 0, 2)
 
-    q, k, v = (heads(project(x, dense, rq)) for dense, rq in ((p.q, p.q_rq), (p.k, p.k_rq), (p.v, p.v_rq)))
+    q, k, v = (heads(linear(x, dense, rq)) for dense, rq in ((p.q, p.q_rq), (p.k, p.k_rq), (p.v, p.v_rq)))
     ctx = attention(q, k, v, p.head(0))  # the core reads only the head-independent constants
     return ctx.transpose(1, 0, 2).reshape(t, d)
 

@@ -1,5 +1,6 @@
 """How integers travel on the accelerator's streams: the beat packing of every unit, the matmul
-engine's tile order, and the constants the host derives for the RTL (``exp_recip``).
+engine's tile order, the accelerator top's operation packets, and the constants the host derives
+for the RTL (``exp_recip``).
 
 One source for the testbenches (``tb/``), the benchmarks and the host driver. Python ints in and
 out (a beat can be wider than 64 bits); two's complement fields, lowest field in the low bits.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .params import GeluConsts
+from .params import Dense, GeluConsts, Rescale
 
 #: rtl/exp.sv divides by x0 as a multiply by floor(2**EXP_RECIP_SHIFT / -x0).
 EXP_RECIP_SHIFT = 22
@@ -87,3 +88,48 @@ def tile_order(d: np.ndarray, n1: int, n2: int) -> list[int]:
         for r0 in range(0, m, n1):
             out += d[r0:r0 + n1, c0:c0 + n2].reshape(-1).tolist()
     return out
+
+
+#: Beats of per-channel constants ahead of each weight row in an OP_LINEAR packet.
+LINEAR_CONST_BEATS = 2
+
+
+def pack_linear_consts(m: int, e: int, bias: int) -> list[int]:
+    """One channel's requant constants as OP_LINEAR sends them: {bias, m} then {e}."""
+    if not 0 <= int(e) < 64:
+        raise ValueError(f"pack_linear_consts: e must be in [0, 63], got {e}")
+    return [pack_fields([(m, 32), (bias, 32)]), int(e)]
+
+
+def pack_linear(x: np.ndarray, dense: Dense, rq: Rescale, rows_per_tile: int) -> list[int]:
+    """The input packet of OP_LINEAR (``golden.linear(x, dense, rq)``) on an array of
+    ``rows_per_tile`` PE rows: for each tile of that many rows of ``x`` (the last may be shorter),
+    the tile's rows, then for each output channel its constants (:func:`pack_linear_consts`) and
+    its weights (a row of W transposed); every row padded to whole beats (:func:`pack_rows`). The
+    weights cross the stream once per row tile; the host builds the weight part once per layer."""
+    if rows_per_tile < 1:
+        raise ValueError(f"pack_linear: rows_per_tile must be >= 1, got {rows_per_tile}")
+    n = dense.w.shape[1]
+    m = np.broadcast_to(np.asarray(rq.m), (n,))
+    e = np.broadcast_to(np.asarray(rq.e), (n,))
+    bias = np.broadcast_to(np.asarray(dense.bias), (n,))
+    wt = pack_rows(np.ascontiguousarray(dense.w.T))
+    kb = len(wt) // n
+    weights: list[int] = []
+    for c in range(n):
+        weights += pack_linear_consts(int(m[c]), int(e[c]), int(bias[c])) + wt[c * kb:(c + 1) * kb]
+    beats: list[int] = []
+    for r0 in range(0, x.shape[0], rows_per_tile):
+        beats += pack_rows(x[r0:r0 + rows_per_tile]) + weights
+    return beats
+
+
+def unpack_rows(beats: list[int], rows: int, cols: int, dtype=np.int8) -> np.ndarray:
+    """int8 (or uint8) rows from beats in :func:`pack_rows` layout; the padding must be zero."""
+    kb = -(-cols // 8)
+    if len(beats) != rows * kb:
+        raise ValueError(f"unpack_rows: {rows} rows of {kb} beats expected, got {len(beats)} beats")
+    data = np.array(beats, dtype=np.uint64).view(dtype).reshape(rows, kb * 8)
+    if np.any(data[:, cols:]):
+        raise ValueError("unpack_rows: nonzero bytes in the row padding")
+    return np.ascontiguousarray(data[:, :cols])

@@ -36,6 +36,7 @@ DESIGNS = [
     ("softmax", {"MAX_N": 32}),
     ("softmax", {"MAX_N": 128}),
     ("layernorm", {"MAX_C": 768}),
+    ("ibert_top", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}),
 ]
 
 

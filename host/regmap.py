@@ -1,0 +1,68 @@
+"""Generated from rtl/regs/ibert_regs.rdl by python3 -m host.regmap_gen: do not edit."""
+
+from host.registers import Field, Register
+
+OP_NONE = 0  # No operation (start with it sets bad_op).
+OP_MATMUL = 1  # D = A x B: int8 A (M x K) and int8 B^T (N x K) in, int32 D out (mm's stream layout).
+OP_LINEAR = 2  # golden.linear: requant(A x W + bias) per channel, int8 rows out (golden.layout.pack_linear).
+
+REGISTERS = {
+    'ID': Register('ID', 0x00, (
+        Field('id', 0, 32, 'r', 0x49425254),
+    )),
+    'VERSION': Register('VERSION', 0x04, (
+        Field('minor', 0, 16, 'r', 0x0),
+        Field('major', 16, 16, 'r', 0x1),
+    )),
+    'CTRL': Register('CTRL', 0x08, (
+        Field('start', 0, 1, 'pulse', 0x0),
+        Field('abort', 1, 1, 'pulse', 0x0),
+    )),
+    'STATUS': Register('STATUS', 0x0C, (
+        Field('busy', 0, 1, 'r', 0x0),
+        Field('done', 1, 1, 'r', 0x0),
+    )),
+    'ERROR': Register('ERROR', 0x10, (
+        Field('bad_dims', 0, 1, 'w1c', 0x0),
+        Field('bad_op', 1, 1, 'w1c', 0x0),
+        Field('start_busy', 2, 1, 'w1c', 0x0),
+        Field('in_short', 3, 1, 'w1c', 0x0),
+        Field('in_long', 4, 1, 'w1c', 0x0),
+        Field('aborted', 5, 1, 'w1c', 0x0),
+    )),
+    'OP': Register('OP', 0x14, (
+        Field('code', 0, 4, 'rw', 0x0),
+        Field('a_unsigned', 8, 1, 'rw', 0x0),
+    )),
+    'DIM_M': Register('DIM_M', 0x18, (
+        Field('value', 0, 16, 'rw', 0x0),
+    )),
+    'DIM_K': Register('DIM_K', 0x1C, (
+        Field('value', 0, 16, 'rw', 0x0),
+    )),
+    'DIM_N': Register('DIM_N', 0x20, (
+        Field('value', 0, 16, 'rw', 0x0),
+    )),
+    'MAX_M': Register('MAX_M', 0x40, (
+        Field('value', 0, 16, 'r', 0x0),
+    )),
+    'MAX_K': Register('MAX_K', 0x44, (
+        Field('value', 0, 16, 'r', 0x0),
+    )),
+    'MAX_N': Register('MAX_N', 0x48, (
+        Field('value', 0, 16, 'r', 0x0),
+    )),
+    'ARRAY': Register('ARRAY', 0x4C, (
+        Field('rows', 0, 8, 'r', 0x0),
+        Field('cols', 8, 8, 'r', 0x0),
+    )),
+    'CYCLES_BUSY': Register('CYCLES_BUSY', 0x60, (
+        Field('value', 0, 32, 'r', 0x0),
+    )),
+    'CYCLES_STARVED': Register('CYCLES_STARVED', 0x64, (
+        Field('value', 0, 32, 'r', 0x0),
+    )),
+    'CYCLES_STALLED': Register('CYCLES_STALLED', 0x68, (
+        Field('value', 0, 32, 'r', 0x0),
+    )),
+}

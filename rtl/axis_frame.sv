@@ -1,0 +1,127 @@
+// Frames one host packet for the matmul engine: the packet holds one or more row tiles, each an A
+// section (min(tile_rows, rows left) rows) then a B section (rows_b rows); every row is `side`
+// beats for the side port (per-channel constants, B rows only) then kb beats for the engine. The
+// engine gets its beats with tlast on the last beat of each section; side beats go to side_* with
+// the B row (channel) they belong to. The host sends one packet per operation; any length it gets
+// wrong is handled here, so the engine behind never waits:
+//   - tlast before the last beat (short): err_short pulses; the missing beats go out as zeros;
+//   - no tlast on the last beat (long): err_long pulses; the excess is dropped up to its tlast;
+//   - cancel (abort): a packet already begun is drained up to its tlast (so the DMA completes).
+// Counting rows and beats separately keeps the length free of a multiplier.
+`default_nettype none
+
+module axis_frame #(
+    parameter int ROWS_W = 11,
+    parameter int KB_W = 8,
+    parameter int SIDE_MAX = 2
+) (
+    input  wire logic               clk,
+    input  wire logic               rst,
+    input  wire logic               start,       // pulse: frame one packet
+    input  wire logic               cancel,
+    input  wire logic [ROWS_W-1:0]  rows_a,      // A rows in the whole packet, >= 1
+    input  wire logic [ROWS_W-1:0]  tile_rows,   // A rows per tile, >= 1
+    input  wire logic [ROWS_W-1:0]  rows_b,      // B rows per tile, >= 1
+    input  wire logic [KB_W-1:0]    kb,          // engine beats per row, >= 1
+    input  wire logic [1:0]         side,        // side beats ahead of each B row, <= SIDE_MAX
+    output logic                    busy,
+    output logic                    want,        // waiting for an input beat it would take
+    output logic                    err_short,   // one-cycle pulses
+    output logic                    err_long,
+    output logic                    side_valid,  // a side beat: always taken
+    output logic [63:0]             side_data,
+    output logic [ROWS_W-1:0]       side_row,
+    output logic [1:0]              side_beat,
+    input  wire logic [63:0]        s_axis_tdata,
+    input  wire logic               s_axis_tvalid,
+    output logic                    s_axis_tready,
+    input  wire logic               s_axis_tlast,
+    output logic [63:0]             m_axis_tdata,
+    output logic                    m_axis_tvalid,
+    input  wire logic               m_axis_tready,
+    output logic                    m_axis_tlast
+);
+  typedef enum logic [2:0] {IDLE, RUN, FILL, DROP, DRAIN} state_e;
+  state_e state_q;
+  logic in_b_q, begun_q;
+  logic [ROWS_W-1:0] a_left_q, row_q, rows_b_q, tile_q;
+  logic [KB_W:0] beat_q;                   // beat within the row
+  logic [KB_W-1:0] kb_q;
+  logic [1:0] side_q;
+
+  wire logic [ROWS_W-1:0] rows_a_now = a_left_q < tile_q ? a_left_q : tile_q;  // this tile's A rows
+  wire logic [ROWS_W-1:0] sec_rows = in_b_q ? rows_b_q : rows_a_now;
+  wire logic [KB_W:0] row_len = in_b_q ? (KB_W + 1)'(kb_q) + (KB_W + 1)'(side_q) : (KB_W + 1)'(kb_q);
+  wire logic is_side = in_b_q && beat_q < (KB_W + 1)'(side_q);
+  wire logic row_end = beat_q == row_len - 1'b1;
+  wire logic section_end = row_q == sec_rows - 1'b1 && row_end;
+  wire logic final_beat = section_end && in_b_q && a_left_q == rows_a_now;
+  wire logic feeding = state_q == RUN || state_q == FILL;
+
+  assign busy = state_q != IDLE;
+  assign want = state_q == RUN && (m_axis_tready || is_side);
+  assign s_axis_tready = (state_q == RUN && (m_axis_tready || is_side)) || state_q == DROP || state_q == DRAIN;
+  assign m_axis_tvalid = feeding && !is_side && (state_q == FILL || s_axis_tvalid);
+  assign m_axis_tdata = state_q == RUN ? s_axis_tdata : 64'd0;
+  assign m_axis_tlast = section_end;
+  assign side_valid = feeding && is_side && (state_q == FILL || s_axis_tvalid);
+  assign side_data = state_q == RUN ? s_axis_tdata : 64'd0;
+  assign side_row = row_q;
+  assign side_beat = beat_q[1:0];
+  wire logic step = (m_axis_tvalid && m_axis_tready) || side_valid;
+  wire logic take = s_axis_tvalid && s_axis_tready;
+
+  always_ff @(posedge clk) begin
+    err_short <= 1'b0;
+    err_long <= 1'b0;
+    if (rst) begin
+      state_q <= IDLE;
+    end else if (cancel) begin
+      state_q <= (state_q == RUN && begun_q) || state_q == DROP || state_q == DRAIN ? DRAIN : IDLE;
+    end else begin
+      if (start && state_q == IDLE) begin
+        state_q <= RUN;
+        in_b_q <= 1'b0;
+        begun_q <= 1'b0;
+        a_left_q <= rows_a;
+        tile_q <= tile_rows;
+        rows_b_q <= rows_b;
+        row_q <= '0;
+        beat_q <= '0;
+        kb_q <= kb;
+        side_q <= side > 2'(SIDE_MAX) ? 2'(SIDE_MAX) : side;
+      end
+      if (take) begin
+        begun_q <= 1'b1;
+      end
+      if (step) begin
+        if (row_end) begin
+          beat_q <= '0;
+          row_q <= section_end ? '0 : row_q + 1'b1;
+          if (section_end) begin
+            in_b_q <= !in_b_q;
+            if (in_b_q) a_left_q <= a_left_q - rows_a_now;
+          end
+        end else begin
+          beat_q <= beat_q + 1'b1;
+        end
+      end
+      case (state_q)
+        RUN: if (take) begin
+          if (final_beat) begin
+            state_q <= s_axis_tlast ? IDLE : DROP;
+            err_long <= !s_axis_tlast;
+          end else if (s_axis_tlast) begin
+            state_q <= FILL;
+            err_short <= 1'b1;
+          end
+        end
+        FILL: if (step && final_beat) state_q <= IDLE;
+        DROP, DRAIN: if (take && s_axis_tlast) state_q <= IDLE;
+        default: ;
+      endcase
+    end
+  end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,70 @@
+// Generated from rtl/regs/ibert_regs.rdl by python3 -m host.regmap_gen: do not edit.
+`default_nettype none
+
+/* verilator lint_off UNUSEDPARAM */
+package ibert_regs_pkg;
+  localparam logic [3:0] OP_NONE = 4'd0;
+  localparam logic [3:0] OP_MATMUL = 4'd1;
+  localparam logic [3:0] OP_LINEAR = 4'd2;
+  localparam logic [7:0] A_ID = 8'h00;
+  localparam int ID_ID_LSB = 0, ID_ID_W = 32;
+  localparam logic [31:0] ID_RESET = 32'h49425254;
+  localparam logic [7:0] A_VERSION = 8'h04;
+  localparam int VERSION_MINOR_LSB = 0, VERSION_MINOR_W = 16;
+  localparam int VERSION_MAJOR_LSB = 16, VERSION_MAJOR_W = 16;
+  localparam logic [31:0] VERSION_RESET = 32'h00010000;
+  localparam logic [7:0] A_CTRL = 8'h08;
+  localparam int CTRL_START_LSB = 0, CTRL_START_W = 1;
+  localparam int CTRL_ABORT_LSB = 1, CTRL_ABORT_W = 1;
+  localparam logic [31:0] CTRL_RESET = 32'h00000000;
+  localparam logic [7:0] A_STATUS = 8'h0C;
+  localparam int STATUS_BUSY_LSB = 0, STATUS_BUSY_W = 1;
+  localparam int STATUS_DONE_LSB = 1, STATUS_DONE_W = 1;
+  localparam logic [31:0] STATUS_RESET = 32'h00000000;
+  localparam logic [7:0] A_ERROR = 8'h10;
+  localparam int ERROR_BAD_DIMS_LSB = 0, ERROR_BAD_DIMS_W = 1;
+  localparam int ERROR_BAD_OP_LSB = 1, ERROR_BAD_OP_W = 1;
+  localparam int ERROR_START_BUSY_LSB = 2, ERROR_START_BUSY_W = 1;
+  localparam int ERROR_IN_SHORT_LSB = 3, ERROR_IN_SHORT_W = 1;
+  localparam int ERROR_IN_LONG_LSB = 4, ERROR_IN_LONG_W = 1;
+  localparam int ERROR_ABORTED_LSB = 5, ERROR_ABORTED_W = 1;
+  localparam logic [31:0] ERROR_RESET = 32'h00000000;
+  localparam logic [7:0] A_OP = 8'h14;
+  localparam int OP_CODE_LSB = 0, OP_CODE_W = 4;
+  localparam int OP_A_UNSIGNED_LSB = 8, OP_A_UNSIGNED_W = 1;
+  localparam logic [31:0] OP_RESET = 32'h00000000;
+  localparam logic [7:0] A_DIM_M = 8'h18;
+  localparam int DIM_M_VALUE_LSB = 0, DIM_M_VALUE_W = 16;
+  localparam logic [31:0] DIM_M_RESET = 32'h00000000;
+  localparam logic [7:0] A_DIM_K = 8'h1C;
+  localparam int DIM_K_VALUE_LSB = 0, DIM_K_VALUE_W = 16;
+  localparam logic [31:0] DIM_K_RESET = 32'h00000000;
+  localparam logic [7:0] A_DIM_N = 8'h20;
+  localparam int DIM_N_VALUE_LSB = 0, DIM_N_VALUE_W = 16;
+  localparam logic [31:0] DIM_N_RESET = 32'h00000000;
+  localparam logic [7:0] A_MAX_M = 8'h40;
+  localparam int MAX_M_VALUE_LSB = 0, MAX_M_VALUE_W = 16;
+  localparam logic [31:0] MAX_M_RESET = 32'h00000000;
+  localparam logic [7:0] A_MAX_K = 8'h44;
+  localparam int MAX_K_VALUE_LSB = 0, MAX_K_VALUE_W = 16;
+  localparam logic [31:0] MAX_K_RESET = 32'h00000000;
+  localparam logic [7:0] A_MAX_N = 8'h48;
+  localparam int MAX_N_VALUE_LSB = 0, MAX_N_VALUE_W = 16;
+  localparam logic [31:0] MAX_N_RESET = 32'h00000000;
+  localparam logic [7:0] A_ARRAY = 8'h4C;
+  localparam int ARRAY_ROWS_LSB = 0, ARRAY_ROWS_W = 8;
+  localparam int ARRAY_COLS_LSB = 8, ARRAY_COLS_W = 8;
+  localparam logic [31:0] ARRAY_RESET = 32'h00000000;
+  localparam logic [7:0] A_CYCLES_BUSY = 8'h60;
+  localparam int CYCLES_BUSY_VALUE_LSB = 0, CYCLES_BUSY_VALUE_W = 32;
+  localparam logic [31:0] CYCLES_BUSY_RESET = 32'h00000000;
+  localparam logic [7:0] A_CYCLES_STARVED = 8'h64;
+  localparam int CYCLES_STARVED_VALUE_LSB = 0, CYCLES_STARVED_VALUE_W = 32;
+  localparam logic [31:0] CYCLES_STARVED_RESET = 32'h00000000;
+  localparam logic [7:0] A_CYCLES_STALLED = 8'h68;
+  localparam int CYCLES_STALLED_VALUE_LSB = 0, CYCLES_STALLED_VALUE_W = 32;
+  localparam logic [31:0] CYCLES_STALLED_RESET = 32'h00000000;
+endpackage
+/* verilator lint_on UNUSEDPARAM */
+
+`default_nettype wire

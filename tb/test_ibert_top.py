@@ -1,0 +1,316 @@
+"""ibert_top, through AXI only (cocotbext-axi AXI4-Lite master, stream source and sink): the
+register map as generated from rtl/regs/ibert_regs.rdl, OP_MATMUL against golden.matmul for
+hypothesis-drawn shapes and stall patterns, and misprogramming: every ERROR bit, each leaving the
+core usable, and abort in the middle of an operation."""
+
+import cocotb
+import numpy as np
+from cocotb.triggers import ClockCycles
+from hypothesis import strategies as st
+
+import golden
+from golden.layout import pack_linear, pack_rows, tile_order, unpack_i32, unpack_rows
+from golden.params import Dense, Rescale
+from host.regmap import OP_LINEAR, OP_MATMUL, REGISTERS
+
+from .axis import DIRECTED_STALLS, Streams
+from .common import StuckError, for_examples, parameters, start, wait_until
+from .csr import Csr
+
+P = parameters()
+N1, N2 = P.get("N1", 8), P.get("N2", 8)
+MAX_M, MAX_K, MAX_N = P.get("MAX_M", 128), P.get("MAX_K", 768), P.get("MAX_N", 1024)
+ERRORS = ("bad_dims", "bad_op", "start_busy", "in_short", "in_long", "aborted")
+
+
+class TB:
+    def __init__(self, dut):
+        self.dut = dut
+        self.csr = Csr(dut)
+        self.io = Streams(dut, cycles_per_beat=4)
+        self.io.set_stalls(*DIRECTED_STALLS)
+
+    def budget(self, m: int, k: int, n: int) -> int:
+        tiles = -(-m // N1) * -(-n // N2)
+        return self.io.budget(out_beats=m * n // 2 + 1) + 2 * tiles * (max(k, N1 + N2) + N1 * N2 + 16)
+
+    async def program(self, m: int, k: int, n: int, unsigned: bool = False, code: int = OP_MATMUL) -> None:
+        await self.csr.write("OP", code=code, a_unsigned=int(unsigned))
+        await self.csr.write("DIM_M", value=m)
+        await self.csr.write("DIM_K", value=k)
+        await self.csr.write("DIM_N", value=n)
+
+    async def matmul(self, a: np.ndarray, b: np.ndarray, beats: list[int] | None = None) -> list[int]:
+        """One OP_MATMUL: registers, start, one packet in (A then B^T), one packet out."""
+        m, k = a.shape
+        n = b.shape[1]
+        await self.program(m, k, n, a.dtype == np.uint8)
+        await self.csr.write("CTRL", start=1)
+        assert await self.csr.field("STATUS", "busy") == 1, "STATUS.busy low right after start"
+        await self.io.send(pack_rows(a) + pack_rows(b.T) if beats is None else beats)
+        got = unpack_i32(await self.io.recv(budget=self.budget(m, k, n)), m * n)
+        await self.idle()
+        assert await self.csr.fields("STATUS") == {"busy": 0, "done": 1}
+        return got
+
+    async def linear(self, x: np.ndarray, dense: Dense, rq: Rescale, beats: list[int] | None = None) -> np.ndarray:
+        """One OP_LINEAR: golden.linear's inputs in, int8 rows out."""
+        m, k = x.shape
+        n = dense.w.shape[1]
+        await self.program(m, k, n, code=OP_LINEAR)
+        await self.csr.write("CTRL", start=1)
+        await self.io.send(pack_linear(x, dense, rq, N1) if beats is None else beats)
+        out = await self.io.recv(budget=self.budget(m, k + 16, n) + 4 * m * n)
+        await self.idle()
+        assert await self.csr.fields("STATUS") == {"busy": 0, "done": 1}
+        return unpack_rows(out, m, n)
+
+    async def idle(self) -> None:
+        for _ in range(64):
+            if not await self.csr.field("STATUS", "busy"):
+                return
+        raise StuckError("waited 64 STATUS reads for busy to fall")
+
+    async def errors(self) -> dict[str, int]:
+        return await self.csr.fields("ERROR")
+
+
+def want(a, b) -> list[int]:
+    return tile_order(golden.matmul(a, b, a_unsigned=a.dtype == np.uint8), N1, N2)
+
+
+def linear_problem(m, k, n, rng):
+    """int8 x and weights, per-channel requant constants of either sign whose shifts (30 to 49)
+    spread the outputs from saturation at both ends down to a few LSB."""
+    x = rng.integers(-128, 128, (m, k), dtype=np.int8)
+    dense = Dense(rng.integers(-128, 128, (k, n), dtype=np.int8),
+                  rng.integers(-(1 << 20), 1 << 20, n).astype(np.int32))
+    sign = rng.choice([-1, 1], n)
+    rq = Rescale(sign * rng.integers(1 << 30, 1 << 31, n), rng.integers(30, 50, n))
+    return x, dense, rq
+
+
+def want_beats(a, b) -> list[int]:
+    """The output packet of OP_MATMUL: int32 pairs in tile order, low half first."""
+    d = [v & 0xFFFFFFFF for v in want(a, b)]
+    d += [0] * (len(d) % 2)
+    return [d[i] | d[i + 1] << 32 for i in range(0, len(d), 2)]
+
+
+def matrices(m, k, n, rng, unsigned=False):
+    a = rng.integers(0, 256, (m, k)).astype(np.uint8) if unsigned else rng.integers(-128, 128, (m, k), dtype=np.int8)
+    return a, rng.integers(-128, 128, (k, n), dtype=np.int8)
+
+
+async def reset(dut):
+    await start(dut)
+
+
+@cocotb.test()
+async def top_register_map(dut):
+    """Every register reads its generated reset value or the synthesis parameter it reports; the
+    operation registers read back what was written (byte strobes respected); unmapped reads 0."""
+    await reset(dut)
+    tb = TB(dut)
+    assert await tb.csr.read("ID") == REGISTERS["ID"].reset == 0x49425254
+    assert await tb.csr.read("VERSION") == REGISTERS["VERSION"].reset
+    assert await tb.csr.read("MAX_M") == MAX_M
+    assert await tb.csr.read("MAX_K") == MAX_K
+    assert await tb.csr.read("MAX_N") == MAX_N
+    assert await tb.csr.fields("ARRAY") == {"rows": N1, "cols": N2}
+    for name in ("STATUS", "ERROR", "OP", "DIM_M", "DIM_K", "DIM_N", "CTRL"):
+        assert await tb.csr.read(name) == REGISTERS[name].reset, name
+    await tb.program(MAX_M, MAX_K, MAX_N, unsigned=True)
+    assert await tb.csr.fields("OP") == {"code": OP_MATMUL, "a_unsigned": 1}
+    assert [await tb.csr.read(r) for r in ("DIM_M", "DIM_K", "DIM_N")] == [MAX_M, MAX_K, MAX_N]
+    await tb.csr.master.write(REGISTERS["DIM_K"].offset + 1, b"\x00")  # byte 1 only
+    assert await tb.csr.read("DIM_K") == MAX_K & 0xFF
+    assert int(await tb.csr.master.read_dword(0xFC)) == 0
+
+
+@cocotb.test()
+async def top_matmul_matches_golden(dut):
+    """OP_MATMUL through the top for drawn shapes, operand modes and stall patterns: equal to
+    golden.matmul in mm's tile order, no error bit, counters consistent."""
+    await reset(dut)
+    tb = TB(dut)
+
+    @st.composite
+    def problem(draw):
+        m = draw(st.integers(1, min(MAX_M, 2 * N1 + 1)))
+        k = draw(st.integers(1, min(MAX_K, 40)))
+        n = draw(st.integers(1, min(MAX_N, 2 * N2 + 1)))
+        unsigned = draw(st.booleans())
+        return matrices(m, k, n, np.random.default_rng(draw(st.integers(0, 2**32 - 1))), unsigned)
+
+    async def check(job):
+        a, b = job
+        assert await tb.matmul(a, b) == want(a, b)
+        assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+        busy = await tb.csr.read("CYCLES_BUSY")
+        assert busy >= max(a.shape[0] * -(-a.shape[1] // 8), 1)
+        assert await tb.csr.read("CYCLES_STARVED") < busy and await tb.csr.read("CYCLES_STALLED") < busy
+
+    await for_examples(problem(), check, max_examples=20, streams=tb.io)
+
+
+@cocotb.test()
+async def top_refuses_bad_starts(dut):
+    """Zero or oversized dimensions, an operation code that does not exist, and start while busy
+    each set their sticky bit and start nothing; write-1-to-clear clears only the bits written;
+    the next operation is correct."""
+    await reset(dut)
+    tb = TB(dut)
+    rng = np.random.default_rng(1)
+    a, b = matrices(N1 + 1, 16, N2 + 1, rng)
+    for dims, code, bit in [((0, 16, 4), OP_MATMUL, "bad_dims"), ((4, MAX_K + 1, 4), OP_MATMUL, "bad_dims"),
+                            ((MAX_M + 1, 8, 4), OP_MATMUL, "bad_dims"), ((4, 8, MAX_N + 1), OP_MATMUL, "bad_dims"),
+                            ((4, 8, 4), 0, "bad_op"), ((4, 8, 4), 15, "bad_op")]:
+        await tb.program(*dims, code=code)
+        await tb.csr.write("CTRL", start=1)
+        await ClockCycles(dut.clk, 4)
+        assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}, (dims, code)
+        assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), bit: 1}, (dims, code)
+        await tb.csr.write("ERROR", **{bit: 1})
+        assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+    # two bits at once: clearing one leaves the other
+    await tb.program(4, 8, 4, code=0)
+    await tb.csr.write("CTRL", start=1)
+    await tb.program(0, 8, 4)
+    await tb.csr.write("CTRL", start=1)
+    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "bad_op": 1, "bad_dims": 1}
+    await tb.csr.write("ERROR", bad_op=1)
+    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "bad_dims": 1}
+    await tb.csr.write("ERROR", bad_dims=1)
+    assert await tb.matmul(a, b) == want(a, b)
+
+    # start while busy: ignored, the running operation completes correctly
+    await tb.program(*a.shape, b.shape[1])
+    await tb.csr.write("CTRL", start=1)
+    await tb.csr.write("DIM_M", value=1)  # frozen while busy
+    await tb.csr.write("CTRL", start=1)
+    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "start_busy": 1}
+    assert await tb.csr.read("DIM_M") == a.shape[0]
+    await tb.io.send(pack_rows(a) + pack_rows(b.T))
+    assert unpack_i32(await tb.io.recv(), a.size // a.shape[1] * b.shape[1]) == want(a, b)
+    await tb.idle()
+    await tb.csr.write("ERROR", start_busy=1, bad_op=1)
+    assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+
+
+@cocotb.test()
+async def top_bad_packet_lengths(dut):
+    """A packet one beat short is completed with zeros (in_short); one beat long has the excess
+    dropped (in_long); a packet ending inside A still yields a whole output; the next operation
+    is right."""
+    await reset(dut)
+    tb = TB(dut)
+    rng = np.random.default_rng(2)
+    a, b = matrices(N1 + 1, 20, N2 + 1, rng)
+    beats = pack_rows(a) + pack_rows(b.T)
+    b0 = b.copy()
+    b0[16:, -1] = 0  # the missing last beat of B^T's last row reads as zeros
+    assert await tb.matmul(a, b, beats[:-1]) == want(a, b0)
+    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "in_short": 1}
+    await tb.csr.write("ERROR", in_short=1)
+    assert await tb.matmul(a, b, beats + [0x0123456789ABCDEF] * 3) == want(a, b)
+    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "in_long": 1}
+    await tb.csr.write("ERROR", in_long=1)
+    got = await tb.matmul(a, b, beats[:3])
+    a0 = np.zeros_like(a)
+    a0[0] = a[0]  # three beats: A's first row (K = 20 is three beats a row); the rest reads as zeros
+    assert got == want(a0, np.zeros_like(b))
+    assert (await tb.errors())["in_short"] == 1
+    await tb.csr.write("ERROR", in_short=1)
+    assert await tb.matmul(a, b) == want(a, b)
+
+
+@cocotb.test()
+async def top_abort_mid_operation(dut):
+    """Abort while the input packet is half sent (the rest is drained to its tlast), and abort while
+    the output is half received (the packet is closed with one zero beat carrying tlast): each
+    time STATUS is idle, ERROR.aborted is set, and the next operation is right."""
+    await reset(dut)
+    tb = TB(dut)
+    rng = np.random.default_rng(3)
+    a, b = matrices(2 * N1, 64, 2 * N2, rng)
+    beats = pack_rows(a) + pack_rows(b.T)
+    tb.io.set_stalls((), ())
+
+    # 1. abort with half the input sent: the source keeps going; the core drains it
+    await tb.program(*a.shape, b.shape[1])
+    await tb.csr.write("CTRL", start=1)
+    await tb.io.send(beats)
+    await wait_until(dut, lambda: tb.io.source.queue_occupancy_bytes * 2 < len(beats),
+                     4 * len(beats) + 100, "half the input to be taken")
+    await tb.csr.write("CTRL", abort=1)
+    await wait_until(dut, lambda: tb.io.source.idle(), 4 * len(beats) + 100,
+                     "the aborted input packet to be drained")
+    assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
+    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "aborted": 1}
+    await tb.csr.write("ERROR", aborted=1)
+    tb.io.beats = tb.io.packets = 0
+    assert await tb.matmul(a, b) == want(a, b)
+
+    # 2. abort with the output half received: the sink is held, then released after the abort
+    await tb.program(*a.shape, b.shape[1])
+    await tb.csr.write("CTRL", start=1)
+    await tb.io.send(beats)
+    await wait_until(dut, lambda: dut.m_axis_tvalid.value == 1, tb.budget(*a.shape, b.shape[1]), "the first output beat")
+    await ClockCycles(dut.clk, 20)
+    await tb.csr.write("CTRL", abort=1)
+    closed = await tb.io.recv(budget=2000)
+    assert 1 <= len(closed) < a.shape[0] * b.shape[1] // 2, len(closed)
+    assert closed[:-1] == want_beats(a, b)[:len(closed) - 1] and closed[-1] == 0
+    assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
+    assert (await tb.errors())["aborted"] == 1
+    await tb.csr.write("ERROR", 0x3F)
+    tb.io.beats = tb.io.packets = 0
+    assert await tb.matmul(a, b) == want(a, b)
+    assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+
+
+@cocotb.test()
+async def top_linear_matches_golden(dut):
+    """OP_LINEAR for drawn shapes (row tiles of N1 with a shorter last one, channels not a multiple
+    of 8 or of N2) and stall patterns: int8 rows equal to golden.linear, no error bit; an
+    OP_MATMUL after each one is still right (no state of the epilogue leaks)."""
+    await reset(dut)
+    tb = TB(dut)
+
+    @st.composite
+    def problem(draw):
+        m = draw(st.integers(1, min(MAX_M, 3 * N1 + 1)))
+        k = draw(st.integers(1, min(MAX_K, 40)))
+        n = draw(st.integers(1, min(MAX_N, 2 * N2 + 9)))
+        return linear_problem(m, k, n, np.random.default_rng(draw(st.integers(0, 2**32 - 1))))
+
+    async def check(job):
+        x, dense, rq = job
+        assert np.array_equal(await tb.linear(x, dense, rq), golden.linear(x, dense, rq))
+        assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+        a, b = matrices(N1 + 1, 9, N2 + 1, np.random.default_rng(x.size))
+        assert await tb.matmul(a, b) == want(a, b)
+
+    await for_examples(problem(), check, max_examples=15, streams=tb.io)
+
+
+@cocotb.test()
+async def top_linear_edges(dut):
+    """OP_LINEAR at the synthesis maxima of M and N with K at its maximum, a one-row one-channel
+    operation, and a packet one beat short (in_short, the missing weights read as zeros)."""
+    await reset(dut)
+    tb = TB(dut)
+    rng = np.random.default_rng(5)
+    for m, k, n in [(MAX_M, 8, MAX_N), (N1 + 1, MAX_K, N2 + 3), (1, 1, 1)]:
+        x, dense, rq = linear_problem(m, k, n, rng)
+        assert np.array_equal(await tb.linear(x, dense, rq), golden.linear(x, dense, rq)), (m, k, n)
+    x, dense, rq = linear_problem(N1 + 2, 16, N2 + 1, rng)
+    beats = pack_linear(x, dense, rq, N1)
+    w0 = dense.w.copy()
+    w0[8:, -1] = 0  # the last beat of the last channel's weights, in the last tile
+    got = await tb.linear(x, dense, rq, beats[:-1])
+    want_rows = golden.linear(x, dense, rq)
+    want_rows[N1:] = golden.linear(x[N1:], Dense(w0, dense.bias), rq)
+    assert np.array_equal(got, want_rows)
+    assert (await tb.errors())["in_short"] == 1

@@ -1,0 +1,71 @@
+"""golden.linear (the accelerator's OP_LINEAR) against a Python-integer oracle, and the stream
+layout of that operation (golden.layout.pack_linear / unpack_rows) against its definition."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import golden
+from golden.layout import LINEAR_CONST_BEATS, pack_linear, pack_rows, to_signed, unpack_rows
+
+from . import pyref
+
+
+def problem(rng, m, k, n):
+    x = rng.integers(-128, 128, (m, k), dtype=np.int8)
+    dense = golden.Dense(rng.integers(-128, 128, (k, n), dtype=np.int8), rng.integers(-(2**31), 2**31, n).astype(np.int32))
+    rq = golden.Rescale(rng.choice([-1, 1], n) * rng.integers(1, 2**31, n), rng.integers(0, 64, n))
+    return x, dense, rq
+
+
+@settings(max_examples=30)
+@given(st.integers(1, 6), st.integers(1, 20), st.integers(1, 12), st.integers(0, 2**32 - 1))
+def test_linear_matches_python_ints(m, k, n, seed):
+    x, dense, rq = problem(np.random.default_rng(seed), m, k, n)
+    got = golden.linear(x, dense, rq)
+    assert got.dtype == np.int8
+    for i in range(m):
+        for j in range(n):
+            acc = sum(int(x[i, t]) * int(dense.w[t, j]) for t in range(k))
+            assert got[i, j] == pyref.requant(acc, int(rq.m[j]), int(rq.e[j]), int(dense.bias[j]), 8), (i, j)
+
+
+def test_linear_rejects_bad_input():
+    x, dense, rq = problem(np.random.default_rng(0), 2, 3, 4)
+    with pytest.raises(TypeError, match="x"):
+        golden.linear(x.astype(np.float32), dense, rq)
+    with pytest.raises(ValueError, match="inner dimensions"):
+        golden.linear(x[:, :2], dense, rq)
+
+
+def test_pack_linear_layout():
+    """Per row tile: the tile's rows, then per channel {bias, m}, {e} and the channel's weights."""
+    rng = np.random.default_rng(1)
+    x, dense, rq = problem(rng, 5, 11, 3)
+    beats = pack_linear(x, dense, rq, rows_per_tile=2)
+    kb = 2
+    channel = LINEAR_CONST_BEATS + kb
+    tile_beats = lambda rows: rows * kb + 3 * channel  # noqa: E731
+    assert len(beats) == 2 * tile_beats(2) + tile_beats(1)
+    at = 0
+    for r0, rows in ((0, 2), (2, 2), (4, 1)):
+        assert beats[at:at + rows * kb] == pack_rows(x[r0:r0 + rows])
+        at += rows * kb
+        for c in range(3):
+            lo, e = beats[at], beats[at + 1]
+            assert (to_signed(lo, 32), to_signed(lo >> 32, 32), e) == (rq.m[c], dense.bias[c], rq.e[c])
+            assert beats[at + 2:at + channel] == pack_rows(dense.w[:, c:c + 1].T)
+            at += channel
+    assert at == len(beats)
+
+
+def test_unpack_rows_round_trip_and_checks():
+    x = np.random.default_rng(2).integers(-128, 128, (3, 13), dtype=np.int8)
+    assert np.array_equal(unpack_rows(pack_rows(x), 3, 13), x)
+    with pytest.raises(ValueError, match="2 beats"):
+        unpack_rows(pack_rows(x)[:-1], 3, 13)
+    bad = pack_rows(x)
+    bad[1] |= 1 << 63
+    with pytest.raises(ValueError, match="padding"):
+        unpack_rows(bad, 3, 13)
