@@ -8,13 +8,12 @@ import numpy as np
 
 from ._checks import signed_array
 from .attn_head import attention
-from .linear import linear
-from .gelu import gelu
 from .layernorm import layernorm
+from .linear import linear, mm_gelu
 from .matmul import matmul
 from .params import EncoderLayerParams
 from .requant import requant, residual_add
-from .widths import ACC_BITS, ACT_BITS, RESID_BITS
+from .widths import ACT_BITS, RESID_BITS
 
 
 def _all_heads(x: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
@@ -41,7 +40,8 @@ def encoder_layer(x: Any, p: EncoderLayerParams) -> np.ndarray:
     1. ``ctx = concat_h attn_head(x, p.head(h))`` (int8, T x D; all heads in one batch);
     2. ``h1 = residual_add(ctx @ Wo, attn_rq, bo, x, attn_res)`` (22-bit);
        ``a1 = requant(layernorm(h1, ln1), ln1_rq)`` (int8);
-    3. ``f = gelu(sat32(a1 @ W1 + b1))``; ``g = requant(f + gelu_bias, gelu_rq)`` (int8);
+    3. ``g = mm_gelu(a1, ffn_in, gelu, gelu_rq, gelu_bias)``: ``f = gelu(sat32(a1 @ W1 + b1))``,
+       ``g = requant(f + gelu_bias, gelu_rq)`` (int8);
     4. ``h2 = residual_add(g @ W2, ffn_rq, b2, a1, ffn_res)`` (22-bit);
        ``out = requant(layernorm(h2, ln2), ln2_rq)`` (int8).
 
@@ -63,9 +63,7 @@ def encoder_layer(x: Any, p: EncoderLayerParams) -> np.ndarray:
         xa, p.attn_res.m, p.attn_res.e, RESID_BITS,
     )
     a1 = requant(layernorm(h1, p.ln1), p.ln1_rq.m, p.ln1_rq.e)
-    # The bias add before GELU is a requant in bypass (m = 1, e = 0): exact sum, saturated to int32.
-    f = gelu(requant(matmul(a1, p.ffn_in.w), 1, 0, p.ffn_in.bias, ACC_BITS), p.gelu)
-    g = requant(f, p.gelu_rq.m, p.gelu_rq.e, p.gelu_bias)
+    g = mm_gelu(a1, p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias)
     h2 = residual_add(
         matmul(g, p.ffn_out.w), p.ffn_rq.m, p.ffn_rq.e, p.ffn_out.bias,
         a1, p.ffn_res.m, p.ffn_res.e, RESID_BITS,

@@ -90,38 +90,69 @@ def tile_order(d: np.ndarray, n1: int, n2: int) -> list[int]:
     return out
 
 
-#: Beats of per-channel constants ahead of each weight row in an OP_LINEAR packet.
+#: Beats of per-channel constants ahead of each weight row: OP_LINEAR's requant, then (OP_MM_GELU)
+#: the bias and GELU constants.
 LINEAR_CONST_BEATS = 2
+GELU_CONST_BEATS = 3
 
 
 def pack_linear_consts(m: int, e: int, bias: int) -> list[int]:
-    """One channel's requant constants as OP_LINEAR sends them: {bias, m} then {e}."""
+    """One channel's requant constants as the top reads them: {bias, m} then {e}."""
     if not 0 <= int(e) < 64:
         raise ValueError(f"pack_linear_consts: e must be in [0, 63], got {e}")
     return [pack_fields([(m, 32), (bias, 32)]), int(e)]
 
 
-def pack_linear(x: np.ndarray, dense: Dense, rq: Rescale, rows_per_tile: int) -> list[int]:
-    """The input packet of OP_LINEAR (``golden.linear(x, dense, rq)``) on an array of
-    ``rows_per_tile`` PE rows: for each tile of that many rows of ``x`` (the last may be shorter),
-    the tile's rows, then for each output channel its constants (:func:`pack_linear_consts`) and
-    its weights (a row of W transposed); every row padded to whole beats (:func:`pack_rows`). The
-    weights cross the stream once per row tile; the host builds the weight part once per layer."""
+def pack_gelu_consts(bias: int, qb: int, qc: int, q1: int, shift: int) -> list[int]:
+    """One channel's bias and i-GELU constants: {shift, q1, qc, qb, bias} (139 bits) in 3 beats."""
+    if not 0 <= int(shift) < 64:
+        raise ValueError(f"pack_gelu_consts: shift must be in [0, 63], got {shift}")
+    word = pack_fields([(bias, 32), (qb, 23), (qc, 46), (q1, 32), (shift, 6)])
+    return [(word >> (64 * i)) & ((1 << 64) - 1) for i in range(GELU_CONST_BEATS)]
+
+
+def _per_channel(v, n: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(v), (n,))
+
+
+def _pack_tiles(x: np.ndarray, dense: Dense, consts: list[list[int]], rows_per_tile: int) -> list[int]:
+    """For each tile of ``rows_per_tile`` rows of ``x`` (the last may be shorter): the tile's rows,
+    then for each output channel its constant beats and its weights (a row of W transposed)."""
     if rows_per_tile < 1:
-        raise ValueError(f"pack_linear: rows_per_tile must be >= 1, got {rows_per_tile}")
+        raise ValueError(f"rows_per_tile must be >= 1, got {rows_per_tile}")
     n = dense.w.shape[1]
-    m = np.broadcast_to(np.asarray(rq.m), (n,))
-    e = np.broadcast_to(np.asarray(rq.e), (n,))
-    bias = np.broadcast_to(np.asarray(dense.bias), (n,))
     wt = pack_rows(np.ascontiguousarray(dense.w.T))
     kb = len(wt) // n
     weights: list[int] = []
     for c in range(n):
-        weights += pack_linear_consts(int(m[c]), int(e[c]), int(bias[c])) + wt[c * kb:(c + 1) * kb]
+        weights += consts[c] + wt[c * kb:(c + 1) * kb]
     beats: list[int] = []
     for r0 in range(0, x.shape[0], rows_per_tile):
         beats += pack_rows(x[r0:r0 + rows_per_tile]) + weights
     return beats
+
+
+def pack_linear(x: np.ndarray, dense: Dense, rq: Rescale, rows_per_tile: int) -> list[int]:
+    """The input packet of OP_LINEAR (``golden.linear(x, dense, rq)``) on an array of
+    ``rows_per_tile`` PE rows: per row tile, the tile's rows of ``x``, then per output channel
+    :func:`pack_linear_consts` and the channel's weights; every row padded to whole beats
+    (:func:`pack_rows`). The weights cross the stream once per row tile; the host builds the
+    weight part once per layer."""
+    n = dense.w.shape[1]
+    m, e, b = (_per_channel(v, n) for v in (rq.m, rq.e, dense.bias))
+    return _pack_tiles(x, dense, [pack_linear_consts(int(m[c]), int(e[c]), int(b[c])) for c in range(n)], rows_per_tile)
+
+
+def pack_mm_gelu(x: np.ndarray, dense: Dense, consts: GeluConsts, rq: Rescale, gelu_bias, rows_per_tile: int) -> list[int]:
+    """The input packet of OP_MM_GELU (``golden.mm_gelu``): as :func:`pack_linear`, each channel's
+    constants being the output requant's (:func:`pack_linear_consts`, its bias ``gelu_bias``) then
+    the matmul bias and the GELU constants (:func:`pack_gelu_consts`)."""
+    n = dense.w.shape[1]
+    m, e, gb, b = (_per_channel(v, n) for v in (rq.m, rq.e, gelu_bias, dense.bias))
+    qb, qc, q1, sh = (_per_channel(v, n) for v in (consts.qb, consts.qc, consts.q1, consts.shift))
+    per = [pack_linear_consts(int(m[c]), int(e[c]), int(gb[c]))
+           + pack_gelu_consts(int(b[c]), int(qb[c]), int(qc[c]), int(q1[c]), int(sh[c])) for c in range(n)]
+    return _pack_tiles(x, dense, per, rows_per_tile)
 
 
 def unpack_rows(beats: list[int], rows: int, cols: int, dtype=np.int8) -> np.ndarray:

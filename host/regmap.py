@@ -5,6 +5,7 @@ from host.registers import Field, Register
 OP_NONE = 0  # No operation (start with it sets bad_op).
 OP_MATMUL = 1  # D = A x B: int8 A (M x K) and int8 B^T (N x K) in, int32 D out (mm's stream layout).
 OP_LINEAR = 2  # golden.linear: requant(A x W + bias) per channel, int8 rows out (golden.layout.pack_linear).
+OP_MM_GELU = 3  # golden.mm_gelu: requant(GELU(A x W + b)) per channel, int8 rows out (golden.layout.pack_mm_gelu).
 
 REGISTERS = {
     'ID': Register('ID', 0x00, (

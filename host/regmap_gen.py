@@ -18,7 +18,7 @@ from pathlib import Path
 from peakrdl_cheader.exporter import CHeaderExporter
 from peakrdl_markdown import MarkdownExporter
 from systemrdl import RDLCompiler
-from systemrdl.node import AddrmapNode, FieldNode, RegNode
+from systemrdl.node import AddrmapNode, FieldNode
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "rtl" / "regs" / "ibert_regs.rdl"

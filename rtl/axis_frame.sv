@@ -13,7 +13,7 @@
 module axis_frame #(
     parameter int ROWS_W = 11,
     parameter int KB_W = 8,
-    parameter int SIDE_MAX = 2
+    parameter int SIDE_MAX = 5
 ) (
     input  wire logic               clk,
     input  wire logic               rst,
@@ -23,7 +23,7 @@ module axis_frame #(
     input  wire logic [ROWS_W-1:0]  tile_rows,   // A rows per tile, >= 1
     input  wire logic [ROWS_W-1:0]  rows_b,      // B rows per tile, >= 1
     input  wire logic [KB_W-1:0]    kb,          // engine beats per row, >= 1
-    input  wire logic [1:0]         side,        // side beats ahead of each B row, <= SIDE_MAX
+    input  wire logic [2:0]         side,        // side beats ahead of each B row, <= SIDE_MAX
     output logic                    busy,
     output logic                    want,        // waiting for an input beat it would take
     output logic                    err_short,   // one-cycle pulses
@@ -31,7 +31,7 @@ module axis_frame #(
     output logic                    side_valid,  // a side beat: always taken
     output logic [63:0]             side_data,
     output logic [ROWS_W-1:0]       side_row,
-    output logic [1:0]              side_beat,
+    output logic [2:0]              side_beat,
     input  wire logic [63:0]        s_axis_tdata,
     input  wire logic               s_axis_tvalid,
     output logic                    s_axis_tready,
@@ -47,7 +47,7 @@ module axis_frame #(
   logic [ROWS_W-1:0] a_left_q, row_q, rows_b_q, tile_q;
   logic [KB_W:0] beat_q;                   // beat within the row
   logic [KB_W-1:0] kb_q;
-  logic [1:0] side_q;
+  logic [2:0] side_q;
 
   wire logic [ROWS_W-1:0] rows_a_now = a_left_q < tile_q ? a_left_q : tile_q;  // this tile's A rows
   wire logic [ROWS_W-1:0] sec_rows = in_b_q ? rows_b_q : rows_a_now;
@@ -67,7 +67,7 @@ module axis_frame #(
   assign side_valid = feeding && is_side && (state_q == FILL || s_axis_tvalid);
   assign side_data = state_q == RUN ? s_axis_tdata : 64'd0;
   assign side_row = row_q;
-  assign side_beat = beat_q[1:0];
+  assign side_beat = beat_q[2:0];
   wire logic step = (m_axis_tvalid && m_axis_tready) || side_valid;
   wire logic take = s_axis_tvalid && s_axis_tready;
 
@@ -89,7 +89,7 @@ module axis_frame #(
         row_q <= '0;
         beat_q <= '0;
         kb_q <= kb;
-        side_q <= side > 2'(SIDE_MAX) ? 2'(SIDE_MAX) : side;
+        side_q <= side > 3'(SIDE_MAX) ? 3'(SIDE_MAX) : side;
       end
       if (take) begin
         begun_q <= 1'b1;

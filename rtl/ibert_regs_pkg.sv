@@ -6,6 +6,7 @@ package ibert_regs_pkg;
   localparam logic [3:0] OP_NONE = 4'd0;
   localparam logic [3:0] OP_MATMUL = 4'd1;
   localparam logic [3:0] OP_LINEAR = 4'd2;
+  localparam logic [3:0] OP_MM_GELU = 4'd3;
   localparam logic [7:0] A_ID = 8'h00;
   localparam int ID_ID_LSB = 0, ID_ID_W = 32;
   localparam logic [31:0] ID_RESET = 32'h49425254;

@@ -13,7 +13,9 @@
 //   then B^T (N rows of ceil(K/8) beats); the output is D in mm's tile order, int32 pairs.
 //   OP_LINEAR: golden.linear, requant(A W + bias) per channel, run as row tiles of N1 rows (one mm
 //   job each): per tile its A rows, then per channel two constant beats and the channel's weights
-//   (golden.layout.pack_linear); the output is int8 rows, row-major (linear_out).
+//   (golden.layout.pack_linear); the output is int8 rows, row-major (epilogue).
+//   OP_MM_GELU: golden.mm_gelu, requant(GELU(A W + b)): as OP_LINEAR with five constant beats per
+//   channel (golden.layout.pack_mm_gelu).
 `default_nettype none
 
 module ibert_top
@@ -93,24 +95,24 @@ module ibert_top
   wire logic abort_req = write_ctrl && wr_strb[0] && wr_data[CTRL_ABORT_LSB];
   wire logic dims_ok = dim_m_q >= 1 && dim_m_q <= MAX_M && dim_k_q >= 1 && dim_k_q <= MAX_K
                     && dim_n_q >= 1 && dim_n_q <= MAX_N;
-  wire logic op_ok = code == OP_MATMUL || code == OP_LINEAR;
-  wire logic linear = code == OP_LINEAR;  // OP is frozen while busy
+  wire logic op_ok = code == OP_MATMUL || code == OP_LINEAR || code == OP_MM_GELU;
+  wire logic tiled = code == OP_LINEAR || code == OP_MM_GELU;  // row tiles and the epilogue
   wire logic frame_busy;
   wire logic launch = start_req && !abort_req && !busy_q && !frame_busy && op_ok && dims_ok;
 
   // ---------------------------------------------------------------- datapath
   logic unit_rst, mm_busy, f_want, f_short, f_long;
   logic side_valid;
-  logic [63:0] side_data, side_lo_q;
+  logic [63:0] side_data, side_lo_q, side_g0_q, side_g1_q;
   logic [ROWS_W-1:0] side_row;
-  logic [1:0] side_beat;
+  logic [2:0] side_beat;
   logic [63:0] epi_tdata;
   logic epi_tready, epi_tvalid, epi_tlast;
   logic [M_W-1:0] tile_left_q;                  // OP_LINEAR: A rows whose mm job has not started
-  wire logic [M_W-1:0] first_rows = linear && dim_m_q > N1 ? M_W'(N1) : M_W'(dim_m_q);
+  wire logic [M_W-1:0] first_rows = tiled && dim_m_q > N1 ? M_W'(N1) : M_W'(dim_m_q);
   wire logic [M_W-1:0] next_rows = tile_left_q > M_W'(N1) ? M_W'(N1) : tile_left_q;
   logic tile_go_q;                              // start the next tile's mm job now
-  wire logic want_tile = busy_q && linear && tile_left_q != 0 && !mm_busy && !tile_go_q;
+  wire logic want_tile = busy_q && tiled && tile_left_q != 0 && !mm_busy && !tile_go_q;
   wire logic mm_start = launch || tile_go_q;
   logic [63:0] f_tdata, mm_tdata;
   logic f_tvalid, f_tready, f_tlast, mm_tvalid, mm_tready, mm_tlast;
@@ -119,8 +121,9 @@ module ibert_top
 
   axis_frame #(.ROWS_W(ROWS_W), .KB_W(KB_W)) u_frame (
       .clk, .rst, .start(launch), .cancel(abort_req), .rows_a(ROWS_W'(dim_m_q)),
-      .tile_rows(linear ? ROWS_W'(N1) : ROWS_W'(dim_m_q)), .rows_b(ROWS_W'(dim_n_q)),
-      .kb(KB_W'((dim_k_q + 7) >> 3)), .side(linear ? 2'd2 : 2'd0), .busy(frame_busy), .want(f_want),
+      .tile_rows(tiled ? ROWS_W'(N1) : ROWS_W'(dim_m_q)), .rows_b(ROWS_W'(dim_n_q)),
+      .kb(KB_W'((dim_k_q + 7) >> 3)),
+      .side(code == OP_MM_GELU ? 3'd5 : code == OP_LINEAR ? 3'd2 : 3'd0), .busy(frame_busy), .want(f_want),
       .err_short(f_short), .err_long(f_long), .side_valid, .side_data, .side_row, .side_beat,
       .s_axis_tdata, .s_axis_tvalid, .s_axis_tready,
       .s_axis_tlast, .m_axis_tdata(f_tdata), .m_axis_tvalid(f_tvalid), .m_axis_tready(f_tready),
@@ -135,25 +138,32 @@ module ibert_top
       .m_axis_tready(mm_tready), .m_axis_tlast(mm_tlast)
   );
 
-  // OP_LINEAR's epilogue; its channel constants arrive on the framer's side port, two beats each.
-  always_ff @(posedge clk) if (side_valid && side_beat == 2'd0) side_lo_q <= side_data;
+  // The epilogue; each channel's constants arrive on the framer's side port ahead of its weights:
+  // {bias, m}, {e} of the requant, then (OP_MM_GELU) {shift, q1, qc, qb, b} in three beats.
+  always_ff @(posedge clk) begin
+    if (side_valid && side_beat == 3'd0) side_lo_q <= side_data;
+    if (side_valid && side_beat == 3'd2) side_g0_q <= side_data;
+    if (side_valid && side_beat == 3'd3) side_g1_q <= side_data;
+  end
   wire logic unused_side = &{1'b0, side_row, side_data};  // the channel fits the RAM; e is 6 bits
-  linear_out #(.N1(N1), .N2(N2), .MAX_M(MAX_M), .MAX_N(MAX_N)) u_linear (
-      .clk, .rst(unit_rst), .start(launch && linear), .m(M_W'(dim_m_q)), .n(N_W'(dim_n_q)),
-      .c_we(side_valid && side_beat == 2'd1), .c_addr($clog2(MAX_N)'(side_row)),
-      .c_data({side_data[5:0], side_lo_q}), .s_axis_tdata(mm_tdata), .s_axis_tvalid(mm_tvalid && linear),
+  epilogue #(.N1(N1), .N2(N2), .MAX_M(MAX_M), .MAX_N(MAX_N)) u_epilogue (
+      .clk, .rst(unit_rst), .start(launch && tiled), .gelu(code == OP_MM_GELU), .m(M_W'(dim_m_q)),
+      .n(N_W'(dim_n_q)), .c_addr($clog2(MAX_N)'(side_row)),
+      .q_we(side_valid && side_beat == 3'd1), .q_data({side_data[5:0], side_lo_q}),
+      .g_we(side_valid && side_beat == 3'd4), .g_data({side_data[10:0], side_g1_q, side_g0_q}),
+      .s_axis_tdata(mm_tdata), .s_axis_tvalid(mm_tvalid && tiled),
       .s_axis_tready(epi_tready), .m_axis_tdata(epi_tdata), .m_axis_tvalid(epi_tvalid),
       .m_axis_tready(busy_q && !out_done_q && !closing_q && m_axis_tready), .m_axis_tlast(epi_tlast)
   );
 
   // Output: the operation's stream, or the one closing beat after an abort.
-  wire logic [63:0] out_tdata = linear ? epi_tdata : mm_tdata;
-  wire logic out_tvalid = linear ? epi_tvalid : mm_tvalid;
-  wire logic out_tlast = linear ? epi_tlast : mm_tlast;
+  wire logic [63:0] out_tdata = tiled ? epi_tdata : mm_tdata;
+  wire logic out_tvalid = tiled ? epi_tvalid : mm_tvalid;
+  wire logic out_tlast = tiled ? epi_tlast : mm_tlast;
   assign m_axis_tdata = closing_q ? 64'd0 : out_tdata;
   assign m_axis_tvalid = closing_q || (busy_q && !out_done_q && out_tvalid);
   assign m_axis_tlast = closing_q || out_tlast;
-  assign mm_tready = linear ? epi_tready : busy_q && !out_done_q && !closing_q && m_axis_tready;
+  assign mm_tready = tiled ? epi_tready : busy_q && !out_done_q && !closing_q && m_axis_tready;
   wire logic out_beat = m_axis_tvalid && m_axis_tready;
 
   // ---------------------------------------------------------------- control and status
@@ -195,7 +205,7 @@ module ibert_top
       if (f_long || mm_err_long) err_q[ERROR_IN_LONG_LSB] <= 1'b1;
 
       tile_go_q <= want_tile && !abort_req;
-      if (launch) tile_left_q <= dim_m_q > N1 && linear ? M_W'(dim_m_q) - M_W'(N1) : '0;
+      if (launch) tile_left_q <= dim_m_q > N1 && tiled ? M_W'(dim_m_q) - M_W'(N1) : '0;
       else if (abort_req) tile_left_q <= '0;
       else if (tile_go_q) tile_left_q <= tile_left_q - next_rows;
       if (launch) begin

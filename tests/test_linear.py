@@ -1,5 +1,6 @@
-"""golden.linear (the accelerator's OP_LINEAR) against a Python-integer oracle, and the stream
-layout of that operation (golden.layout.pack_linear / unpack_rows) against its definition."""
+"""golden.linear and golden.mm_gelu (the accelerator's OP_LINEAR and OP_MM_GELU) against
+Python-integer oracles, and the stream layout of those operations (golden.layout) against its
+definition."""
 
 import numpy as np
 import pytest
@@ -7,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import golden
-from golden.layout import LINEAR_CONST_BEATS, pack_linear, pack_rows, to_signed, unpack_rows
+from golden import constants as C
+from golden.layout import LINEAR_CONST_BEATS, pack_linear, pack_mm_gelu, pack_rows, to_signed, unpack_rows
 
 from . import pyref
 
@@ -29,6 +31,41 @@ def test_linear_matches_python_ints(m, k, n, seed):
         for j in range(n):
             acc = sum(int(x[i, t]) * int(dense.w[t, j]) for t in range(k))
             assert got[i, j] == pyref.requant(acc, int(rq.m[j]), int(rq.e[j]), int(dense.bias[j]), 8), (i, j)
+
+
+@settings(max_examples=20)
+@given(st.integers(1, 4), st.integers(1, 12), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_mm_gelu_matches_python_ints(m, k, n, seed):
+    rng = np.random.default_rng(seed)
+    x, dense, _ = problem(rng, m, k, n)
+    consts, gscale = C.gelu_consts(rng.uniform(1e-6, 1e-3, n), rng.integers(0, 20, n))
+    rq = C.requant_params(gscale / rng.uniform(0.01, 0.1))
+    gelu_bias = rng.integers(-(2**31), 2**31, n)
+    got = golden.mm_gelu(x, dense, consts, rq, gelu_bias)
+    for i in range(m):
+        for j in range(n):
+            acc = sum(int(x[i, t]) * int(dense.w[t, j]) for t in range(k))
+            f = pyref.gelu(pyref.clamp(acc + int(dense.bias[j]), 32), int(consts.qb[j]), int(consts.qc[j]),
+                           int(consts.q1[j]), int(consts.shift[j]))
+            assert got[i, j] == pyref.requant(f, int(rq.m[j]), int(rq.e[j]), int(gelu_bias[j]), 8), (i, j)
+
+
+def test_pack_mm_gelu_puts_five_constant_beats_ahead_of_each_channel():
+    rng = np.random.default_rng(3)
+    x, dense, rq = problem(rng, 3, 9, 2)
+    consts, _ = C.gelu_consts(np.full(2, 1e-4), 3)
+    beats = pack_mm_gelu(x, dense, consts, rq, np.array([5, -7]), rows_per_tile=4)
+    assert beats[:6] == pack_rows(x)
+    for c, at in ((0, 6), (1, 6 + 7)):
+        lo, e = beats[at], beats[at + 1]
+        assert (to_signed(lo, 32), to_signed(lo >> 32, 32), e) == (rq.m[c], [5, -7][c], rq.e[c])
+        word = beats[at + 2] | beats[at + 3] << 64 | beats[at + 4] << 128
+        qb, qc, q1, shift = (np.broadcast_to(v, (2,))[c] for v in (consts.qb, consts.qc, consts.q1, consts.shift))
+        assert to_signed(word, 32) == dense.bias[c] and to_signed(word >> 32, 23) == qb
+        assert to_signed(word >> 55, 46) == qc and to_signed(word >> 101, 32) == q1
+        assert word >> 133 == shift
+        assert beats[at + 5:at + 7] == pack_rows(dense.w[:, c:c + 1].T)
+    assert len(beats) == 6 + 2 * 7
 
 
 def test_linear_rejects_bad_input():

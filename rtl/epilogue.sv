@@ -1,16 +1,19 @@
-// The requant epilogue of OP_LINEAR: takes the matmul engine's int32 values (two per beat, in the
-// engine's order for row tiles of N1 rows; tile_walk tracks each value's row and column), requants
-// each with its channel's constants, and sends int8 rows, row-major, eight per beat (each row
-// padded with zeros to whole beats), tlast on the last beat of the operation. Matches
-// golden.linear together with the engine.
-//
-// Channel constants {e, bias, m} are written into a RAM by channel (c_we/c_addr/c_data) as they
-// arrive beside the weights. A tile's int8 results are gathered in one half of a ping-pong buffer
-// (eight byte lanes, written one byte a cycle), which is read out row by row while the next tile
-// fills the other half. A full half stalls the requant pipeline, hence the engine.
+// The fused epilogue after the matmul engine: takes its int32 values (two per beat, in the
+// engine's order for row tiles of N1 rows; tile_walk tracks each value's row and column) and sends
+// int8 rows, row-major, eight per beat (each row padded with zeros to whole beats), tlast on the
+// last beat of the operation. Per value, by channel:
+//   gelu = 0 (OP_LINEAR, golden.linear):   requant(q, m, e, bias)
+//   gelu = 1 (OP_MM_GELU, golden.mm_gelu): requant(gelu(sat32(q + b)), m, e, bias)
+// The channel constants are written into two RAMs by channel as they arrive beside the weights:
+// {e, bias, m} of the output requant (q_we/q_data) and {shift, q1, qc, qb, b} of the bias and
+// GELU (g_we/g_data). Each RAM is read where its stage begins: the GELU constants where values
+// enter, the requant's where they leave the GELU (or enter, without it), each place following
+// the values with its own tile_walk. A tile's int8 results are gathered in one half of a
+// ping-pong buffer (eight byte lanes, written one byte a cycle), which is read out row by row
+// while the next tile fills the other half. A full half stalls the pipeline, hence the engine.
 `default_nettype none
 
-module linear_out #(
+module epilogue #(
     parameter int N1 = 4,
     parameter int N2 = 4,
     parameter int MAX_M = 128,
@@ -22,11 +25,14 @@ module linear_out #(
     input  wire logic              clk,
     input  wire logic              rst,
     input  wire logic              start,        // pulse: an operation of m rows, n channels
+    input  wire logic              gelu,         // with start: bias and GELU before the requant
     input  wire logic [M_W-1:0]    m,
     input  wire logic [N_W-1:0]    n,
-    input  wire logic              c_we,
-    input  wire logic [C_AW-1:0]   c_addr,
-    input  wire logic [69:0]       c_data,       // {e[5:0], bias[31:0], m[31:0]}
+    input  wire logic [C_AW-1:0]   c_addr,       // the channel of q_data / g_data
+    input  wire logic              q_we,
+    input  wire logic [69:0]       q_data,       // {e[5:0], bias[31:0], m[31:0]}
+    input  wire logic              g_we,
+    input  wire logic [138:0]      g_data,       // {shift[5:0], q1[31:0], qc[45:0], qb[22:0], b[31:0]}
     input  wire logic [63:0]       s_axis_tdata,
     input  wire logic              s_axis_tvalid,
     output logic                   s_axis_tready,
@@ -40,33 +46,92 @@ module linear_out #(
   localparam int BW = NB_MAX > 1 ? $clog2(NB_MAX) : 1;
   localparam int AW = 1 + RW + BW;                   // {bank, row, beat}
 
+  logic gelu_q;
+  always_ff @(posedge clk) if (start) gelu_q <= gelu;
+
   // ---------------------------------------------------------------- constants by channel
-  logic [69:0] cram [MAX_N];
-  logic [69:0] cdata_q;
-  always_ff @(posedge clk) if (c_we) cram[c_addr] <= c_data;
+  logic [69:0] qram [MAX_N];
+  logic [138:0] gram [MAX_N];
+  logic [69:0] qc_q;
+  logic [138:0] gc_q;
+  always_ff @(posedge clk) begin
+    if (q_we) qram[c_addr] <= q_data;
+    if (g_we) gram[c_addr] <= g_data;
+  end
 
   // ---------------------------------------------------------------- values in: walker A
-  logic a_active, a_tile_last, a_op_last, sel_q, s1_valid_q, rq_ready;
+  // u_*: the engine's values one at a time; a job's odd final value comes with a pad, dropped.
+  logic a_active, a_tile_last, a_op_last, sel_q, u_ready;
   logic [RW-1:0] a_row;
   logic [N_W-1:0] a_col;
-  logic [31:0] q_q;
-  wire logic move = s_axis_tvalid && a_active && (!s1_valid_q || rq_ready);
-  assign s_axis_tready = move && (sel_q || a_tile_last);  // a job's odd final value: the pad goes too
+  wire logic u_valid = s_axis_tvalid && a_active;
+  wire logic [31:0] u_data = sel_q ? s_axis_tdata[63:32] : s_axis_tdata[31:0];
+  wire logic u_take = u_valid && u_ready;
+  assign s_axis_tready = u_take && (sel_q || a_tile_last);
 
   tile_walk #(.N1(N1), .N2(N2), .M_W(M_W), .N_W(N_W)) u_walk_in (
-      .clk, .rst, .start, .m, .n, .step(move), .active(a_active), .row(a_row), .col(a_col),
+      .clk, .rst, .start, .m, .n, .step(u_take), .active(a_active), .row(a_row), .col(a_col),
       .tile_last(a_tile_last), .op_last(a_op_last)
   );
 
   always_ff @(posedge clk) begin
+    if (rst || start) sel_q <= 1'b0;
+    else if (u_take) sel_q <= !sel_q && !a_tile_last;
+  end
+
+  // ---------------------------------------------------------------- bias and GELU (gelu_q)
+  // p1: the value and its constants (read as it enters); p2: the 33-bit sum; p3: saturated.
+  logic [2:0] pv_q;
+  logic signed [31:0] p1_q, p3_q;
+  logic signed [32:0] p2_q;
+  logic [106:0] g2_q, g3_q;                 // {shift, q1, qc, qb} carried along
+  logic g_ready, g_valid, g_last_unused, post_ready;
+  logic signed [31:0] g_data_out;
+  wire logic p_adv = g_ready || !pv_q[2];
+  always_ff @(posedge clk) begin
     if (rst || start) begin
-      sel_q <= 1'b0;
+      pv_q <= '0;
+    end else if (p_adv) begin
+      pv_q <= {pv_q[1:0], u_take && gelu_q};
+      if (u_take) begin
+        p1_q <= u_data;
+        gc_q <= gram[C_AW'(a_col)];
+      end
+      p2_q <= 33'(p1_q) + 33'($signed(gc_q[31:0]));
+      g2_q <= gc_q[138:32];
+      p3_q <= p2_q > 33'sh7FFFFFFF ? 32'sh7FFFFFFF : p2_q < -33'sh80000000 ? -32'sh80000000 : p2_q[31:0];
+      g3_q <= g2_q;
+    end
+  end
+  assign u_ready = gelu_q ? p_adv : post_ready;
+
+  gelu u_gelu (
+      .clk, .rst(rst || start), .s_axis_tdata({g3_q, p3_q}), .s_axis_tvalid(pv_q[2]),
+      .s_axis_tready(g_ready), .s_axis_tlast(1'b0), .m_axis_tdata(g_data_out), .m_axis_tvalid(g_valid),
+      .m_axis_tready(gelu_q && post_ready), .m_axis_tlast(g_last_unused)
+  );
+
+  // ---------------------------------------------------------------- requant: walker C
+  logic c_active, c_tile_last_unused, c_op_last_unused, s1_valid_q, rq_ready;
+  logic [RW-1:0] c_row_unused;
+  logic [N_W-1:0] c_col;
+  logic [31:0] q_q;
+  wire logic post_valid = gelu_q ? g_valid : u_valid;
+  assign post_ready = c_active && (!s1_valid_q || rq_ready);
+  wire logic move = post_valid && post_ready;
+
+  tile_walk #(.N1(N1), .N2(N2), .M_W(M_W), .N_W(N_W)) u_walk_rq (
+      .clk, .rst, .start, .m, .n, .step(move), .active(c_active), .row(c_row_unused), .col(c_col),
+      .tile_last(c_tile_last_unused), .op_last(c_op_last_unused)
+  );
+
+  always_ff @(posedge clk) begin
+    if (rst || start) begin
       s1_valid_q <= 1'b0;
     end else begin
       if (move) begin
-        q_q <= sel_q ? s_axis_tdata[63:32] : s_axis_tdata[31:0];
-        cdata_q <= cram[C_AW'(a_col)];
-        sel_q <= !sel_q && !a_tile_last;
+        q_q <= gelu_q ? g_data_out : u_data;
+        qc_q <= qram[C_AW'(c_col)];
         s1_valid_q <= 1'b1;
       end else if (rq_ready) begin
         s1_valid_q <= 1'b0;
@@ -74,12 +139,11 @@ module linear_out #(
     end
   end
 
-  // ---------------------------------------------------------------- requant
   logic signed [7:0] rq_data;
   logic rq_valid, rq_take, rq_last_unused;
   requant #(.IN_W(32), .M_W(32), .OUT_W(8)) u_requant (
       .clk, .rst(rst || start),
-      .s_axis_tdata({cdata_q[69:64], cdata_q[31:0], cdata_q[63:32], q_q}),
+      .s_axis_tdata({qc_q[69:64], qc_q[31:0], qc_q[63:32], q_q}),
       .s_axis_tvalid(s1_valid_q), .s_axis_tready(rq_ready), .s_axis_tlast(1'b0),
       .m_axis_tdata(rq_data), .m_axis_tvalid(rq_valid), .m_axis_tready(rq_take),
       .m_axis_tlast(rq_last_unused)
@@ -160,7 +224,7 @@ module linear_out #(
   always_comb for (int l = 0; l < 8; l++) row_beat[8*l+:8] = keep_q[l] ? lane_q[l] : 8'd0;
 
   // the row within a tile matters only where values are gathered; the channel fits C_AW bits
-  wire logic unused_walk = &{1'b0, a_op_last, a_row, a_col[N_W-1], b_active};
+  wire logic unused_walk = &{1'b0, a_op_last, a_row, a_col, c_col, b_active};
 
   row_out #(.W(64), .DEPTH(4)) u_out (
       .clk, .rst(rst || start), .can_issue, .issue, .in_data(row_beat), .in_valid(issued_q),
