@@ -115,13 +115,13 @@ def _per_channel(v, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(v), (n,))
 
 
-def _pack_tiles(x: np.ndarray, dense: Dense, consts: list[list[int]], rows_per_tile: int) -> list[int]:
+def _pack_tiles(x: np.ndarray, w: np.ndarray, consts: list[list[int]], rows_per_tile: int) -> list[int]:
     """For each tile of ``rows_per_tile`` rows of ``x`` (the last may be shorter): the tile's rows,
     then for each output channel its constant beats and its weights (a row of W transposed)."""
     if rows_per_tile < 1:
         raise ValueError(f"rows_per_tile must be >= 1, got {rows_per_tile}")
-    n = dense.w.shape[1]
-    wt = pack_rows(np.ascontiguousarray(dense.w.T))
+    n = w.shape[1]
+    wt = pack_rows(np.ascontiguousarray(w.T))
     kb = len(wt) // n
     weights: list[int] = []
     for c in range(n):
@@ -140,7 +140,7 @@ def pack_linear(x: np.ndarray, dense: Dense, rq: Rescale, rows_per_tile: int) ->
     weight part once per layer."""
     n = dense.w.shape[1]
     m, e, b = (_per_channel(v, n) for v in (rq.m, rq.e, dense.bias))
-    return _pack_tiles(x, dense, [pack_linear_consts(int(m[c]), int(e[c]), int(b[c])) for c in range(n)], rows_per_tile)
+    return _pack_tiles(x, dense.w, [pack_linear_consts(int(m[c]), int(e[c]), int(b[c])) for c in range(n)], rows_per_tile)
 
 
 def pack_mm_gelu(x: np.ndarray, dense: Dense, consts: GeluConsts, rq: Rescale, gelu_bias, rows_per_tile: int) -> list[int]:
@@ -152,7 +152,18 @@ def pack_mm_gelu(x: np.ndarray, dense: Dense, consts: GeluConsts, rq: Rescale, g
     qb, qc, q1, sh = (_per_channel(v, n) for v in (consts.qb, consts.qc, consts.q1, consts.shift))
     per = [pack_linear_consts(int(m[c]), int(e[c]), int(gb[c]))
            + pack_gelu_consts(int(b[c]), int(qb[c]), int(qc[c]), int(q1[c]), int(sh[c])) for c in range(n)]
-    return _pack_tiles(x, dense, per, rows_per_tile)
+    return _pack_tiles(x, dense.w, per, rows_per_tile)
+
+
+def pack_matmul(a: np.ndarray, b: np.ndarray, rows_per_tile: int) -> list[int]:
+    """The input packet of OP_MATMUL (``golden.matmul(a, b)``): per row tile of ``a``, the tile's
+    rows, then B transposed (no constants)."""
+    return _pack_tiles(a, b, [[] for _ in range(b.shape[1])], rows_per_tile)
+
+
+def matmul_order(d: np.ndarray, n1: int, n2: int) -> list[int]:
+    """OP_MATMUL's output order: per row tile of ``n1`` rows, :func:`tile_order` of the tile."""
+    return [v for r0 in range(0, d.shape[0], n1) for v in tile_order(d[r0:r0 + n1], n1, n2)]
 
 
 def unpack_rows(beats: list[int], rows: int, cols: int, dtype=np.int8) -> np.ndarray:

@@ -9,8 +9,12 @@
 // to its tlast, and an output packet already begun is closed with one zero beat carrying tlast.
 //
 // Operations:
-//   OP_MATMUL: D = A x B on the systolic array (mm): the packet is A (M rows of ceil(K/8) beats)
-//   then B^T (N rows of ceil(K/8) beats); the output is D in mm's tile order, int32 pairs.
+// Every operation runs as row tiles of N1 rows, one mm job each: the packet holds, per tile, the
+// tile's rows of A, then the N rows of B^T (the weights, with their channel's constants ahead of
+// each row for the fused operations), each row ceil(K/8) beats; the weights cross the stream once
+// per row tile, and the array's A buffer holds one tile (golden.layout.pack_*).
+//   OP_MATMUL: D = A x B (golden.layout.pack_matmul); the output is D as int32 pairs, per row tile
+//   in mm's tile order (golden.layout.matmul_order).
 //   OP_LINEAR: golden.linear, requant(A W + bias) per channel, run as row tiles of N1 rows (one mm
 //   job each): per tile its A rows, then per channel two constant beats and the channel's weights
 //   (golden.layout.pack_linear); the output is int8 rows, row-major (epilogue).
@@ -59,6 +63,7 @@ module ibert_top
     output logic             m_axis_tlast
 );
   localparam int KB_W = $clog2(MAX_K / 8 + 1);
+  localparam int MM_M_W = $clog2(N1 + 1);
   localparam int ROWS_W = M_W > N_W ? M_W : N_W;
 
 `ifdef __ICARUS__
@@ -108,11 +113,11 @@ module ibert_top
   logic [2:0] side_beat;
   logic [63:0] epi_tdata;
   logic epi_tready, epi_tvalid, epi_tlast;
-  logic [M_W-1:0] tile_left_q;                  // OP_LINEAR: A rows whose mm job has not started
-  wire logic [M_W-1:0] first_rows = tiled && dim_m_q > N1 ? M_W'(N1) : M_W'(dim_m_q);
+  logic [M_W-1:0] tile_left_q;                  // A rows whose mm job has not started
+  wire logic [M_W-1:0] first_rows = dim_m_q > N1 ? M_W'(N1) : M_W'(dim_m_q);
   wire logic [M_W-1:0] next_rows = tile_left_q > M_W'(N1) ? M_W'(N1) : tile_left_q;
   logic tile_go_q;                              // start the next tile's mm job now
-  wire logic want_tile = busy_q && tiled && tile_left_q != 0 && !mm_busy && !tile_go_q;
+  wire logic want_tile = busy_q && tile_left_q != 0 && !mm_busy && !tile_go_q;
   wire logic mm_start = launch || tile_go_q;
   logic [63:0] f_tdata, mm_tdata;
   logic f_tvalid, f_tready, f_tlast, mm_tvalid, mm_tready, mm_tlast;
@@ -121,7 +126,7 @@ module ibert_top
 
   axis_frame #(.ROWS_W(ROWS_W), .KB_W(KB_W)) u_frame (
       .clk, .rst, .start(launch), .cancel(abort_req), .rows_a(ROWS_W'(dim_m_q)),
-      .tile_rows(tiled ? ROWS_W'(N1) : ROWS_W'(dim_m_q)), .rows_b(ROWS_W'(dim_n_q)),
+      .tile_rows(ROWS_W'(N1)), .rows_b(ROWS_W'(dim_n_q)),
       .kb(KB_W'((dim_k_q + 7) >> 3)),
       .side(code == OP_MM_GELU ? 3'd5 : code == OP_LINEAR ? 3'd2 : 3'd0), .busy(frame_busy), .want(f_want),
       .err_short(f_short), .err_long(f_long), .side_valid, .side_data, .side_row, .side_beat,
@@ -129,8 +134,9 @@ module ibert_top
       .s_axis_tlast, .m_axis_tdata(f_tdata), .m_axis_tvalid(f_tvalid), .m_axis_tready(f_tready),
       .m_axis_tlast(f_tlast)
   );
-  mm #(.N1(N1), .N2(N2), .MAX_M(MAX_M), .MAX_K(MAX_K), .MAX_N(MAX_N)) u_mm (
-      .clk, .rst(unit_rst), .start(mm_start), .cfg_m(launch ? first_rows : next_rows), .cfg_k(K_W'(dim_k_q)),
+  mm #(.N1(N1), .N2(N2), .MAX_M(N1), .MAX_K(MAX_K), .MAX_N(MAX_N)) u_mm (
+      .clk, .rst(unit_rst), .start(mm_start), .cfg_m(MM_M_W'(launch ? first_rows : next_rows)),
+      .cfg_k(K_W'(dim_k_q)),
       .cfg_n(N_W'(dim_n_q)), .cfg_a_unsigned(op_q[OP_A_UNSIGNED_LSB]), .busy(mm_busy),
       .err_short(mm_err_short), .err_long(mm_err_long),
       .s_axis_tdata(f_tdata), .s_axis_tvalid(f_tvalid), .s_axis_tready(f_tready),
@@ -159,7 +165,7 @@ module ibert_top
   // Output: the operation's stream, or the one closing beat after an abort.
   wire logic [63:0] out_tdata = tiled ? epi_tdata : mm_tdata;
   wire logic out_tvalid = tiled ? epi_tvalid : mm_tvalid;
-  wire logic out_tlast = tiled ? epi_tlast : mm_tlast;
+  wire logic out_tlast = tiled ? epi_tlast : mm_tlast && tile_left_q == 0;  // the last tile's
   assign m_axis_tdata = closing_q ? 64'd0 : out_tdata;
   assign m_axis_tvalid = closing_q || (busy_q && !out_done_q && out_tvalid);
   assign m_axis_tlast = closing_q || out_tlast;
@@ -205,7 +211,7 @@ module ibert_top
       if (f_long || mm_err_long) err_q[ERROR_IN_LONG_LSB] <= 1'b1;
 
       tile_go_q <= want_tile && !abort_req;
-      if (launch) tile_left_q <= dim_m_q > N1 && tiled ? M_W'(dim_m_q) - M_W'(N1) : '0;
+      if (launch) tile_left_q <= dim_m_q > N1 ? M_W'(dim_m_q) - M_W'(N1) : '0;
       else if (abort_req) tile_left_q <= '0;
       else if (tile_go_q) tile_left_q <= tile_left_q - next_rows;
       if (launch) begin

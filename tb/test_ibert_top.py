@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import golden
 from golden import constants as C
-from golden.layout import pack_linear, pack_mm_gelu, pack_rows, tile_order, unpack_i32, unpack_rows
+from golden.layout import matmul_order, pack_linear, pack_matmul, pack_mm_gelu, pack_rows, unpack_i32, unpack_rows
 from golden.params import Dense, Rescale
 from host.regmap import OP_LINEAR, OP_MATMUL, OP_MM_GELU, REGISTERS
 
@@ -48,7 +48,7 @@ class TB:
         await self.program(m, k, n, a.dtype == np.uint8)
         await self.csr.write("CTRL", start=1)
         assert await self.csr.field("STATUS", "busy") == 1, "STATUS.busy low right after start"
-        await self.io.send(pack_rows(a) + pack_rows(b.T) if beats is None else beats)
+        await self.io.send(pack_matmul(a, b, N1) if beats is None else beats)
         got = unpack_i32(await self.io.recv(budget=self.budget(m, k, n)), m * n)
         await self.idle()
         assert await self.csr.fields("STATUS") == {"busy": 0, "done": 1}
@@ -84,7 +84,7 @@ class TB:
 
 
 def want(a, b) -> list[int]:
-    return tile_order(golden.matmul(a, b, a_unsigned=a.dtype == np.uint8), N1, N2)
+    return matmul_order(golden.matmul(a, b, a_unsigned=a.dtype == np.uint8), N1, N2)
 
 
 def linear_problem(m, k, n, rng):
@@ -211,7 +211,7 @@ async def top_refuses_bad_starts(dut):
     await tb.csr.write("CTRL", start=1)
     assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "start_busy": 1}
     assert await tb.csr.read("DIM_M") == a.shape[0]
-    await tb.io.send(pack_rows(a) + pack_rows(b.T))
+    await tb.io.send(pack_matmul(a, b, N1))
     assert unpack_i32(await tb.io.recv(), a.size // a.shape[1] * b.shape[1]) == want(a, b)
     await tb.idle()
     await tb.csr.write("ERROR", start_busy=1, bad_op=1)
@@ -221,16 +221,18 @@ async def top_refuses_bad_starts(dut):
 @cocotb.test()
 async def top_bad_packet_lengths(dut):
     """A packet one beat short is completed with zeros (in_short); one beat long has the excess
-    dropped (in_long); a packet ending inside A still yields a whole output; the next operation
-    is right."""
+    dropped (in_long); a packet ending inside the first tile's A still yields a whole output (of
+    zeros: every later beat, the weights included, reads as zero); the next operation is right."""
     await reset(dut)
     tb = TB(dut)
     rng = np.random.default_rng(2)
     a, b = matrices(N1 + 1, 20, N2 + 1, rng)
-    beats = pack_rows(a) + pack_rows(b.T)
+    beats = pack_matmul(a, b, N1)
     b0 = b.copy()
-    b0[16:, -1] = 0  # the missing last beat of B^T's last row reads as zeros
-    assert await tb.matmul(a, b, beats[:-1]) == want(a, b0)
+    b0[16:, -1] = 0  # the missing last beat of B^T's last row, in the last row tile, reads as zeros
+    d = golden.matmul(a, b)
+    d[N1:] = golden.matmul(a[N1:], b0)
+    assert await tb.matmul(a, b, beats[:-1]) == matmul_order(d, N1, N2)
     assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "in_short": 1}
     await tb.csr.write("ERROR", in_short=1)
     assert await tb.matmul(a, b, beats + [0x0123456789ABCDEF] * 3) == want(a, b)
@@ -248,13 +250,14 @@ async def top_bad_packet_lengths(dut):
 @cocotb.test()
 async def top_abort_mid_operation(dut):
     """Abort while the input packet is half sent (the rest is drained to its tlast), and abort while
-    the output is half received (the packet is closed with one zero beat carrying tlast): each
-    time STATUS is idle, ERROR.aborted is set, and the next operation is right."""
+    the output is half received (the packet is closed with one zero beat carrying tlast, the input
+    still in flight drained): each time STATUS returns to idle, ERROR.aborted is set, and the next
+    operation is right."""
     await reset(dut)
     tb = TB(dut)
     rng = np.random.default_rng(3)
     a, b = matrices(2 * N1, 64, 2 * N2, rng)
-    beats = pack_rows(a) + pack_rows(b.T)
+    beats = pack_matmul(a, b, N1)
     tb.io.set_stalls((), ())
 
     # 1. abort with half the input sent: the source keeps going; the core drains it
@@ -282,6 +285,9 @@ async def top_abort_mid_operation(dut):
     closed = await tb.io.recv(budget=2000)
     assert 1 <= len(closed) < a.shape[0] * b.shape[1] // 2, len(closed)
     assert closed[:-1] == want_beats(a, b)[:len(closed) - 1] and closed[-1] == 0
+    # the rest of the input (the later row tiles' weights) is drained: busy until its tlast
+    await wait_until(dut, lambda: tb.io.source.idle(), 4 * len(beats) + 100, "the aborted input packet to be drained")
+    await tb.idle()
     assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
     assert (await tb.errors())["aborted"] == 1
     await tb.csr.write("ERROR", 0x3F)

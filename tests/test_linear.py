@@ -9,7 +9,16 @@ from hypothesis import strategies as st
 
 import golden
 from golden import constants as C
-from golden.layout import LINEAR_CONST_BEATS, pack_linear, pack_mm_gelu, pack_rows, to_signed, unpack_rows
+from golden.layout import (
+    LINEAR_CONST_BEATS,
+    matmul_order,
+    pack_linear,
+    pack_matmul,
+    pack_mm_gelu,
+    pack_rows,
+    to_signed,
+    unpack_rows,
+)
 
 from . import pyref
 
@@ -106,3 +115,14 @@ def test_unpack_rows_round_trip_and_checks():
     bad[1] |= 1 << 63
     with pytest.raises(ValueError, match="padding"):
         unpack_rows(bad, 3, 13)
+
+
+def test_pack_matmul_and_its_output_order():
+    rng = np.random.default_rng(4)
+    a = rng.integers(-128, 128, (5, 9), dtype=np.int8)
+    b = rng.integers(-128, 128, (9, 3), dtype=np.int8)
+    assert pack_matmul(a, b, 2) == (pack_rows(a[:2]) + pack_rows(b.T) + pack_rows(a[2:4]) + pack_rows(b.T)
+                                    + pack_rows(a[4:]) + pack_rows(b.T))
+    d = np.arange(15).reshape(5, 3)
+    # row tiles of 2; inside each, column tiles of 2 with the tile's rows row-major
+    assert matmul_order(d, 2, 2) == [0, 1, 3, 4, 2, 5, 6, 7, 9, 10, 8, 11, 12, 13, 14]
