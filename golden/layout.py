@@ -161,9 +161,13 @@ def pack_matmul(a: np.ndarray, b: np.ndarray, rows_per_tile: int) -> list[int]:
     return _pack_tiles(a, b, [[] for _ in range(b.shape[1])], rows_per_tile)
 
 
-def matmul_order(d: np.ndarray, n1: int, n2: int) -> list[int]:
-    """OP_MATMUL's output order: per row tile of ``n1`` rows, :func:`tile_order` of the tile."""
-    return [v for r0 in range(0, d.shape[0], n1) for v in tile_order(d[r0:r0 + n1], n1, n2)]
+def matmul_order(d: np.ndarray, n1: int, n2: int, rows_per_tile: int) -> list[int]:
+    """OP_MATMUL's output order on an ``n1`` x ``n2`` array: per row tile of ``rows_per_tile``
+    rows, :func:`tile_order` of the tile."""
+    if rows_per_tile < 1:
+        raise ValueError(f"rows_per_tile must be >= 1, got {rows_per_tile}")
+    tiles = range(0, d.shape[0], rows_per_tile)
+    return [v for r0 in tiles for v in tile_order(d[r0:r0 + rows_per_tile], n1, n2)]
 
 
 def unpack_rows(beats: list[int], rows: int, cols: int, dtype=np.int8) -> np.ndarray:

@@ -56,6 +56,7 @@ REGISTERS = {
     'ARRAY': Register('ARRAY', 0x4C, (
         Field('rows', 0, 8, 'r', 0x0),
         Field('cols', 8, 8, 'r', 0x0),
+        Field('tile_rows', 16, 8, 'r', 0x0),
     )),
     'CYCLES_BUSY': Register('CYCLES_BUSY', 0x60, (
         Field('value', 0, 32, 'r', 0x0),

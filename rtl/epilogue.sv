@@ -1,5 +1,5 @@
 // The fused epilogue after the matmul engine: takes its int32 values (two per beat, in the
-// engine's order for row tiles of N1 rows; tile_walk tracks each value's row and column) and sends
+// engine's order for row tiles of TR rows; tile_walk tracks each value's row and column) and sends
 // int8 rows, row-major, eight per beat (each row padded with zeros to whole beats), tlast on the
 // last beat of the operation. Per value, by channel:
 //   gelu = 0 (OP_LINEAR, golden.linear):   requant(q, m, e, bias)
@@ -15,6 +15,7 @@
 
 module epilogue #(
     parameter int N1 = 4,
+    parameter int TR = N1,          // rows per tile (one engine job)
     parameter int N2 = 4,
     parameter int MAX_M = 128,
     parameter int MAX_N = 1024,
@@ -41,7 +42,7 @@ module epilogue #(
     input  wire logic              m_axis_tready,
     output logic                   m_axis_tlast
 );
-  localparam int RW = N1 > 1 ? $clog2(N1) : 1;
+  localparam int RW = TR > 1 ? $clog2(TR) : 1;
   localparam int NB_MAX = (MAX_N + 7) / 8;
   localparam int BW = NB_MAX > 1 ? $clog2(NB_MAX) : 1;
   localparam int AW = 1 + RW + BW;                   // {bank, row, beat}
@@ -69,7 +70,7 @@ module epilogue #(
   wire logic u_take = u_valid && u_ready;
   assign s_axis_tready = u_take && (sel_q || a_tile_last);
 
-  tile_walk #(.N1(N1), .N2(N2), .M_W(M_W), .N_W(N_W)) u_walk_in (
+  tile_walk #(.N1(N1), .N2(N2), .TR(TR), .M_W(M_W), .N_W(N_W)) u_walk_in (
       .clk, .rst, .start, .m, .n, .step(u_take), .active(a_active), .row(a_row), .col(a_col),
       .tile_last(a_tile_last), .op_last(a_op_last)
   );
@@ -120,7 +121,7 @@ module epilogue #(
   assign post_ready = c_active && (!s1_valid_q || rq_ready);
   wire logic move = post_valid && post_ready;
 
-  tile_walk #(.N1(N1), .N2(N2), .M_W(M_W), .N_W(N_W)) u_walk_rq (
+  tile_walk #(.N1(N1), .N2(N2), .TR(TR), .M_W(M_W), .N_W(N_W)) u_walk_rq (
       .clk, .rst, .start, .m, .n, .step(move), .active(c_active), .row(c_row_unused), .col(c_col),
       .tile_last(c_tile_last_unused), .op_last(c_op_last_unused)
   );
@@ -157,7 +158,7 @@ module epilogue #(
   assign rq_take = !full_q[wbank_q];
   wire logic wr = rq_valid && rq_take;
 
-  tile_walk #(.N1(N1), .N2(N2), .M_W(M_W), .N_W(N_W)) u_walk_out (
+  tile_walk #(.N1(N1), .N2(N2), .TR(TR), .M_W(M_W), .N_W(N_W)) u_walk_out (
       .clk, .rst, .start, .m, .n, .step(wr), .active(b_active), .row(b_row), .col(b_col),
       .tile_last(b_tile_last), .op_last(b_op_last_unused)
   );
@@ -181,7 +182,7 @@ module epilogue #(
   logic [BW:0] nb_q;                        // beats per row
   logic [2:0] tail_q;                       // n mod 8: valid bytes of a row's last beat (0: all)
   logic [7:0] keep_q;
-  wire logic [M_W-1:0] r_tile_rows = r_left_q < M_W'(N1) ? r_left_q : M_W'(N1);
+  wire logic [M_W-1:0] r_tile_rows = r_left_q < M_W'(TR) ? r_left_q : M_W'(TR);
   wire logic r_row_end = (BW + 1)'(r_beat_q) == nb_q - 1'b1;
   wire logic r_tile_end = r_row_end && M_W'(r_row_q) == r_tile_rows - 1'b1;
   wire logic issue = r_active_q && full_q[rbank_q] && can_issue;

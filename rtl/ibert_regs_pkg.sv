@@ -55,6 +55,7 @@ package ibert_regs_pkg;
   localparam logic [7:0] A_ARRAY = 8'h4C;
   localparam int ARRAY_ROWS_LSB = 0, ARRAY_ROWS_W = 8;
   localparam int ARRAY_COLS_LSB = 8, ARRAY_COLS_W = 8;
+  localparam int ARRAY_TILE_ROWS_LSB = 16, ARRAY_TILE_ROWS_W = 8;
   localparam logic [31:0] ARRAY_RESET = 32'h00000000;
   localparam logic [7:0] A_CYCLES_BUSY = 8'h60;
   localparam int CYCLES_BUSY_VALUE_LSB = 0, CYCLES_BUSY_VALUE_W = 32;

@@ -9,13 +9,14 @@
 // to its tlast, and an output packet already begun is closed with one zero beat carrying tlast.
 //
 // Operations:
-// Every operation runs as row tiles of N1 rows, one mm job each: the packet holds, per tile, the
+// Every operation runs as row tiles of TILE_ROWS rows, one mm job each (TILE_ROWS >= N1 N2 / 8, so
+// that a tile's compute outlasts its weights on the 64-bit stream): the packet holds, per tile, the
 // tile's rows of A, then the N rows of B^T (the weights, with their channel's constants ahead of
 // each row for the fused operations), each row ceil(K/8) beats; the weights cross the stream once
 // per row tile, and the array's A buffer holds one tile (golden.layout.pack_*).
 //   OP_MATMUL: D = A x B (golden.layout.pack_matmul); the output is D as int32 pairs, per row tile
 //   in mm's tile order (golden.layout.matmul_order).
-//   OP_LINEAR: golden.linear, requant(A W + bias) per channel, run as row tiles of N1 rows (one mm
+//   OP_LINEAR: golden.linear, requant(A W + bias) per channel, run as row tiles (one mm
 //   job each): per tile its A rows, then per channel two constant beats and the channel's weights
 //   (golden.layout.pack_linear); the output is int8 rows, row-major (epilogue).
 //   OP_MM_GELU: golden.mm_gelu, requant(GELU(A W + b)): as OP_LINEAR with five constant beats per
@@ -30,6 +31,8 @@ module ibert_top
     parameter int MAX_M = 128,
     parameter int MAX_K = 768,
     parameter int MAX_N = 1024,
+    // rows per tile: N1 per block of 8 array columns (so the weights keep pace with the array)
+    parameter int TILE_ROWS = N1 * ((N2 + 7) / 8),
     localparam int M_W = $clog2(MAX_M + 1),
     localparam int K_W = $clog2(MAX_K + 1),
     localparam int N_W = $clog2(MAX_N + 1)
@@ -63,14 +66,15 @@ module ibert_top
     output logic             m_axis_tlast
 );
   localparam int KB_W = $clog2(MAX_K / 8 + 1);
-  localparam int MM_M_W = $clog2(N1 + 1);
+  localparam int MM_M_W = $clog2(TILE_ROWS + 1);
   localparam int ROWS_W = M_W > N_W ? M_W : N_W;
 
 `ifdef __ICARUS__
   initial
 `endif
-  if (MAX_M >= 1 << 16 || MAX_K >= 1 << 16 || MAX_N >= 1 << 16) begin : g_bad_parameters
-    $fatal(1, "ibert_top: the DIM registers hold 16 bits");
+  if (MAX_M >= 1 << 16 || MAX_K >= 1 << 16 || MAX_N >= 1 << 16 || TILE_ROWS < N1 || TILE_ROWS > 255)
+  begin : g_bad_parameters
+    $fatal(1, "ibert_top: the DIM registers hold 16 bits; N1 <= TILE_ROWS <= 255");
   end
 
   // ---------------------------------------------------------------- register port
@@ -114,8 +118,8 @@ module ibert_top
   logic [63:0] epi_tdata;
   logic epi_tready, epi_tvalid, epi_tlast;
   logic [M_W-1:0] tile_left_q;                  // A rows whose mm job has not started
-  wire logic [M_W-1:0] first_rows = dim_m_q > N1 ? M_W'(N1) : M_W'(dim_m_q);
-  wire logic [M_W-1:0] next_rows = tile_left_q > M_W'(N1) ? M_W'(N1) : tile_left_q;
+  wire logic [M_W-1:0] first_rows = dim_m_q > TILE_ROWS ? M_W'(TILE_ROWS) : M_W'(dim_m_q);
+  wire logic [M_W-1:0] next_rows = tile_left_q > M_W'(TILE_ROWS) ? M_W'(TILE_ROWS) : tile_left_q;
   logic tile_go_q;                              // start the next tile's mm job now
   wire logic want_tile = busy_q && tile_left_q != 0 && !mm_busy && !tile_go_q;
   wire logic mm_start = launch || tile_go_q;
@@ -126,7 +130,7 @@ module ibert_top
 
   axis_frame #(.ROWS_W(ROWS_W), .KB_W(KB_W)) u_frame (
       .clk, .rst, .start(launch), .cancel(abort_req), .rows_a(ROWS_W'(dim_m_q)),
-      .tile_rows(ROWS_W'(N1)), .rows_b(ROWS_W'(dim_n_q)),
+      .tile_rows(ROWS_W'(TILE_ROWS)), .rows_b(ROWS_W'(dim_n_q)),
       .kb(KB_W'((dim_k_q + 7) >> 3)),
       .side(code == OP_MM_GELU ? 3'd5 : code == OP_LINEAR ? 3'd2 : 3'd0), .busy(frame_busy), .want(f_want),
       .err_short(f_short), .err_long(f_long), .side_valid, .side_data, .side_row, .side_beat,
@@ -134,7 +138,7 @@ module ibert_top
       .s_axis_tlast, .m_axis_tdata(f_tdata), .m_axis_tvalid(f_tvalid), .m_axis_tready(f_tready),
       .m_axis_tlast(f_tlast)
   );
-  mm #(.N1(N1), .N2(N2), .MAX_M(N1), .MAX_K(MAX_K), .MAX_N(MAX_N)) u_mm (
+  mm #(.N1(N1), .N2(N2), .MAX_M(TILE_ROWS), .MAX_K(MAX_K), .MAX_N(MAX_N)) u_mm (
       .clk, .rst(unit_rst), .start(mm_start), .cfg_m(MM_M_W'(launch ? first_rows : next_rows)),
       .cfg_k(K_W'(dim_k_q)),
       .cfg_n(N_W'(dim_n_q)), .cfg_a_unsigned(op_q[OP_A_UNSIGNED_LSB]), .busy(mm_busy),
@@ -152,7 +156,7 @@ module ibert_top
     if (side_valid && side_beat == 3'd3) side_g1_q <= side_data;
   end
   wire logic unused_side = &{1'b0, side_row, side_data};  // the channel fits the RAM; e is 6 bits
-  epilogue #(.N1(N1), .N2(N2), .MAX_M(MAX_M), .MAX_N(MAX_N)) u_epilogue (
+  epilogue #(.N1(N1), .N2(N2), .TR(TILE_ROWS), .MAX_M(MAX_M), .MAX_N(MAX_N)) u_epilogue (
       .clk, .rst(unit_rst), .start(launch && tiled), .gelu(code == OP_MM_GELU), .m(M_W'(dim_m_q)),
       .n(N_W'(dim_n_q)), .c_addr($clog2(MAX_N)'(side_row)),
       .q_we(side_valid && side_beat == 3'd1), .q_data({side_data[5:0], side_lo_q}),
@@ -211,7 +215,7 @@ module ibert_top
       if (f_long || mm_err_long) err_q[ERROR_IN_LONG_LSB] <= 1'b1;
 
       tile_go_q <= want_tile && !abort_req;
-      if (launch) tile_left_q <= dim_m_q > N1 ? M_W'(dim_m_q) - M_W'(N1) : '0;
+      if (launch) tile_left_q <= dim_m_q > TILE_ROWS ? M_W'(dim_m_q) - M_W'(TILE_ROWS) : '0;
       else if (abort_req) tile_left_q <= '0;
       else if (tile_go_q) tile_left_q <= tile_left_q - next_rows;
       if (launch) begin
@@ -259,7 +263,8 @@ module ibert_top
       A_MAX_M: rd_data = 32'(MAX_M);
       A_MAX_K: rd_data = 32'(MAX_K);
       A_MAX_N: rd_data = 32'(MAX_N);
-      A_ARRAY: rd_data = 32'(N1) << ARRAY_ROWS_LSB | 32'(N2) << ARRAY_COLS_LSB;
+      A_ARRAY: rd_data = 32'(N1) << ARRAY_ROWS_LSB | 32'(N2) << ARRAY_COLS_LSB
+                      | 32'(TILE_ROWS) << ARRAY_TILE_ROWS_LSB;
       A_CYCLES_BUSY: rd_data = cyc_busy_q;
       A_CYCLES_STARVED: rd_data = cyc_starved_q;
       A_CYCLES_STALLED: rd_data = cyc_stalled_q;

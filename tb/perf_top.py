@@ -20,6 +20,7 @@ from .common import parameters, start, wait_until
 from .csr import Csr
 
 P = parameters()
+TR = P.get("TILE_ROWS", P["N1"] * ((P["N2"] + 7) // 8))
 
 
 @cocotb.test()
@@ -35,13 +36,13 @@ async def top_cycles(dut):
         await csr.write("OP", code=OP_MATMUL)
         for reg, v in (("DIM_M", m), ("DIM_K", k), ("DIM_N", n)):
             await csr.write(reg, value=v)
-        await io.send(pack_matmul(a, b, P["N1"]))  # queued: the source waits for tready
+        await io.send(pack_matmul(a, b, TR))  # queued: the source waits for tready
         await csr.write("CTRL", start=1)
         cycles = await wait_until(dut, lambda: bool(dut.m_axis_tvalid.value and dut.m_axis_tready.value
                                                    and dut.m_axis_tlast.value),
                                   4 * m * k * n // (P["N1"] * P["N2"]) + 100_000, "the last output beat")
         got = unpack_i32(await io.recv(budget=1000), m * n)
-        assert got == matmul_order(golden.matmul(a, b), P["N1"], P["N2"]), shape
+        assert got == matmul_order(golden.matmul(a, b), P["N1"], P["N2"], TR), shape
         results.append({"shape": [m, k, n], "cycles": cycles, "busy": await csr.read("CYCLES_BUSY"),
                         "starved": await csr.read("CYCLES_STARVED"), "stalled": await csr.read("CYCLES_STALLED")})
         await RisingEdge(dut.clk)

@@ -21,6 +21,7 @@ from .csr import Csr
 P = parameters()
 N1, N2 = P.get("N1", 8), P.get("N2", 8)
 MAX_M, MAX_K, MAX_N = P.get("MAX_M", 128), P.get("MAX_K", 768), P.get("MAX_N", 1024)
+TR = P.get("TILE_ROWS", N1 * ((N2 + 7) // 8))  # rows per tile; the ARRAY register reports it
 ERRORS = ("bad_dims", "bad_op", "start_busy", "in_short", "in_long", "aborted")
 
 
@@ -48,7 +49,7 @@ class TB:
         await self.program(m, k, n, a.dtype == np.uint8)
         await self.csr.write("CTRL", start=1)
         assert await self.csr.field("STATUS", "busy") == 1, "STATUS.busy low right after start"
-        await self.io.send(pack_matmul(a, b, N1) if beats is None else beats)
+        await self.io.send(pack_matmul(a, b, TR) if beats is None else beats)
         got = unpack_i32(await self.io.recv(budget=self.budget(m, k, n)), m * n)
         await self.idle()
         assert await self.csr.fields("STATUS") == {"busy": 0, "done": 1}
@@ -56,11 +57,11 @@ class TB:
 
     async def linear(self, x: np.ndarray, dense: Dense, rq: Rescale, beats: list[int] | None = None) -> np.ndarray:
         """One OP_LINEAR: golden.linear's inputs in, int8 rows out."""
-        return await self.rows_op(OP_LINEAR, x, dense, pack_linear(x, dense, rq, N1) if beats is None else beats)
+        return await self.rows_op(OP_LINEAR, x, dense, pack_linear(x, dense, rq, TR) if beats is None else beats)
 
     async def mm_gelu(self, x, dense, consts, rq, gelu_bias) -> np.ndarray:
         """One OP_MM_GELU: golden.mm_gelu's inputs in, int8 rows out."""
-        return await self.rows_op(OP_MM_GELU, x, dense, pack_mm_gelu(x, dense, consts, rq, gelu_bias, N1))
+        return await self.rows_op(OP_MM_GELU, x, dense, pack_mm_gelu(x, dense, consts, rq, gelu_bias, TR))
 
     async def rows_op(self, code: int, x: np.ndarray, dense: Dense, beats: list[int]) -> np.ndarray:
         m, k = x.shape
@@ -84,7 +85,7 @@ class TB:
 
 
 def want(a, b) -> list[int]:
-    return matmul_order(golden.matmul(a, b, a_unsigned=a.dtype == np.uint8), N1, N2)
+    return matmul_order(golden.matmul(a, b, a_unsigned=a.dtype == np.uint8), N1, N2, TR)
 
 
 def linear_problem(m, k, n, rng):
@@ -137,7 +138,7 @@ async def top_register_map(dut):
     assert await tb.csr.read("MAX_M") == MAX_M
     assert await tb.csr.read("MAX_K") == MAX_K
     assert await tb.csr.read("MAX_N") == MAX_N
-    assert await tb.csr.fields("ARRAY") == {"rows": N1, "cols": N2}
+    assert await tb.csr.fields("ARRAY") == {"rows": N1, "cols": N2, "tile_rows": TR}
     for name in ("STATUS", "ERROR", "OP", "DIM_M", "DIM_K", "DIM_N", "CTRL"):
         assert await tb.csr.read(name) == REGISTERS[name].reset, name
     await tb.program(MAX_M, MAX_K, MAX_N, unsigned=True)
@@ -157,7 +158,7 @@ async def top_matmul_matches_golden(dut):
 
     @st.composite
     def problem(draw):
-        m = draw(st.integers(1, min(MAX_M, 2 * N1 + 1)))
+        m = draw(st.integers(1, min(MAX_M, 2 * TR + 1)))
         k = draw(st.integers(1, min(MAX_K, 40)))
         n = draw(st.integers(1, min(MAX_N, 2 * N2 + 1)))
         unsigned = draw(st.booleans())
@@ -211,7 +212,7 @@ async def top_refuses_bad_starts(dut):
     await tb.csr.write("CTRL", start=1)
     assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "start_busy": 1}
     assert await tb.csr.read("DIM_M") == a.shape[0]
-    await tb.io.send(pack_matmul(a, b, N1))
+    await tb.io.send(pack_matmul(a, b, TR))
     assert unpack_i32(await tb.io.recv(), a.size // a.shape[1] * b.shape[1]) == want(a, b)
     await tb.idle()
     await tb.csr.write("ERROR", start_busy=1, bad_op=1)
@@ -226,13 +227,13 @@ async def top_bad_packet_lengths(dut):
     await reset(dut)
     tb = TB(dut)
     rng = np.random.default_rng(2)
-    a, b = matrices(N1 + 1, 20, N2 + 1, rng)
-    beats = pack_matmul(a, b, N1)
+    a, b = matrices(TR + 1, 20, N2 + 1, rng)
+    beats = pack_matmul(a, b, TR)
     b0 = b.copy()
     b0[16:, -1] = 0  # the missing last beat of B^T's last row, in the last row tile, reads as zeros
     d = golden.matmul(a, b)
-    d[N1:] = golden.matmul(a[N1:], b0)
-    assert await tb.matmul(a, b, beats[:-1]) == matmul_order(d, N1, N2)
+    d[TR:] = golden.matmul(a[TR:], b0)
+    assert await tb.matmul(a, b, beats[:-1]) == matmul_order(d, N1, N2, TR)
     assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "in_short": 1}
     await tb.csr.write("ERROR", in_short=1)
     assert await tb.matmul(a, b, beats + [0x0123456789ABCDEF] * 3) == want(a, b)
@@ -257,7 +258,7 @@ async def top_abort_mid_operation(dut):
     tb = TB(dut)
     rng = np.random.default_rng(3)
     a, b = matrices(2 * N1, 64, 2 * N2, rng)
-    beats = pack_matmul(a, b, N1)
+    beats = pack_matmul(a, b, TR)
     tb.io.set_stalls((), ())
 
     # 1. abort with half the input sent: the source keeps going; the core drains it
@@ -298,7 +299,7 @@ async def top_abort_mid_operation(dut):
 
 @cocotb.test()
 async def top_linear_matches_golden(dut):
-    """OP_LINEAR for drawn shapes (row tiles of N1 with a shorter last one, channels not a multiple
+    """OP_LINEAR for drawn shapes (row tiles of TR with a shorter last one, channels not a multiple
     of 8 or of N2) and stall patterns: int8 rows equal to golden.linear, no error bit; an
     OP_MATMUL after each one is still right (no state of the epilogue leaks)."""
     await reset(dut)
@@ -306,7 +307,7 @@ async def top_linear_matches_golden(dut):
 
     @st.composite
     def problem(draw):
-        m = draw(st.integers(1, min(MAX_M, 3 * N1 + 1)))
+        m = draw(st.integers(1, min(MAX_M, 2 * TR + 3)))
         k = draw(st.integers(1, min(MAX_K, 40)))
         n = draw(st.integers(1, min(MAX_N, 2 * N2 + 9)))
         return linear_problem(m, k, n, np.random.default_rng(draw(st.integers(0, 2**32 - 1))))
@@ -328,16 +329,16 @@ async def top_linear_edges(dut):
     await reset(dut)
     tb = TB(dut)
     rng = np.random.default_rng(5)
-    for m, k, n in [(MAX_M, 8, MAX_N), (N1 + 1, MAX_K, N2 + 3), (1, 1, 1)]:
+    for m, k, n in [(MAX_M, 8, MAX_N), (TR + 1, MAX_K, N2 + 3), (1, 1, 1)]:
         x, dense, rq = linear_problem(m, k, n, rng)
         assert np.array_equal(await tb.linear(x, dense, rq), golden.linear(x, dense, rq)), (m, k, n)
-    x, dense, rq = linear_problem(N1 + 2, 16, N2 + 1, rng)
-    beats = pack_linear(x, dense, rq, N1)
+    x, dense, rq = linear_problem(TR + 2, 16, N2 + 1, rng)
+    beats = pack_linear(x, dense, rq, TR)
     w0 = dense.w.copy()
     w0[8:, -1] = 0  # the last beat of the last channel's weights, in the last tile
     got = await tb.linear(x, dense, rq, beats[:-1])
     want_rows = golden.linear(x, dense, rq)
-    want_rows[N1:] = golden.linear(x[N1:], Dense(w0, dense.bias), rq)
+    want_rows[TR:] = golden.linear(x[TR:], Dense(w0, dense.bias), rq)
     assert np.array_equal(got, want_rows)
     assert (await tb.errors())["in_short"] == 1
 
@@ -351,7 +352,7 @@ async def top_mm_gelu_matches_golden(dut):
 
     @st.composite
     def problem(draw):
-        m = draw(st.integers(1, min(MAX_M, 3 * N1 + 1)))
+        m = draw(st.integers(1, min(MAX_M, 2 * TR + 3)))
         k = draw(st.integers(1, min(MAX_K, 40)))
         n = draw(st.integers(1, min(MAX_N, 2 * N2 + 9)))
         return gelu_problem(m, k, n, np.random.default_rng(draw(st.integers(0, 2**32 - 1))))

@@ -124,5 +124,7 @@ def test_pack_matmul_and_its_output_order():
     assert pack_matmul(a, b, 2) == (pack_rows(a[:2]) + pack_rows(b.T) + pack_rows(a[2:4]) + pack_rows(b.T)
                                     + pack_rows(a[4:]) + pack_rows(b.T))
     d = np.arange(15).reshape(5, 3)
-    # row tiles of 2; inside each, column tiles of 2 with the tile's rows row-major
-    assert matmul_order(d, 2, 2) == [0, 1, 3, 4, 2, 5, 6, 7, 9, 10, 8, 11, 12, 13, 14]
+    # row tiles of 2 on a 2 x 2 array: inside each, column tiles of 2 with the tile's rows row-major
+    assert matmul_order(d, 2, 2, 2) == [0, 1, 3, 4, 2, 5, 6, 7, 9, 10, 8, 11, 12, 13, 14]
+    # row tiles of 4 on a 2 x 2 array: column tile, then blocks of 2 rows
+    assert matmul_order(d, 2, 2, 4) == [0, 1, 3, 4, 6, 7, 9, 10, 2, 5, 8, 11, 12, 13, 14]

@@ -127,6 +127,10 @@ extern "C" {
 #define IBERT_REGS__ARRAY__COLS_bp 8
 #define IBERT_REGS__ARRAY__COLS_bw 8
 #define IBERT_REGS__ARRAY__COLS_reset 0x0
+#define IBERT_REGS__ARRAY__TILE_ROWS_bm 0xff0000
+#define IBERT_REGS__ARRAY__TILE_ROWS_bp 16
+#define IBERT_REGS__ARRAY__TILE_ROWS_bw 8
+#define IBERT_REGS__ARRAY__TILE_ROWS_reset 0x0
 
 // reg - ibert_regs::CYCLES_BUSY
 #define IBERT_REGS__CYCLES_BUSY__VALUE_bm 0xffffffff
