@@ -45,7 +45,8 @@ module epilogue #(
   localparam int RW = TR > 1 ? $clog2(TR) : 1;
   localparam int NB_MAX = (MAX_N + 7) / 8;
   localparam int BW = NB_MAX > 1 ? $clog2(NB_MAX) : 1;
-  localparam int AW = 1 + RW + BW;                   // {bank, row, beat}
+  localparam int HALF = TR * NB_MAX;                 // beats of one half of the gather buffer
+  localparam int AW = $clog2(2 * HALF);              // bank * HALF + row * NB_MAX + beat
 
   logic gelu_q;
   always_ff @(posedge clk) if (start) gelu_q <= gelu;
@@ -163,15 +164,19 @@ module epilogue #(
       .tile_last(b_tile_last), .op_last(b_op_last_unused)
   );
 
-  wire logic [AW-1:0] waddr = {wbank_q, b_row, BW'(b_col >> 3)};
-  logic [7:0] lane_q [8];
+  // Dense addresses (a multiply by the constant NB_MAX: shifts and adds) keep the buffer at
+  // 2 * TR * NB_MAX beats instead of the next powers of two.
+  wire logic [AW-1:0] waddr = (wbank_q ? AW'(HALF) : '0) + AW'(b_row) * AW'(NB_MAX) + AW'(b_col >> 3);
+  logic [63:0] lanes;
   logic [AW-1:0] raddr;
   for (genvar l = 0; l < 8; l++) begin : g_lane
-    logic [7:0] mem [2 ** AW];
+    logic [7:0] mem [2 * HALF];
+    logic [7:0] rd_q;
     always_ff @(posedge clk) begin
       if (wr && b_col[2:0] == 3'(l)) mem[waddr] <= rq_data;
-      lane_q[l] <= mem[raddr];
+      rd_q <= mem[raddr];
     end
+    assign lanes[8*l+:8] = rd_q;
   end
 
   // ---------------------------------------------------------------- rows out
@@ -186,7 +191,7 @@ module epilogue #(
   wire logic r_row_end = (BW + 1)'(r_beat_q) == nb_q - 1'b1;
   wire logic r_tile_end = r_row_end && M_W'(r_row_q) == r_tile_rows - 1'b1;
   wire logic issue = r_active_q && full_q[rbank_q] && can_issue;
-  assign raddr = {rbank_q, r_row_q, r_beat_q};
+  assign raddr = (rbank_q ? AW'(HALF) : '0) + AW'(r_row_q) * AW'(NB_MAX) + AW'(r_beat_q);
 
   always_ff @(posedge clk) begin
     if (rst || start) begin
@@ -222,7 +227,7 @@ module epilogue #(
   end
 
   logic [63:0] row_beat;
-  always_comb for (int l = 0; l < 8; l++) row_beat[8*l+:8] = keep_q[l] ? lane_q[l] : 8'd0;
+  always_comb for (int l = 0; l < 8; l++) row_beat[8*l+:8] = keep_q[l] ? lanes[8*l+:8] : 8'd0;
 
   // the row within a tile matters only where values are gathered; the channel fits C_AW bits
   wire logic unused_walk = &{1'b0, a_op_last, a_row, a_col, c_col, b_active};

@@ -16,7 +16,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .runner import rtl_sources
+from .runner import RTL, rtl_sources
+
+#: The flat Verilog-2001 wrapper vivado/build.tcl references (rtl/ibert_axi.v).
+WRAPPER = RTL / "ibert_axi.v"
 
 #: (module, parameters) that the synthesis and timing reports cover: each unit small and at the
 #: sizes the accelerator uses.
@@ -46,10 +49,11 @@ def run(module: str, params: dict, commands: str, outputs: tuple[str, ...] = (),
     """Read rtl/ with ``module`` on top and ``params``, synthesize for xc7 (unless ``synth`` is
     false), run ``commands``; returns the text of each file named in ``outputs`` that they wrote.
     Raises ``RuntimeError`` with yosys's messages when any step fails."""
+    sources = [*rtl_sources(), WRAPPER]  # the Vivado wrapper too: the flow synthesizes through it
     with tempfile.TemporaryDirectory() as tmp:
-        for src in rtl_sources():
+        for src in sources:
             shutil.copy(src, tmp)
-        files = " ".join(p.name for p in rtl_sources())
+        files = " ".join(p.name for p in sources)
         gen = " ".join(f"-G {k}={v}" for k, v in params.items())
         script = f"read_slang --threads 1 {files} --top {module} {gen}; "
         script += f"synth_xilinx -family xc7 -top {module}; {commands}" if synth else commands
@@ -66,13 +70,16 @@ def elaborate(module: str, params: dict | None = None) -> None:
 
 
 def resources(module: str, params: dict) -> dict[str, float]:
-    """LUT (logic, shift registers and LUT RAM together), of which SRL (shift registers: pipeline
-    delay lines), FF, DSP48E1 and BRAM36 (RAMB18 as half) counts."""
+    """LUT (logic, shift registers and LUT RAM together, a RAM64M counted as its 4 LUTs), of which
+    SRL (shift registers: pipeline delay lines), FF, DSP48E1 and BRAM36 (RAMB18 as half) counts."""
     text = run(module, params, "tee -q -o stat.json stat -json", ("stat.json",))["stat.json"]
     cells = json.loads(text)["design"].get("num_cells_by_type", {})
     count = lambda pred: sum(n for c, n in cells.items() if pred(c))  # noqa: E731
+    # LUT RAM cells occupy several LUTs of a SLICEM each
+    lutram = {"RAM32M": 4, "RAM64M": 4, "RAM32X1D": 2, "RAM64X1D": 2, "RAM128X1D": 4, "RAM256X1S": 4}
+    lut_ram = sum(n * lutram.get(c, 1) for c, n in cells.items() if c.startswith(("RAM32", "RAM64", "RAM128", "RAM256")))
     return {
-        "LUT": count(lambda c: c.startswith(("LUT", "SRL", "RAM32", "RAM64", "RAM128", "RAM256"))),
+        "LUT": count(lambda c: c.startswith(("LUT", "SRL"))) + lut_ram,
         "SRL": count(lambda c: c.startswith("SRL")),
         "FF": count(lambda c: c.startswith("FD")),
         "DSP": count(lambda c: c.startswith("DSP48")),

@@ -17,6 +17,11 @@ def test_slang_elaborates(module, params):
     yosys.elaborate(module, dict(params))
 
 
+def test_slang_elaborates_the_vivado_wrapper():
+    """rtl/ibert_axi.v (Verilog-2001) around the top, at the parameters vivado/defaults.tcl builds."""
+    yosys.elaborate("ibert_axi", {"N1": 12, "N2": 16, "MAX_M": 128, "MAX_K": 3072, "MAX_N": 3072})
+
+
 def test_slang_refuses_a_bad_parameter_set():
     with pytest.raises(RuntimeError, match="DEPTH=3 must be a power of two"):
         yosys.elaborate("fifo", {"DEPTH": 3})

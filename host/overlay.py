@@ -1,0 +1,22 @@
+"""Where the accelerator lives on the board: the names the Vivado block design gives its cells, the
+addresses it assigns them, and where the bitstream goes. One source for vivado/build.tcl (the
+structure test checks the script against it) and for the board driver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Base name of the bitstream and its hardware handoff: pynq loads ``ibert.bit`` with ``ibert.hwh``.
+OVERLAY_NAME = "ibert"
+#: Folder the build copies them to, and the driver loads them from.
+OVERLAY_DIR = Path(__file__).resolve().parent / "overlay"
+#: Block-design cell names (pynq's Overlay exposes the IPs under these names).
+ACCEL_CELL = "accel"
+DMA_CELL = "dma"
+#: Addresses on the PS's GP0 port (AXI4-Lite), and the window each gets.
+ACCEL_BASE = 0x43C0_0000
+DMA_BASE = 0x4040_0000
+REG_WINDOW = 0x1_0000
+#: Width of the DMA's buffer-length register: a transfer may be up to 2**26 - 1 bytes (64 MB),
+#: above the largest packet the host sends (an OP_LINEAR of BERT-base's FFN out: about 15 MB).
+DMA_LENGTH_BITS = 26

@@ -1,0 +1,174 @@
+# Vivado batch flow: the I-BERT accelerator on a PYNQ-Z2, from the RTL to ibert.bit + ibert.hwh.
+#
+#   vivado -mode batch -source vivado/build.tcl -tclargs [-clock_mhz 100] [-n1 12] [-n2 16]
+#          [-max_m 128] [-max_k 3072] [-max_n 3072] [-part xc7z020clg400-1] [-jobs 2]
+#          [-board_repo DIR] [-out DIR]
+#
+# (or `make -C vivado bitstream`). Defaults: vivado/defaults.tcl. The block design: the Zynq PS with
+# the PYNQ-Z2 board preset (DDR and MIO), an AXI DMA without scatter-gather whose MM2S and S2MM
+# reach DDR through HP0, the accelerator (rtl/ibert_axi.v, a module reference) with its AXI4-Lite on
+# GP0 beside the DMA's registers, one processor system reset, the DMA's interrupts to the PS. Names
+# and addresses: host/overlay.py. Products: <out>/ibert.bit and ibert.hwh (out defaults to
+# host/overlay, where the driver loads them) and the utilisation and timing reports beside them.
+# The PYNQ-Z2 board files (TUL) must be installed or given with -board_repo.
+
+set root [file normalize [file join [file dirname [info script]] ..]]
+source [file join $root vivado defaults.tcl]
+array set cfg $defaults
+foreach {flag value} $argv {
+    set name [string trimleft $flag -]
+    if {![info exists cfg($name)]} {
+        error "build.tcl: unknown option $flag (expected one of: [lsort [array names cfg]])"
+    }
+    set cfg($name) $value
+}
+foreach name {clock_mhz n1 n2 max_m max_k max_n jobs} {
+    if {![string is integer -strict $cfg($name)] || $cfg($name) < 1} {
+        error "build.tcl: -$name expects a positive integer, got '$cfg($name)'"
+    }
+}
+if {$cfg(out) eq ""} { set cfg(out) [file join $root host overlay] }
+
+# ------------------------------------------------------------------ names shared with host/overlay.py
+set overlay ibert
+set accel accel
+set dma dma
+set accel_base 0x43C00000
+set dma_base 0x40400000
+set reg_window 64K
+set dma_length_bits 26
+
+# ------------------------------------------------------------------ project and sources
+set build [file join $root build vivado]
+create_project ibert_kit $build -part $cfg(part) -force
+if {$cfg(board_repo) ne ""} { set_param board.repoPaths [list $cfg(board_repo)] }
+set board [lindex [get_board_parts -quiet -latest_file_version tul.com.tw:pynq-z2:part0:*] 0]
+if {$board eq ""} {
+    error "build.tcl: the PYNQ-Z2 board files (tul.com.tw:pynq-z2) are not installed; pass -board_repo DIR"
+}
+set_property board_part $board [current_project]
+
+# The RTL: every SystemVerilog file of rtl/, packages first (tb/runner.py compiles the same list),
+# then the Verilog-2001 wrapper the block design references.
+set packages [lsort [glob -directory [file join $root rtl] *_pkg.sv]]
+set modules {}
+foreach f [lsort [glob -directory [file join $root rtl] *.sv]] {
+    if {[lsearch -exact $packages $f] < 0} { lappend modules $f }
+}
+set sv_files [concat $packages $modules]
+add_files -norecurse -fileset sources_1 $sv_files
+set_property file_type SystemVerilog [get_files $sv_files]
+add_files -norecurse -fileset sources_1 [file join $root rtl ibert_axi.v]
+add_files -norecurse -fileset constrs_1 [file join $root vivado ibert.xdc]
+update_compile_order -fileset sources_1
+
+# ------------------------------------------------------------------ block design
+create_bd_design $overlay
+
+create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7
+apply_bd_automation -rule xilinx.com:bd_rule:processing_system7 \
+    -config {make_external "FIXED_IO, DDR" apply_board_preset "1" Master "Disable" Slave "Disable"} \
+    [get_bd_cells ps7]
+set_property -dict [list \
+    CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ $cfg(clock_mhz) \
+    CONFIG.PCW_USE_M_AXI_GP0 {1} \
+    CONFIG.PCW_USE_S_AXI_HP0 {1} \
+    CONFIG.PCW_S_AXI_HP0_DATA_WIDTH {64} \
+    CONFIG.PCW_USE_FABRIC_INTERRUPT {1} \
+    CONFIG.PCW_IRQ_F2P_INTR {1} \
+] [get_bd_cells ps7]
+
+create_bd_cell -type ip -vlnv xilinx.com:ip:axi_dma:7.1 $dma
+set_property -dict [list \
+    CONFIG.c_include_sg {0} \
+    CONFIG.c_sg_length_width $dma_length_bits \
+    CONFIG.c_m_axi_mm2s_data_width {64} \
+    CONFIG.c_m_axis_mm2s_tdata_width {64} \
+    CONFIG.c_m_axi_s2mm_data_width {64} \
+    CONFIG.c_s_axis_s2mm_tdata_width {64} \
+    CONFIG.c_mm2s_burst_size {64} \
+    CONFIG.c_s2mm_burst_size {64} \
+] [get_bd_cells $dma]
+
+create_bd_cell -type module -reference ibert_axi $accel
+set_property -dict [list \
+    CONFIG.N1 $cfg(n1) CONFIG.N2 $cfg(n2) \
+    CONFIG.MAX_M $cfg(max_m) CONFIG.MAX_K $cfg(max_k) CONFIG.MAX_N $cfg(max_n) \
+] [get_bd_cells $accel]
+
+create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst
+create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 ctrl_ic
+set_property CONFIG.NUM_MI {2} [get_bd_cells ctrl_ic]
+create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 mem_ic
+set_property -dict [list CONFIG.NUM_SI {2} CONFIG.NUM_MI {1}] [get_bd_cells mem_ic]
+create_bd_cell -type ip -vlnv xilinx.com:ip:xlconcat:2.1 irq
+set_property CONFIG.NUM_PORTS {2} [get_bd_cells irq]
+
+# One clock (FCLK_CLK0) and one reset for everything.
+set clk [get_bd_pins ps7/FCLK_CLK0]
+connect_bd_net $clk [get_bd_pins ps7/M_AXI_GP0_ACLK] [get_bd_pins ps7/S_AXI_HP0_ACLK] \
+    [get_bd_pins rst/slowest_sync_clk] [get_bd_pins $accel/aclk] \
+    [get_bd_pins $dma/s_axi_lite_aclk] [get_bd_pins $dma/m_axi_mm2s_aclk] [get_bd_pins $dma/m_axi_s2mm_aclk] \
+    [get_bd_pins ctrl_ic/ACLK] [get_bd_pins ctrl_ic/S00_ACLK] [get_bd_pins ctrl_ic/M00_ACLK] \
+    [get_bd_pins ctrl_ic/M01_ACLK] [get_bd_pins mem_ic/ACLK] [get_bd_pins mem_ic/S00_ACLK] \
+    [get_bd_pins mem_ic/S01_ACLK] [get_bd_pins mem_ic/M00_ACLK]
+connect_bd_net [get_bd_pins ps7/FCLK_RESET0_N] [get_bd_pins rst/ext_reset_in]
+connect_bd_net [get_bd_pins rst/interconnect_aresetn] [get_bd_pins ctrl_ic/ARESETN] [get_bd_pins mem_ic/ARESETN]
+connect_bd_net [get_bd_pins rst/peripheral_aresetn] [get_bd_pins $accel/aresetn] [get_bd_pins $dma/axi_resetn] \
+    [get_bd_pins ctrl_ic/S00_ARESETN] [get_bd_pins ctrl_ic/M00_ARESETN] [get_bd_pins ctrl_ic/M01_ARESETN] \
+    [get_bd_pins mem_ic/S00_ARESETN] [get_bd_pins mem_ic/S01_ARESETN] [get_bd_pins mem_ic/M00_ARESETN]
+
+# Control: GP0 -> the accelerator's registers and the DMA's.
+connect_bd_intf_net [get_bd_intf_pins ps7/M_AXI_GP0] [get_bd_intf_pins ctrl_ic/S00_AXI]
+connect_bd_intf_net [get_bd_intf_pins ctrl_ic/M00_AXI] [get_bd_intf_pins $accel/s_axi_ctrl]
+connect_bd_intf_net [get_bd_intf_pins ctrl_ic/M01_AXI] [get_bd_intf_pins $dma/S_AXI_LITE]
+# Data: DDR -> MM2S -> accelerator -> S2MM -> DDR, both through HP0.
+connect_bd_intf_net [get_bd_intf_pins $dma/M_AXIS_MM2S] [get_bd_intf_pins $accel/s_axis]
+connect_bd_intf_net [get_bd_intf_pins $accel/m_axis] [get_bd_intf_pins $dma/S_AXIS_S2MM]
+connect_bd_intf_net [get_bd_intf_pins $dma/M_AXI_MM2S] [get_bd_intf_pins mem_ic/S00_AXI]
+connect_bd_intf_net [get_bd_intf_pins $dma/M_AXI_S2MM] [get_bd_intf_pins mem_ic/S01_AXI]
+connect_bd_intf_net [get_bd_intf_pins mem_ic/M00_AXI] [get_bd_intf_pins ps7/S_AXI_HP0]
+# The DMA's interrupts to the PS.
+connect_bd_net [get_bd_pins $dma/mm2s_introut] [get_bd_pins irq/In0]
+connect_bd_net [get_bd_pins $dma/s2mm_introut] [get_bd_pins irq/In1]
+connect_bd_net [get_bd_pins irq/dout] [get_bd_pins ps7/IRQ_F2P]
+
+# Addresses: registers on GP0 (host/overlay.py), all of DDR for the DMA.
+assign_bd_address -offset $accel_base -range $reg_window \
+    -target_address_space [get_bd_addr_spaces ps7/Data] [get_bd_addr_segs $accel/s_axi_ctrl/reg0] -force
+assign_bd_address -offset $dma_base -range $reg_window \
+    -target_address_space [get_bd_addr_spaces ps7/Data] [get_bd_addr_segs $dma/S_AXI_LITE/Reg] -force
+assign_bd_address -target_address_space [get_bd_addr_spaces $dma/Data_MM2S] [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM] -force
+assign_bd_address -target_address_space [get_bd_addr_spaces $dma/Data_S2MM] [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM] -force
+
+validate_bd_design
+save_bd_design
+set bd_file [get_files $overlay.bd]
+generate_target all $bd_file
+set wrapper [make_wrapper -files $bd_file -top]
+add_files -norecurse -fileset sources_1 $wrapper
+set_property top ${overlay}_wrapper [current_fileset]
+update_compile_order -fileset sources_1
+
+# ------------------------------------------------------------------ synthesis, implementation, bitstream
+launch_runs synth_1 -jobs $cfg(jobs)
+wait_on_run synth_1
+if {[get_property PROGRESS [get_runs synth_1]] ne "100%"} { error "build.tcl: synthesis failed (see $build)" }
+launch_runs impl_1 -to_step write_bitstream -jobs $cfg(jobs)
+wait_on_run impl_1
+if {[get_property STATUS [get_runs impl_1]] ne "write_bitstream Complete!"} {
+    error "build.tcl: implementation failed: [get_property STATUS [get_runs impl_1]] (see $build)"
+}
+
+open_run impl_1
+file mkdir $cfg(out)
+report_utilization -file [file join $cfg(out) $overlay.utilization.rpt]
+report_timing_summary -file [file join $cfg(out) $overlay.timing.rpt]
+set wns [get_property SLACK [get_timing_paths -max_paths 1 -nworst 1 -setup]]
+if {$wns < 0} { error "build.tcl: timing not met at $cfg(clock_mhz) MHz (worst slack $wns ns)" }
+
+# pynq wants the bitstream and its hardware handoff side by side under one base name.
+set run_dir [get_property DIRECTORY [get_runs impl_1]]
+file copy -force [file join $run_dir ${overlay}_wrapper.bit] [file join $cfg(out) $overlay.bit]
+file copy -force [lindex [get_files -all -of_objects $bd_file $overlay.hwh] 0] [file join $cfg(out) $overlay.hwh]
+puts "build.tcl: wrote [file join $cfg(out) $overlay.bit] and $overlay.hwh (worst slack $wns ns at $cfg(clock_mhz) MHz)"
