@@ -1,15 +1,16 @@
-"""Cycles of the matmuls of one encoder layer through the accelerator top (Verilator), against the
+"""Cycles of one encoder layer's operations through the accelerator top (Verilator), against the
 roofline, and the projected time per layer and per model.
 
-    python3 bench/top_cycles.py [--n1 8 --n2 8 --model minilm|bert-base|both]
+    python3 bench/top_cycles.py [--n1 12 --n2 16 --model minilm|bert-base|both]
 
-Today the top runs OP_MATMUL only (int32 out), so the layer here is its matmuls alone (Q, K, V and
-the output projection, FFN in and out, and per head the scores and the context): the fused
-epilogues are not built yet, and their cost is not in these figures. Each operation goes through
-AXI only (registers, one packet in, one out) at full stream rate; the roofline of an operation is
-max(MACs / PEs, input beats, output beats) (64-bit streams, one beat per cycle). The projection
-multiplies by the model's layers at 100 and 150 MHz, with and without 60 us of host round trip per
-DMA transfer (two per operation).
+The layer as the top runs it today: the QKV projection as OP_LINEAR, FFN-in as OP_MM_GELU, and the
+rest as OP_MATMUL (int32 out: per head the scores and the context, the output projection and
+FFN-out, whose LayerNorm and softmax epilogues are not built yet, so their cost is not in these
+figures). Each operation goes through AXI only (registers, one packet in, one out) at full stream
+rate; the roofline of an operation is max(MACs / PEs, input beats, output beats) (64-bit streams,
+one beat a cycle; the input counts the weights once per row tile, as the packet carries them).
+The projection multiplies by the model's layers at 100 and 150 MHz, with and without 60 us of
+host round trip per DMA transfer (two per operation).
 """
 
 from __future__ import annotations
@@ -32,23 +33,23 @@ MODELS = {  # hidden, heads, FFN, layers
 ROUND_TRIP_US = 60.0
 
 
-def layer_ops(d: int, heads: int, f: int) -> list[tuple[str, int, int, int, int]]:
-    """(name, M, K, N, count) of every matmul of one layer."""
+def layer_ops(d: int, heads: int, f: int) -> list[tuple[str, str, int, int, int, int]]:
+    """(name, operation, M, K, N, count) of every operation of one layer."""
     dh = d // heads
-    return [("QKV projection", T, d, 3 * d, 1), ("scores, per head", T, dh, T, heads),
-            ("context, per head", T, T, dh, heads), ("output projection", T, d, d, 1),
-            ("FFN in", T, d, f, 1), ("FFN out", T, f, d, 1)]
+    return [("QKV projection", "linear", T, d, 3 * d, 1), ("scores, per head", "matmul", T, dh, T, heads),
+            ("context, per head", "matmul", T, T, dh, heads), ("output projection", "matmul", T, d, d, 1),
+            ("FFN in", "mm_gelu", T, d, f, 1), ("FFN out", "matmul", T, f, d, 1)]
 
 
-def roofline(m: int, k: int, n: int, pes: int) -> float:
-    kb = -(-k // 8)
-    return max(m * k * n / pes, (m + n) * kb, -(-m * n // 2))
+def roofline(op: str, m: int, k: int, n: int, pes: int, in_beats: int) -> float:
+    out_beats = -(-m * n // 2) if op == "matmul" else m * -(-n // 8)
+    return max(m * k * n / pes, in_beats, out_beats)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n1", type=int, default=8)
-    ap.add_argument("--n2", type=int, default=8)
+    ap.add_argument("--n1", type=int, default=12)
+    ap.add_argument("--n2", type=int, default=16)
     ap.add_argument("--model", choices=[*MODELS, "both"], default="both")
     a = ap.parse_args()
     pes = a.n1 * a.n2
@@ -59,22 +60,22 @@ def main() -> None:
         ops = layer_ops(d, heads, f)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "perf.json"
-            os.environ.update(BENCH_SHAPES=",".join(f"{m}x{k}x{n}" for _, m, k, n, _ in ops), BENCH_PERF_OUT=str(out))
+            os.environ.update(BENCH_OPS=",".join(f"{op}:{m}x{k}x{n}" for _, op, m, k, n, _ in ops), BENCH_PERF_OUT=str(out))
             run("ibert_top", "verilator", params, test_module="tb.perf_top")
             measured = json.loads(out.read_text())
-        print(f"\n{name}: T={T}, hidden {d}, {heads} heads, FFN {f}; OP_MATMUL on a {a.n1}x{a.n2} array (Verilator)")
-        print(f"{'operation':<20}{'M x K x N':>18}{'count':>6}{'cycles':>10}{'roofline':>10}{'ratio':>7}"
+        print(f"\n{name}: T={T}, hidden {d}, {heads} heads, FFN {f}; a {a.n1}x{a.n2} array (Verilator)")
+        print(f"{'operation':<20}{'op':<9}{'M x K x N':>18}{'count':>6}{'cycles':>10}{'roofline':>10}{'ratio':>7}"
               f"{'PE util':>9}{'starved':>9}{'stalled':>9}")
         total = ideal = transfers = 0
-        for (op, m, k, n, count), r in zip(ops, measured):
-            roof = roofline(m, k, n, pes)
+        for (label, op, m, k, n, count), r in zip(ops, measured):
+            roof = roofline(op, m, k, n, pes, r["in_beats"])
             util = m * k * n / pes / r["cycles"]
-            print(f"{op:<20}{f'{m} x {k} x {n}':>18}{count:>6}{r['cycles']:>10}{roof:>10.0f}"
+            print(f"{label:<20}{op:<9}{f'{m} x {k} x {n}':>18}{count:>6}{r['cycles']:>10}{roof:>10.0f}"
                   f"{r['cycles'] / roof:>6.2f}x{util:>8.1%}{r['starved']:>9}{r['stalled']:>9}")
             total += count * r["cycles"]
             ideal += count * roof
             transfers += 2 * count
-        print(f"{'layer':<20}{'':>18}{'':>6}{total:>10}{ideal:>10.0f}{total / ideal:>6.2f}x")
+        print(f"{'layer':<20}{'':<9}{'':>18}{'':>6}{total:>10}{ideal:>10.0f}{total / ideal:>6.2f}x")
         for mhz in (100, 150):
             ms = total / (mhz * 1e3)
             rt = transfers * ROUND_TRIP_US / 1e3

@@ -82,25 +82,29 @@ module epilogue #(
   end
 
   // ---------------------------------------------------------------- bias and GELU (gelu_q)
-  // p1: the value and its constants (read as it enters); p2: the 33-bit sum; p3: saturated.
-  logic [2:0] pv_q;
-  logic signed [31:0] p1_q, p3_q;
+  // p1: the value, its constants read as it enters; p1r: the RAM's output register (a block RAM
+  // read with its output registered); p2: the 33-bit sum; p3: saturated.
+  logic [3:0] pv_q;
+  logic signed [31:0] p1_q, p1r_q, p3_q;
   logic signed [32:0] p2_q;
+  logic [138:0] gr_q;
   logic [106:0] g2_q, g3_q;                 // {shift, q1, qc, qb} carried along
   logic g_ready, g_valid, g_last_unused, post_ready;
   logic signed [31:0] g_data_out;
-  wire logic p_adv = g_ready || !pv_q[2];
+  wire logic p_adv = g_ready || !pv_q[3];
   always_ff @(posedge clk) begin
     if (rst || start) begin
       pv_q <= '0;
     end else if (p_adv) begin
-      pv_q <= {pv_q[1:0], u_take && gelu_q};
+      pv_q <= {pv_q[2:0], u_take && gelu_q};
       if (u_take) begin
         p1_q <= u_data;
         gc_q <= gram[C_AW'(a_col)];
       end
-      p2_q <= 33'(p1_q) + 33'($signed(gc_q[31:0]));
-      g2_q <= gc_q[138:32];
+      p1r_q <= p1_q;
+      gr_q <= gc_q;
+      p2_q <= 33'(p1r_q) + 33'($signed(gr_q[31:0]));
+      g2_q <= gr_q[138:32];
       p3_q <= p2_q > 33'sh7FFFFFFF ? 32'sh7FFFFFFF : p2_q < -33'sh80000000 ? -32'sh80000000 : p2_q[31:0];
       g3_q <= g2_q;
     end
@@ -108,18 +112,21 @@ module epilogue #(
   assign u_ready = gelu_q ? p_adv : post_ready;
 
   gelu u_gelu (
-      .clk, .rst(rst || start), .s_axis_tdata({g3_q, p3_q}), .s_axis_tvalid(pv_q[2]),
+      .clk, .rst(rst || start), .s_axis_tdata({g3_q, p3_q}), .s_axis_tvalid(pv_q[3]),
       .s_axis_tready(g_ready), .s_axis_tlast(1'b0), .m_axis_tdata(g_data_out), .m_axis_tvalid(g_valid),
       .m_axis_tready(gelu_q && post_ready), .m_axis_tlast(g_last_unused)
   );
 
   // ---------------------------------------------------------------- requant: walker C
-  logic c_active, c_tile_last_unused, c_op_last_unused, s1_valid_q, rq_ready;
+  // s1: the value, its constants read as it moves in; s2: the RAM's output register.
+  logic c_active, c_tile_last_unused, c_op_last_unused, s1_valid_q, s2_valid_q, rq_ready;
   logic [RW-1:0] c_row_unused;
   logic [N_W-1:0] c_col;
-  logic [31:0] q_q;
+  logic [31:0] q_q, q2_q;
+  logic [69:0] qc2_q;
   wire logic post_valid = gelu_q ? g_valid : u_valid;
-  assign post_ready = c_active && (!s1_valid_q || rq_ready);
+  wire logic s_adv = rq_ready || !s2_valid_q;
+  assign post_ready = c_active && s_adv;
   wire logic move = post_valid && post_ready;
 
   tile_walk #(.N1(N1), .N2(N2), .TR(TR), .M_W(M_W), .N_W(N_W)) u_walk_rq (
@@ -130,14 +137,16 @@ module epilogue #(
   always_ff @(posedge clk) begin
     if (rst || start) begin
       s1_valid_q <= 1'b0;
-    end else begin
+      s2_valid_q <= 1'b0;
+    end else if (s_adv) begin
+      s1_valid_q <= move;
       if (move) begin
         q_q <= gelu_q ? g_data_out : u_data;
         qc_q <= qram[C_AW'(c_col)];
-        s1_valid_q <= 1'b1;
-      end else if (rq_ready) begin
-        s1_valid_q <= 1'b0;
       end
+      s2_valid_q <= s1_valid_q;
+      q2_q <= q_q;
+      qc2_q <= qc_q;
     end
   end
 
@@ -145,8 +154,8 @@ module epilogue #(
   logic rq_valid, rq_take, rq_last_unused;
   requant #(.IN_W(32), .M_W(32), .OUT_W(8)) u_requant (
       .clk, .rst(rst || start),
-      .s_axis_tdata({qc_q[69:64], qc_q[31:0], qc_q[63:32], q_q}),
-      .s_axis_tvalid(s1_valid_q), .s_axis_tready(rq_ready), .s_axis_tlast(1'b0),
+      .s_axis_tdata({qc2_q[69:64], qc2_q[31:0], qc2_q[63:32], q2_q}),
+      .s_axis_tvalid(s2_valid_q), .s_axis_tready(rq_ready), .s_axis_tlast(1'b0),
       .m_axis_tdata(rq_data), .m_axis_tvalid(rq_valid), .m_axis_tready(rq_take),
       .m_axis_tlast(rq_last_unused)
   );
@@ -180,13 +189,14 @@ module epilogue #(
   end
 
   // ---------------------------------------------------------------- rows out
-  logic rbank_q, r_active_q, can_issue, issued_q, last_q;
+  logic rbank_q, r_active_q, can_issue, issued_q, last_q, issued2_q, last2_q;
   logic [M_W-1:0] r_left_q;
   logic [RW-1:0] r_row_q;
   logic [BW-1:0] r_beat_q;
   logic [BW:0] nb_q;                        // beats per row
   logic [2:0] tail_q;                       // n mod 8: valid bytes of a row's last beat (0: all)
-  logic [7:0] keep_q;
+  logic [7:0] keep_q, keep2_q;
+  logic [63:0] lanes_q;                     // the buffer's output register
   wire logic [M_W-1:0] r_tile_rows = r_left_q < M_W'(TR) ? r_left_q : M_W'(TR);
   wire logic r_row_end = (BW + 1)'(r_beat_q) == nb_q - 1'b1;
   wire logic r_tile_end = r_row_end && M_W'(r_row_q) == r_tile_rows - 1'b1;
@@ -199,6 +209,7 @@ module epilogue #(
       wbank_q <= 1'b0;
       rbank_q <= 1'b0;
       issued_q <= 1'b0;
+      issued2_q <= 1'b0;
       r_active_q <= start;
       r_left_q <= m;
       r_row_q <= '0;
@@ -207,6 +218,10 @@ module epilogue #(
       tail_q <= n[2:0];
     end else begin
       issued_q <= issue;
+      issued2_q <= issued_q;
+      last2_q <= last_q;
+      keep2_q <= keep_q;
+      lanes_q <= lanes;
       last_q <= issue && r_tile_end && r_left_q == r_tile_rows;
       keep_q <= r_row_end && tail_q != 0 ? ~(8'hFF << tail_q) : 8'hFF;
       if (wr && b_tile_last) begin
@@ -227,14 +242,14 @@ module epilogue #(
   end
 
   logic [63:0] row_beat;
-  always_comb for (int l = 0; l < 8; l++) row_beat[8*l+:8] = keep_q[l] ? lanes[8*l+:8] : 8'd0;
+  always_comb for (int l = 0; l < 8; l++) row_beat[8*l+:8] = keep2_q[l] ? lanes_q[8*l+:8] : 8'd0;
 
   // the row within a tile matters only where values are gathered; the channel fits C_AW bits
   wire logic unused_walk = &{1'b0, a_op_last, a_row, a_col, c_col, b_active};
 
-  row_out #(.W(64), .DEPTH(4)) u_out (
-      .clk, .rst(rst || start), .can_issue, .issue, .in_data(row_beat), .in_valid(issued_q),
-      .in_last(last_q), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
+  row_out #(.W(64), .DEPTH(8)) u_out (  // issue to in_valid: 2 cycles (read, output register)
+      .clk, .rst(rst || start), .can_issue, .issue, .in_data(row_beat), .in_valid(issued2_q),
+      .in_last(last2_q), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
   );
 endmodule
 

@@ -1,8 +1,8 @@
-"""Cycles of OP_MATMUL operations through ibert_top, at full stream rate (used by bench/top_cycles.py;
-not a pass/fail test beyond checking each result against golden). Reads the shapes from
-$BENCH_SHAPES ("MxKxN,..."), writes [{"shape", "cycles", "busy", "starved", "stalled"}] to
-$BENCH_PERF_OUT: cycles from the start write's handshake to the last output beat, and the top's own
-counters."""
+"""Cycles of operations through ibert_top at full stream rate (used by bench/top_cycles.py; not a
+pass/fail test beyond checking each result against golden). Reads $BENCH_OPS
+("op:MxKxN,...", op one of matmul, linear, mm_gelu), writes [{"op", "shape", "cycles", "busy",
+"starved", "stalled"}] to $BENCH_PERF_OUT: cycles from the start write's handshake to the last
+output beat, and the top's own counters."""
 
 import json
 import os
@@ -12,8 +12,10 @@ import numpy as np
 from cocotb.triggers import RisingEdge
 
 import golden
-from golden.layout import matmul_order, pack_matmul, unpack_i32
-from host.regmap import OP_MATMUL
+from golden import constants as C
+from golden.layout import matmul_order, pack_linear, pack_matmul, pack_mm_gelu, unpack_i32, unpack_rows
+from golden.params import Dense
+from host.regmap import OP_LINEAR, OP_MATMUL, OP_MM_GELU
 
 from .axis import Streams
 from .common import parameters, start, wait_until
@@ -23,28 +25,47 @@ P = parameters()
 TR = P.get("TILE_ROWS", P["N1"] * ((P["N2"] + 7) // 8))
 
 
+def operation(op: str, m: int, k: int, n: int, rng):
+    """(code, packet, check(output beats)) of one operation on random data."""
+    x = rng.integers(-128, 128, (m, k), dtype=np.int8)
+    w = rng.integers(-128, 128, (k, n), dtype=np.int8)
+    if op == "matmul":
+        want = matmul_order(golden.matmul(x, w), P["N1"], P["N2"], TR)
+        return OP_MATMUL, pack_matmul(x, w, TR), lambda beats: unpack_i32(beats, m * n) == want
+    dense = Dense(w, rng.integers(-(1 << 16), 1 << 16, n).astype(np.int32))
+    acc = np.full(n, 1e-4)
+    rq = C.requant_params(acc / 0.05)
+    if op == "linear":
+        want = golden.linear(x, dense, rq)
+        return OP_LINEAR, pack_linear(x, dense, rq, TR), lambda beats: np.array_equal(unpack_rows(beats, m, n), want)
+    consts, gscale = C.gelu_consts(acc, C.gelu_shift(acc, 130 * 0.05))
+    rq = C.requant_params(gscale / 0.05)
+    want = golden.mm_gelu(x, dense, consts, rq, 0)
+    return OP_MM_GELU, pack_mm_gelu(x, dense, consts, rq, 0, TR), lambda beats: np.array_equal(unpack_rows(beats, m, n), want)
+
+
 @cocotb.test()
 async def top_cycles(dut):
     await start(dut)
     csr, io = Csr(dut), Streams(dut)
     rng = np.random.default_rng(0)
     results = []
-    for shape in os.environ["BENCH_SHAPES"].split(","):
+    for spec in os.environ["BENCH_OPS"].split(","):
+        op, shape = spec.split(":")
         m, k, n = (int(v) for v in shape.split("x"))
-        a = rng.integers(-128, 128, (m, k), dtype=np.int8)
-        b = rng.integers(-128, 128, (k, n), dtype=np.int8)
-        await csr.write("OP", code=OP_MATMUL)
+        code, packet, check = operation(op, m, k, n, rng)
+        await csr.write("OP", code=code)
         for reg, v in (("DIM_M", m), ("DIM_K", k), ("DIM_N", n)):
             await csr.write(reg, value=v)
-        await io.send(pack_matmul(a, b, TR))  # queued: the source waits for tready
+        await io.send(packet)  # queued: the source waits for tready
         await csr.write("CTRL", start=1)
         cycles = await wait_until(dut, lambda: bool(dut.m_axis_tvalid.value and dut.m_axis_tready.value
                                                    and dut.m_axis_tlast.value),
-                                  4 * m * k * n // (P["N1"] * P["N2"]) + 100_000, "the last output beat")
-        got = unpack_i32(await io.recv(budget=1000), m * n)
-        assert got == matmul_order(golden.matmul(a, b), P["N1"], P["N2"], TR), shape
-        results.append({"shape": [m, k, n], "cycles": cycles, "busy": await csr.read("CYCLES_BUSY"),
-                        "starved": await csr.read("CYCLES_STARVED"), "stalled": await csr.read("CYCLES_STALLED")})
+                                  4 * len(packet) + 4 * m * k * n // (P["N1"] * P["N2"]) + 100_000, f"the end of {spec}")
+        assert check(await io.recv(budget=1000)), spec
+        results.append({"op": op, "shape": [m, k, n], "cycles": cycles, "in_beats": len(packet),
+                        "busy": await csr.read("CYCLES_BUSY"), "starved": await csr.read("CYCLES_STARVED"),
+                        "stalled": await csr.read("CYCLES_STALLED")})
         await RisingEdge(dut.clk)
     with open(os.environ["BENCH_PERF_OUT"], "w") as f:
         json.dump(results, f)
