@@ -85,3 +85,11 @@ def test_requant_params_tiny_ratio_keeps_max_shift():
 def test_requant_params_rejects_unrepresentable_ratios(bad):
     with pytest.raises(ValueError, match="ratio"):
         C.requant_params(bad)
+
+
+def test_requant_of_scalars():
+    """Scalar q (Python int or numpy scalar) gives a scalar of the output width, same rounding."""
+    assert golden.requant(5, 1 << 30, 31) == 3  # 2.5 rounds half up
+    got = golden.requant(np.int32(-7), 1 << 30, 1, 3, 16)  # (-7 + 3) * 2**30 / 2 = -2**31 -> 16 bits
+    assert got == -(1 << 15) and got.dtype == np.int16
+    assert golden.requant(-5, 1 << 30, 31) == -2  # -2.5 rounds half up, towards +inf
