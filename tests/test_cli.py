@@ -1,0 +1,93 @@
+"""python3 -m host as a user meets it, on the tiny synthetic checkpoint: every user error is one
+line and exit status 2 (no traceback), --save never overwrites unless --force, parameter files
+remember their checkpoint, quantized parameters are cached, odd input gets a warning."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("safetensors")
+pytest.importorskip("tokenizers")
+from host import params_io  # noqa: E402
+from host.__main__ import main  # noqa: E402
+
+from .tiny_bert import write_checkpoint  # noqa: E402
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch):
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    return write_checkpoint(folder)
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_runs_and_caches(tiny, capsys):
+    code, out, _ = run(capsys, "the cat sat", "--checkpoint", str(tiny), "--calibration", "16")
+    assert code == 0 and "quantized tiny parameters" in out and "cosine" in out
+    code, out, _ = run(capsys, "the cat sat", "--checkpoint", str(tiny), "--calibration", "16")
+    assert code == 0 and "cached tiny parameters" in out
+    code, out, _ = run(capsys, "the cat sat", "--checkpoint", str(tiny), "--calibration", "17")
+    assert code == 0 and "quantized" in out, "other calibration settings are another cache entry"
+
+
+def test_bad_options_are_refused_before_loading(tiny, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--calibration", "0", "--checkpoint", str(tiny)])
+    assert e.value.code == 2 and "expected a positive integer, got 0" in capsys.readouterr().err
+    code, _, err = run(capsys, "--checkpoint", str(tiny / "nope"))
+    assert code == 2 and "no such checkpoint folder" in one_line_error(err)
+
+
+def test_save_is_safe_and_remembers_the_checkpoint(tiny, tmp_path, capsys):
+    path = tmp_path / "p.npz"
+    args = ["the cat", "--checkpoint", str(tiny), "--calibration", "16", "--save", str(path)]
+    assert run(capsys, *args)[0] == 0
+    before = path.read_bytes()
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "exists (pass --force" in one_line_error(err) and path.read_bytes() == before
+    assert run(capsys, *args, "--force")[0] == 0
+    _, meta = params_io.load(path)
+    assert meta["calibration"]["sentences"] == 16 and len(meta["sha256"]) == 64 and meta["config"]["hidden_size"] == 32
+    assert not list(tmp_path.glob(".p.npz*")), "no temporary file left behind"
+
+    other = tmp_path / "other"
+    other.mkdir()
+    write_checkpoint(other, config={"num_hidden_layers": 1})
+    code, _, err = run(capsys, "the cat", "--checkpoint", str(other), "--params", str(path))
+    line = one_line_error(err)
+    assert code == 2 and "was made from tiny" in line and "not from the checkpoint given, other" in line
+
+
+def test_damaged_files_are_named_without_unsafe_advice(tiny, tmp_path, capsys):
+    bad = tmp_path / "bad.npz"
+    bad.write_text("not a zip")
+    code, _, err = run(capsys, "--checkpoint", str(tiny), "--params", str(bad))
+    line = one_line_error(err)
+    assert code == 2 and "bad.npz: not a readable .npz parameter file" in line and "pickle" not in line
+    np.save(tmp_path / "arr.npy", np.zeros(3))
+    code, _, err = run(capsys, "--checkpoint", str(tiny), "--params", str(tmp_path / "arr.npy"))
+    assert code == 2 and "not a readable" in one_line_error(err)
+    (tiny / "config.json").write_text("{broken")
+    code, _, err = run(capsys, "--checkpoint", str(tiny))
+    assert code == 2 and "config.json: not valid JSON" in one_line_error(err)
+
+
+def test_odd_input_warns(tiny, capsys):
+    code, _, err = run(capsys, "", "--checkpoint", str(tiny), "--calibration", "16")
+    assert code == 0 and "warning: empty input" in err
+    code, _, err = run(capsys, "zzz qqq the", "--checkpoint", str(tiny), "--calibration", "16")
+    assert code == 0 and "2 of the 3 tokens are [UNK]" in err
+    code, _, err = run(capsys, "the cat", "--checkpoint", str(tiny), "--calibration", "3")
+    assert code == 0 and "fewer than 16 sentences" in err

@@ -1,0 +1,48 @@
+"""A tiny synthetic HuggingFace BERT checkpoint (random weights, a 24-word WordPiece vocabulary),
+written to a folder for the host tests: loads in milliseconds, exercises every code path of the
+real one."""
+
+import json
+
+import numpy as np
+from safetensors.numpy import save_file
+from tokenizers import Tokenizer as HFTokenizer
+from tokenizers import models, pre_tokenizers, processors
+
+WORDS = "the a cat dog sat on mat ran fast slow red blue big small house tree river sun moon".split()
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"] + WORDS
+D, H, F, L, P = 32, 4, 64, 2, 160
+
+
+def write_checkpoint(folder, drop=None, config=None, reshape=None):
+    rng = np.random.default_rng(0)
+    cfg = dict(model_type="bert", architectures=["BertModel"], hidden_size=D, num_attention_heads=H,
+               num_hidden_layers=L, intermediate_size=F, vocab_size=len(VOCAB), max_position_embeddings=P,
+               type_vocab_size=2, hidden_act="gelu", layer_norm_eps=1e-12, _name_or_path="tiny-bert")
+    cfg.update(config or {})
+    t = {"embeddings.word_embeddings.weight": rng.normal(0, 0.5, (len(VOCAB), D)),
+         "embeddings.position_embeddings.weight": rng.normal(0, 0.1, (P, D)),
+         "embeddings.token_type_embeddings.weight": rng.normal(0, 0.1, (2, D)),
+         "embeddings.LayerNorm.weight": rng.uniform(0.8, 1.2, D), "embeddings.LayerNorm.bias": rng.normal(0, 0.1, D)}
+    for i in range(L):
+        p = f"encoder.layer.{i}"
+        for name, (o, n) in {"attention.self.query": (D, D), "attention.self.key": (D, D),
+                             "attention.self.value": (D, D), "attention.output.dense": (D, D),
+                             "intermediate.dense": (F, D), "output.dense": (D, F)}.items():
+            t[f"{p}.{name}.weight"] = rng.normal(0, 0.15, (o, n))
+            t[f"{p}.{name}.bias"] = rng.normal(0, 0.02, o)
+        for ln in ("attention.output.LayerNorm", "output.LayerNorm"):
+            t[f"{p}.{ln}.weight"] = rng.uniform(0.8, 1.2, D)
+            t[f"{p}.{ln}.bias"] = rng.normal(0, 0.1, D)
+    if drop:
+        del t[drop]
+    if reshape:
+        t[reshape] = t[reshape][:-1]
+    save_file({k: v.astype(np.float32) for k, v in t.items()}, str(folder / "model.safetensors"))
+    (folder / "config.json").write_text(json.dumps(cfg))
+    tok = HFTokenizer(models.WordPiece({w: i for i, w in enumerate(VOCAB)}, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
+    tok.enable_padding(length=16)  # like the shipped all-MiniLM tokenizer: the kit must turn it off
+    tok.save(str(folder / "tokenizer.json"))
+    return folder
