@@ -11,7 +11,7 @@ from .encoder_layer import encoder_layer
 from .exp import exp
 from .gelu import gelu
 from .layernorm import layernorm
-from .linear import linear, mm_gelu
+from .linear import linear, mm_gelu, mm_ln
 from .lopd import lopd
 from .matmul import matmul
 from .params import (
@@ -30,6 +30,6 @@ from .sqrt import sqrt
 
 __all__ = [
     "AttnHeadParams", "Dense", "EncoderLayerParams", "ExpConsts", "GeluConsts", "LayerNormParams",
-    "Rescale", "SoftmaxConsts", "attn_head", "div", "encoder_layer", "exp", "gelu", "layernorm", "linear", "lopd", "matmul", "mm_gelu",
+    "Rescale", "SoftmaxConsts", "attn_head", "div", "encoder_layer", "exp", "gelu", "layernorm", "linear", "lopd", "matmul", "mm_gelu", "mm_ln",
     "requant", "residual_add", "softmax", "sqrt",
 ]

@@ -8,12 +8,9 @@ import numpy as np
 
 from ._checks import signed_array
 from .attn_head import attention
-from .layernorm import layernorm
-from .linear import linear, mm_gelu
-from .matmul import matmul
+from .linear import linear, mm_gelu, mm_ln
 from .params import EncoderLayerParams
-from .requant import requant, residual_add
-from .widths import ACT_BITS, RESID_BITS
+from .widths import ACT_BITS
 
 
 def _all_heads(x: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
@@ -38,12 +35,12 @@ def encoder_layer(x: Any, p: EncoderLayerParams) -> np.ndarray:
     """Integer BERT encoder layer (post-LayerNorm, HF ``BertLayer`` wiring).
 
     1. ``ctx = concat_h attn_head(x, p.head(h))`` (int8, T x D; all heads in one batch);
-    2. ``h1 = residual_add(ctx @ Wo, attn_rq, bo, x, attn_res)`` (22-bit);
+    2. ``a1 = mm_ln(ctx, attn_out, attn_rq, x, attn_res, ln1, ln1_rq)``:
+       ``h1 = residual_add(ctx @ Wo, attn_rq, bo, x, attn_res)`` (22-bit),
        ``a1 = requant(layernorm(h1, ln1), ln1_rq)`` (int8);
     3. ``g = mm_gelu(a1, ffn_in, gelu, gelu_rq, gelu_bias)``: ``f = gelu(sat32(a1 @ W1 + b1))``,
        ``g = requant(f + gelu_bias, gelu_rq)`` (int8);
-    4. ``h2 = residual_add(g @ W2, ffn_rq, b2, a1, ffn_res)`` (22-bit);
-       ``out = requant(layernorm(h2, ln2), ln2_rq)`` (int8).
+    4. ``out = mm_ln(g, ffn_out, ffn_rq, a1, ffn_res, ln2, ln2_rq)`` (int8).
 
     Args:
         x: int8 (T, D) layer input.
@@ -58,14 +55,6 @@ def encoder_layer(x: Any, p: EncoderLayerParams) -> np.ndarray:
     if p.heads < 1 or p.hidden % p.heads:
         raise ValueError(f"heads: expected a divisor of the hidden size {p.hidden}, got {p.heads}")
     ctx = _all_heads(xa, p)
-    h1 = residual_add(
-        matmul(ctx, p.attn_out.w), p.attn_rq.m, p.attn_rq.e, p.attn_out.bias,
-        xa, p.attn_res.m, p.attn_res.e, RESID_BITS,
-    )
-    a1 = requant(layernorm(h1, p.ln1), p.ln1_rq.m, p.ln1_rq.e)
+    a1 = mm_ln(ctx, p.attn_out, p.attn_rq, xa, p.attn_res, p.ln1, p.ln1_rq)
     g = mm_gelu(a1, p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias)
-    h2 = residual_add(
-        matmul(g, p.ffn_out.w), p.ffn_rq.m, p.ffn_rq.e, p.ffn_out.bias,
-        a1, p.ffn_res.m, p.ffn_res.e, RESID_BITS,
-    )
-    return requant(layernorm(h2, p.ln2), p.ln2_rq.m, p.ln2_rq.e)
+    return mm_ln(g, p.ffn_out, p.ffn_rq, a1, p.ffn_res, p.ln2, p.ln2_rq)

@@ -1,5 +1,5 @@
-"""The matmul with its fused epilogues, as the accelerator runs them: ``linear`` (requant) and
-``mm_gelu`` (bias, GELU, requant)."""
+"""The matmul with its fused epilogues, as the accelerator runs them: ``linear`` (requant),
+``mm_gelu`` (bias, GELU, requant) and ``mm_ln`` (residual, LayerNorm, requant)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import numpy as np
 
 from ._checks import signed_array
 from .gelu import gelu
+from .layernorm import layernorm
 from .matmul import matmul
-from .params import Dense, GeluConsts, Rescale
-from .requant import requant
-from .widths import ACC_BITS, ACT_BITS
+from .params import Dense, GeluConsts, LayerNormParams, Rescale
+from .requant import requant, residual_add
+from .widths import ACC_BITS, ACT_BITS, RESID_BITS
 
 
 def linear(x: Any, dense: Dense, rq: Rescale) -> np.ndarray:
@@ -47,3 +48,24 @@ def mm_gelu(x: Any, dense: Dense, consts: GeluConsts, rq: Rescale, gelu_bias: An
     xa = signed_array("x", x, ACT_BITS, as_int64=False)
     f = gelu(requant(matmul(xa, dense.w), 1, 0, dense.bias, ACC_BITS), consts)
     return requant(f, rq.m, rq.e, gelu_bias)
+
+
+def mm_ln(
+    x: Any, dense: Dense, rq: Rescale, r: Any, res_rq: Rescale, ln: LayerNormParams, ln_rq: Rescale
+) -> np.ndarray:
+    """A projection with its residual and LayerNorm: the attention output and the FFN's second half.
+
+    ``h = residual_add(x @ W, rq, b, r, res_rq)`` (22-bit), ``out = requant(layernorm(h, ln), ln_rq)``.
+
+    Args:
+        x: int8 activations (M, K); r: the int8 residual (M, N), N the hidden size.
+        dense: int8 weights (K, N) and the int32 bias (N,); rq: the accumulator's requant into the
+            22-bit residual scale; res_rq: the residual's (scalar or per channel).
+        ln: :class:`LayerNormParams` over the N channels; ln_rq: its per-channel requant to int8.
+
+    Returns:
+        int8 (M, N). The accelerator's planned ``OP_MM_LN`` computes exactly this.
+    """
+    xa = signed_array("x", x, ACT_BITS, as_int64=False)
+    h = residual_add(matmul(xa, dense.w), rq.m, rq.e, dense.bias, r, res_rq.m, res_rq.e, RESID_BITS)
+    return requant(layernorm(h, ln), ln_rq.m, ln_rq.e)

@@ -128,3 +128,20 @@ def test_pack_matmul_and_its_output_order():
     assert matmul_order(d, 2, 2, 2) == [0, 1, 3, 4, 2, 5, 6, 7, 9, 10, 8, 11, 12, 13, 14]
     # row tiles of 4 on a 2 x 2 array: column tile, then blocks of 2 rows
     assert matmul_order(d, 2, 2, 4) == [0, 1, 3, 4, 6, 7, 9, 10, 2, 5, 8, 11, 12, 13, 14]
+
+
+@settings(max_examples=15)
+@given(st.integers(1, 4), st.integers(1, 12), st.integers(2, 8), st.integers(0, 2**32 - 1))
+def test_mm_ln_is_residual_add_then_layernorm(m, k, n, seed):
+    """golden.mm_ln against its definition from the verified pieces (residual_add, layernorm and
+    requant each have their Python-integer oracles), with per-channel residual constants."""
+    rng = np.random.default_rng(seed)
+    x, dense, rq = problem(rng, m, k, n)
+    rq = golden.Rescale(rq.m, rng.integers(20, 40, n))
+    r = rng.integers(-128, 128, (m, n), dtype=np.int8)
+    res_rq = golden.Rescale(rng.integers(1 << 30, 1 << 31, n), rng.integers(10, 20, n))
+    ln, ln_scale = C.layernorm_consts(rng.uniform(0.5, 1.5, n), rng.normal(0, 0.1, n))
+    ln_rq = C.requant_params(ln_scale / 0.05)
+    got = golden.mm_ln(x, dense, rq, r, res_rq, ln, ln_rq)
+    h = golden.residual_add(golden.matmul(x, dense.w), rq.m, rq.e, dense.bias, r, res_rq.m, res_rq.e)
+    assert got.dtype == np.int8 and np.array_equal(got, golden.requant(golden.layernorm(h, ln), ln_rq.m, ln_rq.e))
