@@ -8,19 +8,18 @@
 // returns to idle from any state: the units are reset, an input packet already begun is drained
 // to its tlast, and an output packet already begun is closed with one zero beat carrying tlast.
 //
-// Operations:
 // Every operation runs as row tiles of TILE_ROWS rows, one mm job each (TILE_ROWS >= N1 N2 / 8, so
 // that a tile's compute outlasts its weights on the 64-bit stream): the packet holds, per tile, the
 // tile's rows of A, then the N rows of B^T (the weights, with their channel's constants ahead of
 // each row for the fused operations), each row ceil(K/8) beats; the weights cross the stream once
 // per row tile, and the array's A buffer holds one tile (golden.layout.pack_*).
-//   OP_MATMUL: D = A x B (golden.layout.pack_matmul); the output is D as int32 pairs, per row tile
-//   in mm's tile order (golden.layout.matmul_order).
-//   OP_LINEAR: golden.linear, requant(A W + bias) per channel, run as row tiles (one mm
-//   job each): per tile its A rows, then per channel two constant beats and the channel's weights
+// Operations:
+//   OP_MATMUL: D = A x B, A signed or (OP.a_unsigned) unsigned (golden.layout.pack_matmul); the
+//   output is D as int32 pairs, per row tile in mm's tile order (golden.layout.matmul_order).
+//   OP_LINEAR: golden.linear, requant(A W + bias) per channel: two constant beats per channel
 //   (golden.layout.pack_linear); the output is int8 rows, row-major (epilogue).
-//   OP_MM_GELU: golden.mm_gelu, requant(GELU(A W + b)): as OP_LINEAR with five constant beats per
-//   channel (golden.layout.pack_mm_gelu).
+//   OP_MM_GELU: golden.mm_gelu, requant(GELU(A W + b)): five constant beats per channel
+//   (golden.layout.pack_mm_gelu); int8 rows out.
 `default_nettype none
 
 module ibert_top
@@ -141,7 +140,7 @@ module ibert_top
   mm #(.N1(N1), .N2(N2), .MAX_M(TILE_ROWS), .MAX_K(MAX_K), .MAX_N(MAX_N)) u_mm (
       .clk, .rst(unit_rst), .start(mm_start), .cfg_m(MM_M_W'(launch ? first_rows : next_rows)),
       .cfg_k(K_W'(dim_k_q)),
-      .cfg_n(N_W'(dim_n_q)), .cfg_a_unsigned(op_q[OP_A_UNSIGNED_LSB]), .busy(mm_busy),
+      .cfg_n(N_W'(dim_n_q)), .cfg_a_unsigned(op_q[OP_A_UNSIGNED_LSB] && code == OP_MATMUL), .busy(mm_busy),
       .err_short(mm_err_short), .err_long(mm_err_long),
       .s_axis_tdata(f_tdata), .s_axis_tvalid(f_tvalid), .s_axis_tready(f_tready),
       .s_axis_tlast(f_tlast), .m_axis_tdata(mm_tdata), .m_axis_tvalid(mm_tvalid),

@@ -344,6 +344,18 @@ async def top_linear_edges(dut):
     want_rows[TR:] = golden.linear(x[TR:], Dense(w0, dense.bias), rq)
     assert np.array_equal(got, want_rows)
     assert (await tb.errors())["in_short"] == 1
+    await tb.csr.write("ERROR", in_short=1)
+
+    # OP.a_unsigned belongs to OP_MATMUL: OP_LINEAR reads A signed whatever it says
+    x, dense, rq = linear_problem(TR + 1, 24, N2 + 1, rng)
+    x[0] = -128
+    await tb.program(*x.shape, dense.w.shape[1], unsigned=True, code=OP_LINEAR)
+    await tb.csr.write("CTRL", start=1)
+    await tb.io.send(pack_linear(x, dense, rq, TR))
+    got = unpack_rows(await tb.io.recv(), x.shape[0], dense.w.shape[1])
+    assert np.array_equal(got, golden.linear(x, dense, rq))
+    await tb.idle()
+    assert await tb.errors() == dict.fromkeys(ERRORS, 0)
 
 
 @cocotb.test()
