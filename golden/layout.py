@@ -53,6 +53,13 @@ def pack_requant(q: int, bias: int, m: int, e: int) -> int:
     return pack_fields([(q, 32), (bias, 32), (m, 32), (e, 6)])
 
 
+def pack_residual_add(q: int, bias: int, m: int, e: int, r: int, m_r: int, e_r: int) -> int:
+    """A residual_add beat: {e_r[5:0], m_r[31:0], r[31:0], e[5:0], m[31:0], bias[31:0], q[31:0]}."""
+    if not (0 <= e < 64 and 0 <= e_r < 64):
+        raise ValueError(f"pack_residual_add: e and e_r must be in [0, 63], got {e}, {e_r}")
+    return pack_fields([(q, 32), (bias, 32), (m, 32), (e, 6), (r, 32), (m_r, 32), (e_r, 6)])
+
+
 def pack_gelu(q: int, c: GeluConsts) -> int:
     """A gelu beat: {shift[5:0], q1[31:0], qc[45:0], qb[22:0], q[31:0]}."""
     if not 0 <= c.shift < 64:

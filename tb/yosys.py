@@ -30,6 +30,7 @@ DESIGNS = [
     ("mm", {"N1": 4, "N2": 4, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}),
     ("mm", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}),
     ("requant", {"OUT_W": 8}),
+    ("residual_add", {}),
     ("fifo", {"W": 64, "DEPTH": 32}),
     ("lopd", {"W": 32}),
     ("div", {"W": 32}),

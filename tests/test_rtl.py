@@ -34,6 +34,7 @@ CASES = [
     ("layernorm", {"MAX_C": 768}),
     ("mul_pipe", {"A_W": 22, "B_W": 24}),
     ("mul_pipe", {"A_W": 33, "B_W": 32}),
+    ("residual_add", {}),
     ("requant", {"OUT_W": 8}),
     ("requant", {"OUT_W": 22}),
     ("requant", {"OUT_W": 32}),
