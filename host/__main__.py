@@ -78,10 +78,12 @@ def run(a: argparse.Namespace) -> int:
         params_io.check_matches(meta, model, a.params)
         how = f"loaded {a.params}"
     else:
-        print(f"{model.name}: quantizing on {a.calibration} calibration sentences (cached for the next run)..."
-              if a.no_cache or not cache.cache_path(model, cache.calibration_settings(a.calibration, cache.Calibration())).is_file()
-              else f"{model.name}: loading the cached parameters", file=sys.stderr)
-        qmodel, meta, source = cache.quantized(model, tok, a.calibration, use_cache=not a.no_cache)
+        def announce() -> None:
+            print(f"{model.name}: quantizing on {a.calibration} calibration sentences "
+                  "(cached for the next run)...", file=sys.stderr)
+
+        qmodel, meta, source = cache.quantized(model, tok, a.calibration, use_cache=not a.no_cache,
+                                               announce=announce)
         how = f"{source} {model.name} parameters ({a.calibration} calibration sentences)"
     t_q = time.perf_counter() - t0
     if a.save:

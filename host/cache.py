@@ -32,10 +32,11 @@ def cache_path(model, settings: dict) -> Path:
     return cache_dir() / f"params-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
 
 
-def quantized(model, tok, count: int, cal: Calibration = Calibration(), use_cache: bool = True):
+def quantized(model, tok, count: int, cal: Calibration = Calibration(), use_cache: bool = True,
+              announce=lambda: None):
     """The model's integer parameters for ``count`` calibration sentences: from the cache when
-    present (and made from this checkpoint), else quantized now and cached. Returns
-    (IntBert, provenance dict, "cached" | "quantized")."""
+    present (and made from this checkpoint), else quantized now (``announce()`` first: it takes
+    seconds) and cached. Returns (IntBert, provenance dict, "cached" | "quantized")."""
     settings = calibration_settings(count, cal)
     path = cache_path(model, settings)
     if use_cache and path.is_file():
@@ -45,6 +46,7 @@ def quantized(model, tok, count: int, cal: Calibration = Calibration(), use_cach
             return q, meta, "cached"
         except ValueError:
             pass  # a stale or damaged entry: quantize again and replace it
+    announce()
     q = bert.quantize(model, [tok.encode(s) for s in calibration_sentences(count)], cal)
     meta = params_io.provenance(model, settings)
     if use_cache:

@@ -95,6 +95,11 @@ class Streams:
         self.packets += 1
         await self.source.send(AxiStreamFrame(list(words)))
 
+    def abandon(self) -> None:
+        """Forget what was sent and not yet answered (an aborted operation that the DUT drained and
+        will never answer), so the next receive's budget counts only what comes after."""
+        self.beats = self.packets = 0
+
     def budget(self, out_beats: int = 0) -> int:
         """Cycles allowed for what was sent (plus ``out_beats`` expected out) to come back."""
         slow = max(slowdown(p) for p in self.patterns)

@@ -12,36 +12,39 @@ import numpy as np
 from cocotb.triggers import RisingEdge
 
 import golden
-from golden import constants as C
-from golden.layout import matmul_order, pack_linear, pack_matmul, pack_mm_gelu, unpack_i32, unpack_rows
-from golden.params import Dense
+from golden.layout import (
+    matmul_order,
+    pack_linear,
+    pack_matmul,
+    pack_mm_gelu,
+    unpack_i32,
+    unpack_rows,
+)
 from host.regmap import OP_LINEAR, OP_MATMUL, OP_MM_GELU
 
 from .axis import Streams
 from .common import parameters, start, wait_until
 from .csr import Csr
+from .operands import gelu_problem, linear_problem, matrices
 
 P = parameters()
 TR = P.get("TILE_ROWS", P["N1"] * ((P["N2"] + 7) // 8))
 
 
 def operation(op: str, m: int, k: int, n: int, rng):
-    """(code, packet, check(output beats)) of one operation on random data."""
-    x = rng.integers(-128, 128, (m, k), dtype=np.int8)
-    w = rng.integers(-128, 128, (k, n), dtype=np.int8)
+    """(code, packet, check(output beats)) of one operation on random operands (tb/operands.py)."""
     if op == "matmul":
+        x, w = matrices(m, k, n, rng)
         want = matmul_order(golden.matmul(x, w), P["N1"], P["N2"], TR)
         return OP_MATMUL, pack_matmul(x, w, TR), lambda beats: unpack_i32(beats, m * n) == want
-    dense = Dense(w, rng.integers(-(1 << 16), 1 << 16, n).astype(np.int32))
-    acc = np.full(n, 1e-4)
-    rq = C.requant_params(acc / 0.05)
     if op == "linear":
+        x, dense, rq = linear_problem(m, k, n, rng)
         want = golden.linear(x, dense, rq)
         return OP_LINEAR, pack_linear(x, dense, rq, TR), lambda beats: np.array_equal(unpack_rows(beats, m, n), want)
-    consts, gscale = C.gelu_consts(acc, C.gelu_shift(acc, 130 * 0.05))
-    rq = C.requant_params(gscale / 0.05)
-    want = golden.mm_gelu(x, dense, consts, rq, 0)
-    return OP_MM_GELU, pack_mm_gelu(x, dense, consts, rq, 0, TR), lambda beats: np.array_equal(unpack_rows(beats, m, n), want)
+    x, dense, consts, rq, gelu_bias = gelu_problem(m, k, n, rng)
+    want = golden.mm_gelu(x, dense, consts, rq, gelu_bias)
+    packet = pack_mm_gelu(x, dense, consts, rq, gelu_bias, TR)
+    return OP_MM_GELU, packet, lambda beats: np.array_equal(unpack_rows(beats, m, n), want)
 
 
 @cocotb.test()

@@ -10,13 +10,21 @@ from hypothesis import strategies as st
 
 import golden
 from golden import constants as C
-from golden.layout import matmul_order, pack_linear, pack_matmul, pack_mm_gelu, pack_rows, unpack_i32, unpack_rows
+from golden.layout import (
+    matmul_order,
+    pack_linear,
+    pack_matmul,
+    pack_mm_gelu,
+    unpack_i32,
+    unpack_rows,
+)
 from golden.params import Dense, Rescale
 from host.regmap import OP_LINEAR, OP_MATMUL, OP_MM_GELU, REGISTERS
 
 from .axis import DIRECTED_STALLS, Streams
 from .common import StuckError, for_examples, parameters, start, wait_until
 from .csr import Csr
+from .operands import gelu_problem, linear_problem, matrices
 
 P = parameters()
 N1, N2 = P.get("N1", 8), P.get("N2", 8)
@@ -88,29 +96,6 @@ def want(a, b) -> list[int]:
     return matmul_order(golden.matmul(a, b, a_unsigned=a.dtype == np.uint8), N1, N2, TR)
 
 
-def linear_problem(m, k, n, rng):
-    """int8 x and weights, per-channel requant constants of either sign whose shifts (30 to 49)
-    spread the outputs from saturation at both ends down to a few LSB."""
-    x = rng.integers(-128, 128, (m, k), dtype=np.int8)
-    dense = Dense(rng.integers(-128, 128, (k, n), dtype=np.int8),
-                  rng.integers(-(1 << 20), 1 << 20, n).astype(np.int32))
-    sign = rng.choice([-1, 1], n)
-    rq = Rescale(sign * rng.integers(1 << 30, 1 << 31, n), rng.integers(30, 50, n))
-    return x, dense, rq
-
-
-def gelu_problem(m, k, n, rng):
-    """As linear_problem, with i-GELU constants at per-channel accumulator scales like a real FFN's
-    (golden.constants), an int8 output scale and a zero point as the quantizer makes them."""
-    x, dense, _ = linear_problem(m, k, n, rng)
-    acc = rng.uniform(2e-5, 2e-4, n)
-    s_g = rng.uniform(0.01, 0.05)
-    consts, gelu_scale = C.gelu_consts(acc, C.gelu_shift(acc, 130 * s_g))
-    rq = C.requant_params(gelu_scale / s_g)
-    gelu_bias = C.quantize(rng.uniform(-120, 0) * s_g / gelu_scale, 1.0, 32)
-    return x, dense, consts, rq, gelu_bias
-
-
 @st.composite
 def rows_problems(draw, make):
     """``make(m, k, n, rng)`` for drawn shapes: several row tiles with a shorter last one, channels
@@ -126,11 +111,6 @@ def want_beats(a, b) -> list[int]:
     d = [v & 0xFFFFFFFF for v in want(a, b)]
     d += [0] * (len(d) % 2)
     return [d[i] | d[i + 1] << 32 for i in range(0, len(d), 2)]
-
-
-def matrices(m, k, n, rng, unsigned=False):
-    a = rng.integers(0, 256, (m, k)).astype(np.uint8) if unsigned else rng.integers(-128, 128, (m, k), dtype=np.int8)
-    return a, rng.integers(-128, 128, (k, n), dtype=np.int8)
 
 
 async def reset(dut):
@@ -283,7 +263,7 @@ async def top_abort_mid_operation(dut):
     assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
     assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "aborted": 1}
     await tb.csr.write("ERROR", aborted=1)
-    tb.io.beats = tb.io.packets = 0
+    tb.io.abandon()
     assert await tb.matmul(a, b) == want(a, b)
 
     # 2. abort with the output half received: the sink is held, then released after the abort
@@ -302,7 +282,7 @@ async def top_abort_mid_operation(dut):
     assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
     assert (await tb.errors())["aborted"] == 1
     await tb.csr.write("ERROR", 0x3F)
-    tb.io.beats = tb.io.packets = 0
+    tb.io.abandon()
     assert await tb.matmul(a, b) == want(a, b)
     assert await tb.errors() == dict.fromkeys(ERRORS, 0)
 

@@ -34,6 +34,8 @@ CASES = [
     ("layernorm", {"MAX_C": 768}),
     ("mul_pipe", {"A_W": 22, "B_W": 24}),
     ("mul_pipe", {"A_W": 33, "B_W": 32}),
+    ("tile_walk", {"N1": 4, "N2": 4, "TR": 12, "M_W": 6, "N_W": 6}),
+    ("tile_walk", {"N1": 3, "N2": 5, "M_W": 5, "N_W": 5}),
     ("residual_add", {}),
     ("requant", {"OUT_W": 8}),
     ("requant", {"OUT_W": 22}),

@@ -1,0 +1,37 @@
+"""Operands for the accelerator top's operations, shaped like a real layer's: int8 activations and
+weights with the per-channel constants the quantizer makes (golden.constants). Shared by the top's
+bench (tb/test_ibert_top.py) and its cycle count (tb/perf_top.py)."""
+
+import numpy as np
+
+from golden import constants as C
+from golden.params import Dense, Rescale
+
+
+def matrices(m, k, n, rng, unsigned=False):
+    """int8 (or uint8) A (m, k) and int8 B (k, n)."""
+    a = rng.integers(0, 256, (m, k)).astype(np.uint8) if unsigned else rng.integers(-128, 128, (m, k), dtype=np.int8)
+    return a, rng.integers(-128, 128, (k, n), dtype=np.int8)
+
+
+def linear_problem(m, k, n, rng):
+    """int8 x and weights, per-channel requant constants of either sign whose shifts (30 to 49)
+    spread the outputs from saturation at both ends down to a few LSB."""
+    x = rng.integers(-128, 128, (m, k), dtype=np.int8)
+    dense = Dense(rng.integers(-128, 128, (k, n), dtype=np.int8),
+                  rng.integers(-(1 << 20), 1 << 20, n).astype(np.int32))
+    sign = rng.choice([-1, 1], n)
+    rq = Rescale(sign * rng.integers(1 << 30, 1 << 31, n), rng.integers(30, 50, n))
+    return x, dense, rq
+
+
+def gelu_problem(m, k, n, rng):
+    """As linear_problem, with i-GELU constants at per-channel accumulator scales like a real FFN's
+    (golden.constants), an int8 output scale and a zero point as the quantizer makes them."""
+    x, dense, _ = linear_problem(m, k, n, rng)
+    acc = rng.uniform(2e-5, 2e-4, n)
+    s_g = rng.uniform(0.01, 0.05)
+    consts, gelu_scale = C.gelu_consts(acc, C.gelu_shift(acc, 130 * s_g))
+    rq = C.requant_params(gelu_scale / s_g)
+    gelu_bias = C.quantize(rng.uniform(-120, 0) * s_g / gelu_scale, 1.0, 32)
+    return x, dense, consts, rq, gelu_bias
