@@ -3,10 +3,10 @@ roofline, and the projected time per layer and per model.
 
     python3 bench/top_cycles.py [--n1 12 --n2 16 --model minilm|bert-base|both]
 
-The layer as the top runs it today: the QKV projection as OP_LINEAR, FFN-in as OP_MM_GELU, and the
-rest as OP_MATMUL (int32 out: per head the scores and the context, the output projection and
-FFN-out, whose LayerNorm and softmax epilogues are not built yet, so their cost is not in these
-figures). Each operation goes through AXI only (registers, one packet in, one out) at full stream
+The layer as the top runs it today: the QKV projection as OP_LINEAR, FFN-in as OP_MM_GELU, the
+output projection and FFN-out as OP_MM_LN (residual and LayerNorm fused), and per head the scores
+and the context as OP_MATMUL (int32 out: the softmax epilogue and the attention operation are not
+built yet, so the softmax's cost is not in these figures). Each operation goes through AXI only (registers, one packet in, one out) at full stream
 rate; the roofline of an operation is max(MACs / PEs, input beats, output beats) (64-bit streams,
 one beat a cycle; the input counts the weights once per row tile, as the packet carries them).
 The projection multiplies by the model's layers at 100 and 150 MHz, with and without 60 us of
@@ -37,8 +37,8 @@ def layer_ops(d: int, heads: int, f: int) -> list[tuple[str, str, int, int, int,
     """(name, operation, M, K, N, count) of every operation of one layer."""
     dh = d // heads
     return [("QKV projection", "linear", T, d, 3 * d, 1), ("scores, per head", "matmul", T, dh, T, heads),
-            ("context, per head", "matmul", T, T, dh, heads), ("output projection", "matmul", T, d, d, 1),
-            ("FFN in", "mm_gelu", T, d, f, 1), ("FFN out", "matmul", T, f, d, 1)]
+            ("context, per head", "matmul", T, T, dh, heads), ("output projection", "mm_ln", T, d, d, 1),
+            ("FFN in", "mm_gelu", T, d, f, 1), ("FFN out", "mm_ln", T, f, d, 1)]
 
 
 def roofline(op: str, m: int, k: int, n: int, pes: int, in_beats: int) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .params import Dense, GeluConsts, Rescale
+from .params import Dense, GeluConsts, LayerNormParams, Rescale
 
 #: rtl/exp.sv divides by x0 as a multiply by floor(2**EXP_RECIP_SHIFT / -x0).
 EXP_RECIP_SHIFT = 22
@@ -101,6 +101,7 @@ def tile_order(d: np.ndarray, n1: int, n2: int) -> list[int]:
 #: the bias and GELU constants.
 LINEAR_CONST_BEATS = 2
 GELU_CONST_BEATS = 3
+LN_CONST_BEATS = 2
 
 
 def pack_linear_consts(m: int, e: int, bias: int) -> list[int]:
@@ -118,13 +119,25 @@ def pack_gelu_consts(bias: int, qb: int, qc: int, q1: int, shift: int) -> list[i
     return [(word >> (64 * i)) & ((1 << 64) - 1) for i in range(GELU_CONST_BEATS)]
 
 
+def pack_ln_consts(m_r: int, e_r: int, ln_bias: int, ln_m: int, ln_e: int, shift: int) -> list[int]:
+    """One channel's residual and LayerNorm constants (OP_MM_LN, after :func:`pack_linear_consts`):
+    {ln_bias, m_r}, then {ln_m, shift[20:16], ln_e[13:8], e_r[5:0]}."""
+    for name, v, hi in (("e_r", e_r, 64), ("ln_e", ln_e, 64), ("shift", shift, 32)):
+        if not 0 <= int(v) < hi:
+            raise ValueError(f"pack_ln_consts: {name} must be in [0, {hi - 1}], got {v}")
+    return [pack_fields([(m_r, 32), (ln_bias, 32)]),
+            pack_fields([(e_r, 8), (ln_e, 8), (shift, 16), (ln_m, 32)])]
+
+
 def _per_channel(v, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(v), (n,))
 
 
-def _pack_tiles(x: np.ndarray, w: np.ndarray, consts: list[list[int]], rows_per_tile: int) -> list[int]:
+def _pack_tiles(x: np.ndarray, w: np.ndarray, consts: list[list[int]], rows_per_tile: int,
+                resid: np.ndarray | None = None) -> list[int]:
     """For each tile of ``rows_per_tile`` rows of ``x`` (the last may be shorter): the tile's rows,
-    then for each output channel its constant beats and its weights (a row of W transposed)."""
+    the tile's rows of ``resid`` (if given), then for each output channel its constant beats and
+    its weights (a row of W transposed)."""
     if rows_per_tile < 1:
         raise ValueError(f"rows_per_tile must be >= 1, got {rows_per_tile}")
     n = w.shape[1]
@@ -135,7 +148,10 @@ def _pack_tiles(x: np.ndarray, w: np.ndarray, consts: list[list[int]], rows_per_
         weights += consts[c] + wt[c * kb:(c + 1) * kb]
     beats: list[int] = []
     for r0 in range(0, x.shape[0], rows_per_tile):
-        beats += pack_rows(x[r0:r0 + rows_per_tile]) + weights
+        beats += pack_rows(x[r0:r0 + rows_per_tile])
+        if resid is not None:
+            beats += pack_rows(resid[r0:r0 + rows_per_tile])
+        beats += weights
     return beats
 
 
@@ -160,6 +176,24 @@ def pack_mm_gelu(x: np.ndarray, dense: Dense, consts: GeluConsts, rq: Rescale, g
     per = [pack_linear_consts(int(m[c]), int(e[c]), int(gb[c]))
            + pack_gelu_consts(int(b[c]), int(qb[c]), int(qc[c]), int(q1[c]), int(sh[c])) for c in range(n)]
     return _pack_tiles(x, dense.w, per, rows_per_tile)
+
+
+def pack_mm_ln(x: np.ndarray, dense: Dense, rq: Rescale, r: np.ndarray, res_rq: Rescale,
+               ln: LayerNormParams, ln_rq: Rescale, rows_per_tile: int) -> list[int]:
+    """The input packet of OP_MM_LN (``golden.mm_ln``): as :func:`pack_linear`, with each tile's
+    rows of the int8 residual ``r`` after its rows of ``x``, and each channel's constants being
+    :func:`pack_linear_consts` (the projection's requant into the residual scale) then
+    :func:`pack_ln_consts`."""
+    n = dense.w.shape[1]
+    r = np.asarray(r)
+    if r.dtype != np.int8 or r.shape != (x.shape[0], n):
+        raise ValueError(f"pack_mm_ln: r must be int8 {(x.shape[0], n)}, got {r.dtype} {r.shape}")
+    m, e, b, mr, er, lb, lm, le = (_per_channel(v, n) for v in (
+        rq.m, rq.e, dense.bias, res_rq.m, res_rq.e, ln.bias, ln_rq.m, ln_rq.e))
+    per = [pack_linear_consts(int(m[c]), int(e[c]), int(b[c]))
+           + pack_ln_consts(int(mr[c]), int(er[c]), int(lb[c]), int(lm[c]), int(le[c]), int(ln.shift))
+           for c in range(n)]
+    return _pack_tiles(x, dense.w, per, rows_per_tile, r)
 
 
 def pack_matmul(a: np.ndarray, b: np.ndarray, rows_per_tile: int) -> list[int]:

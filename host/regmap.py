@@ -6,13 +6,14 @@ OP_NONE = 0  # No operation (start with it sets bad_op).
 OP_MATMUL = 1  # D = A x B: int8 A (M x K) and int8 B^T (N x K) in, int32 D out (mm's stream layout).
 OP_LINEAR = 2  # golden.linear: requant(A x W + bias) per channel, int8 rows out (golden.layout.pack_linear).
 OP_MM_GELU = 3  # golden.mm_gelu: requant(GELU(A x W + b)) per channel, int8 rows out (golden.layout.pack_mm_gelu).
+OP_MM_LN = 4  # golden.mm_ln: requant(LayerNorm(residual_add(A x W, R))) per channel over rows of N <= MAX_D, int8 rows out (golden.layout.pack_mm_ln).
 
 REGISTERS = {
     'ID': Register('ID', 0x00, (
         Field('id', 0, 32, 'r', 0x49425254),
     )),
     'VERSION': Register('VERSION', 0x04, (
-        Field('minor', 0, 16, 'r', 0x0),
+        Field('minor', 0, 16, 'r', 0x1),
         Field('major', 16, 16, 'r', 0x1),
     )),
     'CTRL': Register('CTRL', 0x08, (
@@ -57,6 +58,9 @@ REGISTERS = {
         Field('rows', 0, 8, 'r', 0x0),
         Field('cols', 8, 8, 'r', 0x0),
         Field('tile_rows', 16, 8, 'r', 0x0),
+    )),
+    'MAX_D': Register('MAX_D', 0x50, (
+        Field('value', 0, 16, 'r', 0x0),
     )),
     'CYCLES_BUSY': Register('CYCLES_BUSY', 0x60, (
         Field('value', 0, 32, 'r', 0x0),

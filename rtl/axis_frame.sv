@@ -1,8 +1,10 @@
 // Frames one host packet for the matmul engine: the packet holds one or more row tiles, each an A
-// section (min(tile_rows, rows left) rows) then a B section (rows_b rows); every row is `side`
-// beats for the side port (per-channel constants, B rows only) then kb beats for the engine. The
-// engine gets its beats with tlast on the last beat of each section; side beats go to side_* with
-// the B row (channel) they belong to. The host sends one packet per operation; any length it gets
+// section (min(tile_rows, rows left) rows), an R section (as many rows, rb beats each; none when
+// rb = 0) then a B section (rows_b rows). A and B rows are `side` beats for the side port
+// (per-channel constants, B rows only) then kb beats for the engine. The engine gets its A and B
+// beats with tlast on the last beat of each section; side beats go to side_* with the B row
+// (channel) they belong to; R beats (OP_MM_LN's residual rows) go to res_* with their row in the
+// tile and beat in the row. The host sends one packet per operation; any length it gets
 // wrong is handled here, so the engine behind never waits:
 //   - tlast before the last beat (short): err_short pulses; the missing beats go out as zeros;
 //   - no tlast on the last beat (long): err_long pulses; the excess is dropped up to its tlast;
@@ -24,6 +26,7 @@ module axis_frame #(
     input  wire logic [ROWS_W-1:0]  rows_b,      // B rows per tile, >= 1
     input  wire logic [KB_W-1:0]    kb,          // engine beats per row, >= 1
     input  wire logic [2:0]         side,        // side beats ahead of each B row, <= SIDE_MAX
+    input  wire logic [KB_W-1:0]    rb,          // beats per R row (0: no R section)
     output logic                    busy,
     output logic                    want,        // waiting for an input beat it would take
     output logic                    err_short,   // one-cycle pulses
@@ -32,6 +35,9 @@ module axis_frame #(
     output logic [63:0]             side_data,
     output logic [ROWS_W-1:0]       side_row,
     output logic [2:0]              side_beat,
+    output logic                    res_valid,   // an R beat: always taken (data on side_data)
+    output logic [ROWS_W-1:0]       res_row,
+    output logic [KB_W-1:0]         res_beat,
     input  wire logic [63:0]        s_axis_tdata,
     input  wire logic               s_axis_tvalid,
     output logic                    s_axis_tready,
@@ -43,19 +49,24 @@ module axis_frame #(
 );
   typedef enum logic [2:0] {IDLE, RUN, FILL, DROP, DRAIN} state_e;
   state_e state_q;
-  logic in_b_q, begun_q;
+  typedef enum logic [1:0] {S_A, S_R, S_B} section_e;
+  section_e sec_q;
+  logic begun_q;
   logic [ROWS_W-1:0] a_left_q, row_q, rows_b_q, tile_q;
   logic [KB_W:0] beat_q;                   // beat within the row
-  logic [KB_W-1:0] kb_q;
+  logic [KB_W-1:0] kb_q, rb_q;
   logic [2:0] side_q;
 
   wire logic [ROWS_W-1:0] rows_a_now = a_left_q < tile_q ? a_left_q : tile_q;  // this tile's A rows
-  wire logic [ROWS_W-1:0] sec_rows = in_b_q ? rows_b_q : rows_a_now;
-  wire logic [KB_W:0] row_len = in_b_q ? (KB_W + 1)'(kb_q) + (KB_W + 1)'(side_q) : (KB_W + 1)'(kb_q);
-  wire logic is_side = in_b_q && beat_q < (KB_W + 1)'(side_q);
+  wire logic in_b = sec_q == S_B;
+  wire logic in_r = sec_q == S_R;
+  wire logic [ROWS_W-1:0] sec_rows = in_b ? rows_b_q : rows_a_now;
+  wire logic [KB_W:0] row_len = in_b ? (KB_W + 1)'(kb_q) + (KB_W + 1)'(side_q)
+                              : (KB_W + 1)'(in_r ? rb_q : kb_q);
+  wire logic is_side = in_r || (in_b && beat_q < (KB_W + 1)'(side_q));
   wire logic row_end = beat_q == row_len - 1'b1;
   wire logic section_end = row_q == sec_rows - 1'b1 && row_end;
-  wire logic final_beat = section_end && in_b_q && a_left_q == rows_a_now;
+  wire logic final_beat = section_end && in_b && a_left_q == rows_a_now;
   wire logic feeding = state_q == RUN || state_q == FILL;
 
   assign busy = state_q != IDLE;
@@ -64,11 +75,15 @@ module axis_frame #(
   assign m_axis_tvalid = feeding && !is_side && (state_q == FILL || s_axis_tvalid);
   assign m_axis_tdata = state_q == RUN ? s_axis_tdata : 64'd0;
   assign m_axis_tlast = section_end;
-  assign side_valid = feeding && is_side && (state_q == FILL || s_axis_tvalid);
+  wire logic side_any = feeding && is_side && (state_q == FILL || s_axis_tvalid);
+  assign side_valid = side_any && in_b;
+  assign res_valid = side_any && in_r;
+  assign res_row = row_q;
+  assign res_beat = KB_W'(beat_q);
   assign side_data = state_q == RUN ? s_axis_tdata : 64'd0;
   assign side_row = row_q;
   assign side_beat = beat_q[2:0];
-  wire logic step = (m_axis_tvalid && m_axis_tready) || side_valid;
+  wire logic step = (m_axis_tvalid && m_axis_tready) || side_any;
   wire logic take = s_axis_tvalid && s_axis_tready;
 
   always_ff @(posedge clk) begin
@@ -81,7 +96,7 @@ module axis_frame #(
     end else begin
       if (start && state_q == IDLE) begin
         state_q <= RUN;
-        in_b_q <= 1'b0;
+        sec_q <= S_A;
         begun_q <= 1'b0;
         a_left_q <= rows_a;
         tile_q <= tile_rows;
@@ -89,6 +104,7 @@ module axis_frame #(
         row_q <= '0;
         beat_q <= '0;
         kb_q <= kb;
+        rb_q <= rb;
         side_q <= side > 3'(SIDE_MAX) ? 3'(SIDE_MAX) : side;
       end
       if (take) begin
@@ -99,8 +115,8 @@ module axis_frame #(
           beat_q <= '0;
           row_q <= section_end ? '0 : row_q + 1'b1;
           if (section_end) begin
-            in_b_q <= !in_b_q;
-            if (in_b_q) a_left_q <= a_left_q - rows_a_now;
+            sec_q <= sec_q == S_A && rb_q != 0 ? S_R : sec_q == S_B ? S_A : S_B;
+            if (in_b) a_left_q <= a_left_q - rows_a_now;
           end
         end else begin
           beat_q <= beat_q + 1'b1;

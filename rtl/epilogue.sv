@@ -4,6 +4,8 @@
 // last beat of the operation. Per value, by channel:
 //   gelu = 0 (OP_LINEAR, golden.linear):   requant(q, m, e, bias)
 //   gelu = 1 (OP_MM_GELU, golden.mm_gelu): requant(gelu(sat32(q + b)), m, e, bias)
+//   ln = 1   (OP_MM_LN, golden.mm_ln):     requant(layernorm(h), ln_m, ln_e) over whole rows, with
+//            h = residual_add(q, m, e, bias, r, m_r, e_r) (22-bit, rtl/residual_add.sv)
 // The channel constants are written into two RAMs by channel as they arrive beside the weights:
 // {e, bias, m} of the output requant (q_we/q_data) and {shift, q1, qc, qb, b} of the bias and
 // GELU (g_we/g_data). Each RAM is read where its stage begins: the GELU constants where values
@@ -11,6 +13,10 @@
 // the values with its own tile_walk. A tile's int8 results are gathered in one half of a
 // ping-pong buffer (eight byte lanes, written one byte a cycle), which is read out row by row
 // while the next tile fills the other half. A full half stalls the pipeline, hence the engine.
+// With ln, residual_add takes the requant's place, the residual r (int8, the tile's rows, written
+// through r_we as they arrive ahead of the weights) read beside each value; the buffer gathers h
+// as int32 (four byte lanes, two values a beat, so a row of n <= MAX_D values fits a row of MAX_N
+// bytes); its rows are read out one value a cycle into ln_tail, which sends the int8 rows.
 `default_nettype none
 
 module epilogue #(
@@ -19,14 +25,18 @@ module epilogue #(
     parameter int N2 = 4,
     parameter int MAX_M = 128,
     parameter int MAX_N = 1024,
+    parameter int MAX_D = MAX_N / 4,  // the longest LayerNorm row
     localparam int M_W = $clog2(MAX_M + 1),
     localparam int N_W = $clog2(MAX_N + 1),
-    localparam int C_AW = $clog2(MAX_N)
+    localparam int C_AW = $clog2(MAX_N),
+    localparam int NB_D = (MAX_D + 7) / 8,
+    localparam int RB_W = $clog2(NB_D + 1)
 ) (
     input  wire logic              clk,
     input  wire logic              rst,
     input  wire logic              start,        // pulse: an operation of m rows, n channels
     input  wire logic              gelu,         // with start: bias and GELU before the requant
+    input  wire logic              ln,           // with start: residual and LayerNorm (OP_MM_LN)
     input  wire logic [M_W-1:0]    m,
     input  wire logic [N_W-1:0]    n,
     input  wire logic [C_AW-1:0]   c_addr,       // the channel of q_data / g_data
@@ -34,6 +44,13 @@ module epilogue #(
     input  wire logic [69:0]       q_data,       // {e[5:0], bias[31:0], m[31:0]}
     input  wire logic              g_we,
     input  wire logic [138:0]      g_data,       // {shift[5:0], q1[31:0], qc[45:0], qb[22:0], b[31:0]}
+    input  wire logic              l_we,         // ln: the channel's residual and LayerNorm constants
+    input  wire logic [112:0]      l_data,       // {ln shift[4:0], ln_e[5:0], ln_m[31:0], ln bias[31:0],
+                                                 //  e_r[5:0], m_r[31:0]}
+    input  wire logic              r_we,         // ln: one beat of a residual row of the tile
+    input  wire logic [$clog2(TR > 1 ? TR : 2)-1:0] r_row,
+    input  wire logic [RB_W-1:0]   r_beat,
+    input  wire logic [63:0]       r_data,
     input  wire logic [63:0]       s_axis_tdata,
     input  wire logic              s_axis_tvalid,
     output logic                   s_axis_tready,
@@ -47,9 +64,17 @@ module epilogue #(
   localparam int BW = NB_MAX > 1 ? $clog2(NB_MAX) : 1;
   localparam int HALF = TR * NB_MAX;                 // beats of one half of the gather buffer
   localparam int AW = $clog2(2 * HALF);              // bank * HALF + row * NB_MAX + beat
+  localparam int RAW = $clog2(TR * NB_D);           // residual buffer: row * NB_D + beat
 
-  logic gelu_q;
-  always_ff @(posedge clk) if (start) gelu_q <= gelu;
+`ifdef __ICARUS__
+  initial
+`endif
+  if (MAX_D < 2 || MAX_D > 2 * NB_MAX) begin : g_bad_parameters
+    $fatal(1, "epilogue: a LayerNorm row of MAX_D int32 must fit a buffer row of MAX_N bytes");
+  end
+
+  logic gelu_q, ln_q;
+  always_ff @(posedge clk) if (start) {gelu_q, ln_q} <= {gelu, ln};
 
   // ---------------------------------------------------------------- constants by channel
   logic [69:0] qram [MAX_N];
@@ -120,17 +145,28 @@ module epilogue #(
   // ---------------------------------------------------------------- requant: walker C
   // s1: the value, its constants read as it moves in; s2: the RAM's output register.
   logic c_active, c_tile_last_unused, c_op_last_unused, s1_valid_q, s2_valid_q, rq_ready;
-  logic [RW-1:0] c_row_unused;
+  logic [RW-1:0] c_row;
   logic [N_W-1:0] c_col;
   logic [31:0] q_q, q2_q;
   logic [69:0] qc2_q;
+  // ln: the residual's {e_r, m_r} by channel, and the tile's residual rows
+  logic [37:0] rram [MAX_D];
+  logic [37:0] rc_q, rc2_q;
+  logic [63:0] rbuf [TR * NB_D];
+  logic [63:0] rr_q, rr2_q;
+  logic [2:0] rsel_q, rsel2_q;
+  always_ff @(posedge clk) begin
+    if (l_we) rram[$clog2(MAX_D)'(c_addr)] <= l_data[37:0];
+    if (r_we) rbuf[RAW'(r_row) * RAW'(NB_D) + RAW'(r_beat)] <= r_data;
+  end
+  wire logic [RAW-1:0] r_addr = RAW'(c_row) * RAW'(NB_D) + RAW'(c_col >> 3);
   wire logic post_valid = gelu_q ? g_valid : u_valid;
   wire logic s_adv = rq_ready || !s2_valid_q;
   assign post_ready = c_active && s_adv;
   wire logic move = post_valid && post_ready;
 
   tile_walk #(.N1(N1), .N2(N2), .TR(TR), .M_W(M_W), .N_W(N_W)) u_walk_rq (
-      .clk, .rst, .start, .m, .n, .step(move), .active(c_active), .row(c_row_unused), .col(c_col),
+      .clk, .rst, .start, .m, .n, .step(move), .active(c_active), .row(c_row), .col(c_col),
       .tile_last(c_tile_last_unused), .op_last(c_op_last_unused)
   );
 
@@ -143,22 +179,41 @@ module epilogue #(
       if (move) begin
         q_q <= gelu_q ? g_data_out : u_data;
         qc_q <= qram[C_AW'(c_col)];
+        rc_q <= rram[$clog2(MAX_D)'(c_col)];
+        rr_q <= rbuf[r_addr];
+        rsel_q <= c_col[2:0];
       end
       s2_valid_q <= s1_valid_q;
       q2_q <= q_q;
       qc2_q <= qc_q;
+      rc2_q <= rc_q;
+      rr2_q <= rr_q;
+      rsel2_q <= rsel_q;
     end
   end
 
   logic signed [7:0] rq_data;
-  logic rq_valid, rq_take, rq_last_unused;
+  logic rq_valid, rq_take, rq_last_unused, q_ready, q_valid;
   requant #(.IN_W(32), .M_W(32), .OUT_W(8)) u_requant (
       .clk, .rst(rst || start),
       .s_axis_tdata({qc2_q[69:64], qc2_q[31:0], qc2_q[63:32], q2_q}),
-      .s_axis_tvalid(s2_valid_q), .s_axis_tready(rq_ready), .s_axis_tlast(1'b0),
-      .m_axis_tdata(rq_data), .m_axis_tvalid(rq_valid), .m_axis_tready(rq_take),
+      .s_axis_tvalid(s2_valid_q && !ln_q), .s_axis_tready(q_ready), .s_axis_tlast(1'b0),
+      .m_axis_tdata(rq_data), .m_axis_tvalid(q_valid), .m_axis_tready(rq_take),
       .m_axis_tlast(rq_last_unused)
   );
+  wire logic signed [7:0] r_byte = rr2_q[8*rsel2_q+:8];
+  logic signed [ibert_pkg::RESID_BITS-1:0] h_data;
+  logic h_ready, h_valid, h_last_unused;
+  residual_add u_residual (
+      .clk, .rst(rst || start),
+      .s_axis_tdata({rc2_q[37:32], rc2_q[31:0], 32'(r_byte), qc2_q[69:64], qc2_q[31:0], qc2_q[63:32], q2_q}),
+      .s_axis_tvalid(s2_valid_q && ln_q), .s_axis_tready(h_ready), .s_axis_tlast(1'b0),
+      .m_axis_tdata(h_data), .m_axis_tvalid(h_valid), .m_axis_tready(rq_take),
+      .m_axis_tlast(h_last_unused)
+  );
+  assign rq_ready = ln_q ? h_ready : q_ready;
+  assign rq_valid = ln_q ? h_valid : q_valid;
+  wire logic [31:0] h32 = 32'(h_data);
 
   // ---------------------------------------------------------------- gather: walker B
   logic [1:0] full_q;
@@ -175,14 +230,15 @@ module epilogue #(
 
   // Dense addresses (a multiply by the constant NB_MAX: shifts and adds) keep the buffer at
   // 2 * TR * NB_MAX beats instead of the next powers of two.
-  wire logic [AW-1:0] waddr = (wbank_q ? AW'(HALF) : '0) + AW'(b_row) * AW'(NB_MAX) + AW'(b_col >> 3);
+  wire logic [AW-1:0] waddr = (wbank_q ? AW'(HALF) : '0) + AW'(b_row) * AW'(NB_MAX)
+                            + (ln_q ? AW'(b_col >> 1) : AW'(b_col >> 3));
   logic [63:0] lanes;
   logic [AW-1:0] raddr;
   for (genvar l = 0; l < 8; l++) begin : g_lane
     logic [7:0] mem [2 * HALF];
     logic [7:0] rd_q;
     always_ff @(posedge clk) begin
-      if (wr && b_col[2:0] == 3'(l)) mem[waddr] <= rq_data;
+      if (wr && (ln_q ? b_col[0] == l[2] : b_col[2:0] == 3'(l))) mem[waddr] <= ln_q ? h32[8*(l%4)+:8] : rq_data;
       rd_q <= mem[raddr];
     end
     assign lanes[8*l+:8] = rd_q;
@@ -192,16 +248,18 @@ module epilogue #(
   logic rbank_q, r_active_q, can_issue, issued_q, last_q, issued2_q, last2_q;
   logic [M_W-1:0] r_left_q;
   logic [RW-1:0] r_row_q;
-  logic [BW-1:0] r_beat_q;
-  logic [BW:0] nb_q;                        // beats per row
+  logic [BW:0] r_beat_q;                    // the beat (ln: the value) within the row
+  logic [BW+1:0] nb_q;                      // beats (ln: values) per row
+  logic half_q, half2_q;
   logic [2:0] tail_q;                       // n mod 8: valid bytes of a row's last beat (0: all)
   logic [7:0] keep_q, keep2_q;
   logic [63:0] lanes_q;                     // the buffer's output register
   wire logic [M_W-1:0] r_tile_rows = r_left_q < M_W'(TR) ? r_left_q : M_W'(TR);
-  wire logic r_row_end = (BW + 1)'(r_beat_q) == nb_q - 1'b1;
+  wire logic r_row_end = (BW + 2)'(r_beat_q) == nb_q - 1'b1;
   wire logic r_tile_end = r_row_end && M_W'(r_row_q) == r_tile_rows - 1'b1;
   wire logic issue = r_active_q && full_q[rbank_q] && can_issue;
-  assign raddr = (rbank_q ? AW'(HALF) : '0) + AW'(r_row_q) * AW'(NB_MAX) + AW'(r_beat_q);
+  assign raddr = (rbank_q ? AW'(HALF) : '0) + AW'(r_row_q) * AW'(NB_MAX)
+               + (ln_q ? AW'(r_beat_q >> 1) : AW'(r_beat_q));
 
   always_ff @(posedge clk) begin
     if (rst || start) begin
@@ -214,7 +272,7 @@ module epilogue #(
       r_left_q <= m;
       r_row_q <= '0;
       r_beat_q <= '0;
-      nb_q <= (BW + 1)'((32'(n) + 32'd7) >> 3);
+      nb_q <= ln ? (BW + 2)'(n) : (BW + 2)'((32'(n) + 32'd7) >> 3);
       tail_q <= n[2:0];
     end else begin
       issued_q <= issue;
@@ -222,7 +280,9 @@ module epilogue #(
       last2_q <= last_q;
       keep2_q <= keep_q;
       lanes_q <= lanes;
-      last_q <= issue && r_tile_end && r_left_q == r_tile_rows;
+      last_q <= issue && (ln_q ? r_row_end : r_tile_end && r_left_q == r_tile_rows);
+      half_q <= r_beat_q[0];
+      half2_q <= half_q;
       keep_q <= r_row_end && tail_q != 0 ? ~(8'hFF << tail_q) : 8'hFF;
       if (wr && b_tile_last) begin
         full_q[wbank_q] <= 1'b1;
@@ -242,15 +302,34 @@ module epilogue #(
   end
 
   logic [63:0] row_beat;
-  always_comb for (int l = 0; l < 8; l++) row_beat[8*l+:8] = keep2_q[l] ? lanes_q[8*l+:8] : 8'd0;
+  always_comb begin
+    for (int l = 0; l < 8; l++) row_beat[8*l+:8] = keep2_q[l] ? lanes_q[8*l+:8] : 8'd0;
+    if (ln_q) row_beat = {32'd0, half2_q ? lanes_q[63:32] : lanes_q[31:0]};
+  end
 
   // the row within a tile matters only where values are gathered; the channel fits C_AW bits
-  wire logic unused_walk = &{1'b0, a_op_last, a_row, a_col, c_col, b_active};
+  wire logic unused_walk = &{1'b0, a_op_last, a_row, a_col, b_active};
 
+  // rows out: int8 beats, or (ln) h one value a beat with tlast on each row, into ln_tail
+  logic [63:0] o_tdata, t_tdata;
+  logic o_tvalid, o_tready, o_tlast, t_tvalid, t_tlast;
   row_out #(.W(64), .DEPTH(8)) u_out (  // issue to in_valid: 2 cycles (read, output register)
       .clk, .rst(rst || start), .can_issue, .issue, .in_data(row_beat), .in_valid(issued2_q),
-      .in_last(last2_q), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
+      .in_last(last2_q), .m_axis_tdata(o_tdata), .m_axis_tvalid(o_tvalid), .m_axis_tready(o_tready),
+      .m_axis_tlast(o_tlast)
   );
+  logic t_ready;
+  wire logic unused_o = &{1'b0, o_tdata[63:32]};
+  ln_tail #(.MAX_C(MAX_D), .MAX_M(MAX_M)) u_ln_tail (
+      .clk, .rst, .start, .m, .c_we(l_we), .c_addr($clog2(MAX_D)'(c_addr)), .c_data(l_data[112:38]),
+      .s_axis_tdata(o_tdata[31:0]), .s_axis_tvalid(o_tvalid && ln_q), .s_axis_tready(t_ready),
+      .s_axis_tlast(o_tlast), .m_axis_tdata(t_tdata), .m_axis_tvalid(t_tvalid),
+      .m_axis_tready(m_axis_tready), .m_axis_tlast(t_tlast)
+  );
+  assign o_tready = ln_q ? t_ready : m_axis_tready;
+  assign m_axis_tdata = ln_q ? t_tdata : o_tdata;
+  assign m_axis_tvalid = ln_q ? t_tvalid : o_tvalid;
+  assign m_axis_tlast = ln_q ? t_tlast : o_tlast;
 endmodule
 
 `default_nettype wire

@@ -20,6 +20,10 @@
 //   (golden.layout.pack_linear); the output is int8 rows, row-major (epilogue).
 //   OP_MM_GELU: golden.mm_gelu, requant(GELU(A W + b)): five constant beats per channel
 //   (golden.layout.pack_mm_gelu); int8 rows out.
+//   OP_MM_LN: golden.mm_ln, requant(layernorm(residual_add(A W, R))) per channel over rows of
+//   N <= MAX_D: each tile's A rows are followed by its rows of the residual R (int8, ceil(N/8)
+//   beats each), and four constant beats go ahead of each channel's weights
+//   (golden.layout.pack_mm_ln); int8 rows out.
 `default_nettype none
 
 module ibert_top
@@ -30,6 +34,7 @@ module ibert_top
     parameter int MAX_M = 128,
     parameter int MAX_K = 768,
     parameter int MAX_N = 1024,
+    parameter int MAX_D = MAX_N / 4,  // the longest LayerNorm row (OP_MM_LN's N)
     // rows per tile: N1 per block of 8 array columns (so the weights keep pace with the array)
     parameter int TILE_ROWS = N1 * ((N2 + 7) / 8),
     localparam int M_W = $clog2(MAX_M + 1),
@@ -71,9 +76,10 @@ module ibert_top
 `ifdef __ICARUS__
   initial
 `endif
-  if (MAX_M >= 1 << 16 || MAX_K >= 1 << 16 || MAX_N >= 1 << 16 || TILE_ROWS < N1 || TILE_ROWS > 255)
+  if (MAX_M >= 1 << 16 || MAX_K >= 1 << 16 || MAX_N >= 1 << 16 || TILE_ROWS < N1 || TILE_ROWS > 255
+      || MAX_D > MAX_K)
   begin : g_bad_parameters
-    $fatal(1, "ibert_top: the DIM registers hold 16 bits; N1 <= TILE_ROWS <= 255");
+    $fatal(1, "ibert_top: the DIM registers hold 16 bits; N1 <= TILE_ROWS <= 255; MAX_D <= MAX_K");
   end
 
   // ---------------------------------------------------------------- register port
@@ -102,9 +108,9 @@ module ibert_top
   wire logic start_req = write_ctrl && wr_strb[0] && wr_data[CTRL_START_LSB];
   wire logic abort_req = write_ctrl && wr_strb[0] && wr_data[CTRL_ABORT_LSB];
   wire logic dims_ok = dim_m_q >= 1 && dim_m_q <= MAX_M && dim_k_q >= 1 && dim_k_q <= MAX_K
-                    && dim_n_q >= 1 && dim_n_q <= MAX_N;
-  wire logic op_ok = code == OP_MATMUL || code == OP_LINEAR || code == OP_MM_GELU;
-  wire logic tiled = code == OP_LINEAR || code == OP_MM_GELU;  // row tiles and the epilogue
+                    && dim_n_q >= 1 && dim_n_q <= (code == OP_MM_LN ? MAX_D : MAX_N);
+  wire logic op_ok = code == OP_MATMUL || code == OP_LINEAR || code == OP_MM_GELU || code == OP_MM_LN;
+  wire logic tiled = code != OP_MATMUL;  // with the epilogue
   wire logic frame_busy;
   wire logic launch = start_req && !abort_req && !busy_q && !frame_busy && op_ok && dims_ok;
 
@@ -112,8 +118,11 @@ module ibert_top
   logic unit_rst, mm_busy, f_want, f_short, f_long;
   logic side_valid;
   logic [63:0] side_data, side_lo_q, side_g0_q, side_g1_q;
-  logic [ROWS_W-1:0] side_row;
+  logic [ROWS_W-1:0] side_row, res_row;
   logic [2:0] side_beat;
+  logic res_valid;
+  logic [KB_W-1:0] res_beat;
+  wire logic is_ln = code == OP_MM_LN;
   logic [63:0] epi_tdata;
   logic epi_tready, epi_tvalid, epi_tlast;
   logic [M_W-1:0] tile_left_q;                  // A rows whose mm job has not started
@@ -131,8 +140,10 @@ module ibert_top
       .clk, .rst, .start(launch), .cancel(abort_req), .rows_a(ROWS_W'(dim_m_q)),
       .tile_rows(ROWS_W'(TILE_ROWS)), .rows_b(ROWS_W'(dim_n_q)),
       .kb(KB_W'((dim_k_q + 7) >> 3)),
-      .side(code == OP_MM_GELU ? 3'd5 : code == OP_LINEAR ? 3'd2 : 3'd0), .busy(frame_busy), .want(f_want),
+      .side(code == OP_MM_GELU ? 3'd5 : is_ln ? 3'd4 : code == OP_LINEAR ? 3'd2 : 3'd0),
+      .rb(is_ln ? KB_W'((dim_n_q + 7) >> 3) : '0), .busy(frame_busy), .want(f_want),
       .err_short(f_short), .err_long(f_long), .side_valid, .side_data, .side_row, .side_beat,
+      .res_valid, .res_row, .res_beat,
       .s_axis_tdata, .s_axis_tvalid, .s_axis_tready,
       .s_axis_tlast, .m_axis_tdata(f_tdata), .m_axis_tvalid(f_tvalid), .m_axis_tready(f_tready),
       .m_axis_tlast(f_tlast)
@@ -148,18 +159,25 @@ module ibert_top
   );
 
   // The epilogue; each channel's constants arrive on the framer's side port ahead of its weights:
-  // {bias, m}, {e} of the requant, then (OP_MM_GELU) {shift, q1, qc, qb, b} in three beats.
+  // {bias, m}, {e} of the requant, then (OP_MM_GELU) {shift, q1, qc, qb, b} in three beats, or
+  // (OP_MM_LN) {ln bias, m_r}, {ln_m, shift[20:16], ln_e[13:8], e_r[5:0]}.
   always_ff @(posedge clk) begin
     if (side_valid && side_beat == 3'd0) side_lo_q <= side_data;
     if (side_valid && side_beat == 3'd2) side_g0_q <= side_data;
     if (side_valid && side_beat == 3'd3) side_g1_q <= side_data;
   end
-  wire logic unused_side = &{1'b0, side_row, side_data};  // the channel fits the RAM; e is 6 bits
-  epilogue #(.N1(N1), .N2(N2), .TR(TILE_ROWS), .MAX_M(MAX_M), .MAX_N(MAX_N)) u_epilogue (
-      .clk, .rst(unit_rst), .start(launch && tiled), .gelu(code == OP_MM_GELU), .m(M_W'(dim_m_q)),
+  wire logic unused_side = &{1'b0, side_row, side_data, res_row, res_beat};  // each fits its RAM's address
+  epilogue #(.N1(N1), .N2(N2), .TR(TILE_ROWS), .MAX_M(MAX_M), .MAX_N(MAX_N), .MAX_D(MAX_D)) u_epilogue (
+      .clk, .rst(unit_rst), .start(launch && tiled), .gelu(code == OP_MM_GELU), .ln(is_ln),
+      .m(M_W'(dim_m_q)),
       .n(N_W'(dim_n_q)), .c_addr($clog2(MAX_N)'(side_row)),
       .q_we(side_valid && side_beat == 3'd1), .q_data({side_data[5:0], side_lo_q}),
       .g_we(side_valid && side_beat == 3'd4), .g_data({side_data[10:0], side_g1_q, side_g0_q}),
+      .l_we(side_valid && side_beat == 3'd3 && is_ln),
+      .l_data({side_data[20:16], side_data[13:8], side_data[63:32], side_g0_q[63:32], side_data[5:0],
+               side_g0_q[31:0]}),
+      .r_we(res_valid), .r_row($clog2(TILE_ROWS > 1 ? TILE_ROWS : 2)'(res_row)),
+      .r_beat($clog2((MAX_D + 7) / 8 + 1)'(res_beat)), .r_data(side_data),
       .s_axis_tdata(mm_tdata), .s_axis_tvalid(mm_tvalid && tiled),
       .s_axis_tready(epi_tready), .m_axis_tdata(epi_tdata), .m_axis_tvalid(epi_tvalid),
       .m_axis_tready(busy_q && !out_done_q && !closing_q && m_axis_tready), .m_axis_tlast(epi_tlast)
@@ -262,6 +280,7 @@ module ibert_top
       A_MAX_M: rd_data = 32'(MAX_M);
       A_MAX_K: rd_data = 32'(MAX_K);
       A_MAX_N: rd_data = 32'(MAX_N);
+      A_MAX_D: rd_data = 32'(MAX_D);
       A_ARRAY: rd_data = 32'(N1) << ARRAY_ROWS_LSB | 32'(N2) << ARRAY_COLS_LSB
                       | 32'(TILE_ROWS) << ARRAY_TILE_ROWS_LSB;
       A_CYCLES_BUSY: rd_data = cyc_busy_q;

@@ -5,7 +5,7 @@ bench (tb/test_ibert_top.py) and its cycle count (tb/perf_top.py)."""
 import numpy as np
 
 from golden import constants as C
-from golden.params import Dense, Rescale
+from golden.params import Dense, LayerNormParams, Rescale
 
 
 def matrices(m, k, n, rng, unsigned=False):
@@ -35,3 +35,18 @@ def gelu_problem(m, k, n, rng):
     rq = C.requant_params(gelu_scale / s_g)
     gelu_bias = C.quantize(rng.uniform(-120, 0) * s_g / gelu_scale, 1.0, 32)
     return x, dense, consts, rq, gelu_bias
+
+
+def ln_problem(m, k, n, rng):
+    """golden.mm_ln's operands: x and weights as linear_problem, with the projection's requant into
+    the 22-bit residual scale (shifts that reach its saturation), an int8 residual with its own
+    per-channel scale, a LayerNorm bias and per-channel int8 output requants whose shifts spread the
+    outputs from saturation at both ends down to a few LSB. Returns (x, dense, rq, r, res_rq, ln,
+    ln_rq), golden.mm_ln's argument order."""
+    x, dense, _ = linear_problem(m, k, n, rng)
+    rq = Rescale(rng.integers(1 << 30, 1 << 31, n), rng.integers(27, 33, n))
+    r = rng.integers(-128, 128, (m, n), dtype=np.int8)
+    res_rq = Rescale(rng.choice([-1, 1], n) * rng.integers(1 << 30, 1 << 31, n), rng.integers(14, 22, n))
+    ln = LayerNormParams(rng.integers(-(1 << 28), 1 << 28, n).astype(np.int32), int(rng.integers(0, 3)))
+    ln_rq = Rescale(rng.choice([-1, 1], n) * rng.integers(1 << 30, 1 << 31, n), rng.integers(52, 58, n))
+    return x, dense, rq, r, res_rq, ln, ln_rq

@@ -1,6 +1,6 @@
 """Cycles of operations through ibert_top at full stream rate (used by bench/top_cycles.py; not a
 pass/fail test beyond checking each result against golden). Reads $BENCH_OPS
-("op:MxKxN,...", op one of matmul, linear, mm_gelu), writes [{"op", "shape", "cycles", "busy",
+("op:MxKxN,...", op one of matmul, linear, mm_gelu, mm_ln), writes [{"op", "shape", "cycles", "busy",
 "starved", "stalled"}] to $BENCH_PERF_OUT: cycles from the start write's handshake to the last
 output beat, and the top's own counters."""
 
@@ -17,15 +17,16 @@ from golden.layout import (
     pack_linear,
     pack_matmul,
     pack_mm_gelu,
+    pack_mm_ln,
     unpack_i32,
     unpack_rows,
 )
-from host.regmap import OP_LINEAR, OP_MATMUL, OP_MM_GELU
+from host.regmap import OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN
 
 from .axis import Streams
 from .common import parameters, start, wait_until
 from .csr import Csr
-from .operands import gelu_problem, linear_problem, matrices
+from .operands import gelu_problem, linear_problem, ln_problem, matrices
 
 P = parameters()
 TR = P.get("TILE_ROWS", P["N1"] * ((P["N2"] + 7) // 8))
@@ -41,6 +42,10 @@ def operation(op: str, m: int, k: int, n: int, rng):
         x, dense, rq = linear_problem(m, k, n, rng)
         want = golden.linear(x, dense, rq)
         return OP_LINEAR, pack_linear(x, dense, rq, TR), lambda beats: np.array_equal(unpack_rows(beats, m, n), want)
+    if op == "mm_ln":
+        job = ln_problem(m, k, n, rng)
+        want = golden.mm_ln(*job)
+        return OP_MM_LN, pack_mm_ln(*job, TR), lambda beats: np.array_equal(unpack_rows(beats, m, n), want)
     x, dense, consts, rq, gelu_bias = gelu_problem(m, k, n, rng)
     want = golden.mm_gelu(x, dense, consts, rq, gelu_bias)
     packet = pack_mm_gelu(x, dense, consts, rq, gelu_bias, TR)

@@ -15,20 +15,22 @@ from golden.layout import (
     pack_linear,
     pack_matmul,
     pack_mm_gelu,
+    pack_mm_ln,
     unpack_i32,
     unpack_rows,
 )
 from golden.params import Dense, Rescale
-from host.regmap import OP_LINEAR, OP_MATMUL, OP_MM_GELU, REGISTERS
+from host.regmap import OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN, REGISTERS
 
 from .axis import DIRECTED_STALLS, Streams
 from .common import StuckError, for_examples, parameters, start, wait_until
 from .csr import Csr
-from .operands import gelu_problem, linear_problem, matrices
+from .operands import gelu_problem, linear_problem, ln_problem, matrices
 
 P = parameters()
 N1, N2 = P.get("N1", 8), P.get("N2", 8)
 MAX_M, MAX_K, MAX_N = P.get("MAX_M", 128), P.get("MAX_K", 768), P.get("MAX_N", 1024)
+MAX_D = P.get("MAX_D", MAX_N // 4)
 TR = P.get("TILE_ROWS", N1 * ((N2 + 7) // 8))  # rows per tile; the ARRAY register reports it
 ERRORS = ("bad_dims", "bad_op", "start_busy", "in_short", "in_long", "aborted")
 
@@ -71,13 +73,20 @@ class TB:
         """One OP_MM_GELU: golden.mm_gelu's inputs in, int8 rows out."""
         return await self.rows_op(OP_MM_GELU, x, dense, pack_mm_gelu(x, dense, consts, rq, gelu_bias, TR))
 
-    async def rows_op(self, code: int, x: np.ndarray, dense: Dense, beats: list[int]) -> np.ndarray:
+    async def mm_ln(self, x, dense, rq, r, res_rq, ln, ln_rq, beats: list[int] | None = None) -> np.ndarray:
+        """One OP_MM_LN: golden.mm_ln's inputs in, int8 rows out."""
+        if beats is None:
+            beats = pack_mm_ln(x, dense, rq, r, res_rq, ln, ln_rq, TR)
+        # the LayerNorm: about 3 cycles a value and 120 a row (bench/nonlinear_cycles.py)
+        return await self.rows_op(OP_MM_LN, x, dense, beats, extra=4 * (3 * r.size + 120 * r.shape[0]))
+
+    async def rows_op(self, code: int, x: np.ndarray, dense: Dense, beats: list[int], extra: int = 0) -> np.ndarray:
         m, k = x.shape
         n = dense.w.shape[1]
         await self.program(m, k, n, code=code)
         await self.csr.write("CTRL", start=1)
         await self.io.send(beats)
-        out = await self.io.recv(budget=self.budget(m, k + 16, n) + 4 * m * n)
+        out = await self.io.recv(budget=self.budget(m, k + 16 + n // 8, n) + 4 * m * n + extra)
         await self.idle()
         assert await self.csr.fields("STATUS") == {"busy": 0, "done": 1}
         return unpack_rows(out, m, n)
@@ -97,12 +106,12 @@ def want(a, b) -> list[int]:
 
 
 @st.composite
-def rows_problems(draw, make):
+def rows_problems(draw, make, max_n=MAX_N):
     """``make(m, k, n, rng)`` for drawn shapes: several row tiles with a shorter last one, channels
     not a multiple of 8 or of N2."""
     m = draw(st.integers(1, min(MAX_M, 2 * TR + 3)))
     k = draw(st.integers(1, min(MAX_K, 40)))
-    n = draw(st.integers(1, min(MAX_N, 2 * N2 + 9)))
+    n = draw(st.integers(1, min(max_n, 2 * N2 + 9)))
     return make(m, k, n, np.random.default_rng(draw(st.integers(0, 2**32 - 1))))
 
 
@@ -372,3 +381,47 @@ async def top_mm_gelu_saturates_the_bias_sum(dut):
     got = await tb.mm_gelu(x, dense, consts, rq, 0)
     assert np.array_equal(got, want_rows)
     assert (want_rows > 50).any() and (want_rows < 5).any(), "both edges should show in the int8 output"
+
+
+@cocotb.test()
+async def top_mm_ln_matches_golden(dut):
+    """OP_MM_LN for drawn shapes (rows of 1 to MAX_D channels) and stall patterns: int8 rows equal
+    to golden.mm_ln, no error bit; OP_LINEAR right after it (the residual and LayerNorm are
+    bypassed again)."""
+    await reset(dut)
+    tb = TB(dut)
+
+    async def check(job):
+        x, dense, rq, r, res_rq, ln, ln_rq = job
+        got = await tb.mm_ln(*job)
+        want_rows = golden.mm_ln(*job)
+        assert np.array_equal(got, want_rows), (got, want_rows)
+        assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+        assert np.array_equal(await tb.linear(x, dense, rq), golden.linear(x, dense, rq))
+
+    await for_examples(rows_problems(ln_problem, max_n=MAX_D), check, max_examples=12, streams=tb.io)
+
+
+@cocotb.test()
+async def top_mm_ln_edges(dut):
+    """OP_MM_LN at the maxima (M rows, N = MAX_D) and a LayerNorm row of MAX_D + 1 refused
+    (bad_dims: the gather buffer's row holds MAX_D int32); the residual reaching its 22-bit
+    saturation; the MAX_D register."""
+    await reset(dut)
+    tb = TB(dut)
+    assert await tb.csr.read("MAX_D") == MAX_D
+    rng = np.random.default_rng(7)
+    job = ln_problem(MAX_M, 24, MAX_D, rng)
+    assert np.array_equal(await tb.mm_ln(*job), golden.mm_ln(*job))
+    await tb.program(4, 8, MAX_D + 1, code=OP_MM_LN)
+    await tb.csr.write("CTRL", start=1)
+    await ClockCycles(dut.clk, 4)
+    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "bad_dims": 1}
+    await tb.csr.write("ERROR", bad_dims=1)
+    x, dense, rq, r, res_rq, ln, ln_rq = ln_problem(TR + 1, 16, MAX_D, rng)
+    rq = Rescale(rq.m, np.full(MAX_D, 20))  # x @ W + b at 2**11 its size: far past 22 bits
+    h = golden.residual_add(golden.matmul(x, dense.w), rq.m, rq.e, dense.bias, r, res_rq.m, res_rq.e)
+    assert (np.abs(h) == 2**21 - 1).any() or (h == -(2**21)).any(), "the residual should saturate"
+    got = await tb.mm_ln(x, dense, rq, r, res_rq, ln, ln_rq)
+    assert np.array_equal(got, golden.mm_ln(x, dense, rq, r, res_rq, ln, ln_rq))
+    assert await tb.errors() == dict.fromkeys(ERRORS, 0)

@@ -40,6 +40,7 @@ DESIGNS = [
     ("softmax", {"MAX_N": 32}),
     ("softmax", {"MAX_N": 128}),
     ("layernorm", {"MAX_C": 768}),
+    ("ln_tail", {"MAX_C": 768}),
     ("ibert_top", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}),
     # the configuration for the xc7z020: 192 of the 220 DSPs in the array, BERT-base maxima
     ("ibert_top", {"N1": 12, "N2": 16, "MAX_M": 128, "MAX_K": 3072, "MAX_N": 3072}),

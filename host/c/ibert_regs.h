@@ -20,7 +20,7 @@ extern "C" {
 #define IBERT_REGS__VERSION__MINOR_bm 0xffff
 #define IBERT_REGS__VERSION__MINOR_bp 0
 #define IBERT_REGS__VERSION__MINOR_bw 16
-#define IBERT_REGS__VERSION__MINOR_reset 0x0
+#define IBERT_REGS__VERSION__MINOR_reset 0x1
 #define IBERT_REGS__VERSION__MAJOR_bm 0xffff0000
 #define IBERT_REGS__VERSION__MAJOR_bp 16
 #define IBERT_REGS__VERSION__MAJOR_bw 16
@@ -132,6 +132,12 @@ extern "C" {
 #define IBERT_REGS__ARRAY__TILE_ROWS_bw 8
 #define IBERT_REGS__ARRAY__TILE_ROWS_reset 0x0
 
+// reg - ibert_regs::MAX_D
+#define IBERT_REGS__MAX_D__VALUE_bm 0xffff
+#define IBERT_REGS__MAX_D__VALUE_bp 0
+#define IBERT_REGS__MAX_D__VALUE_bw 16
+#define IBERT_REGS__MAX_D__VALUE_reset 0x0
+
 // reg - ibert_regs::CYCLES_BUSY
 #define IBERT_REGS__CYCLES_BUSY__VALUE_bm 0xffffffff
 #define IBERT_REGS__CYCLES_BUSY__VALUE_bp 0
@@ -166,7 +172,8 @@ typedef struct __attribute__ ((__packed__)) {
     uint32_t MAX_K;
     uint32_t MAX_N;
     uint32_t ARRAY;
-    uint8_t RESERVED_50_5f[0x10];
+    uint32_t MAX_D;
+    uint8_t RESERVED_54_5f[0xc];
     uint32_t CYCLES_BUSY;
     uint32_t CYCLES_STARVED;
     uint32_t CYCLES_STALLED;
