@@ -67,15 +67,21 @@ def pack_gelu(q: int, c: GeluConsts) -> int:
     return pack_fields([(q, 32), (c.qb, 23), (c.qc, 46), (c.q1, 32), (c.shift, 6)])
 
 
-def pack_rows(x: np.ndarray) -> list[int]:
-    """int8 or uint8 rows as 64-bit beats: each row padded to a multiple of 8, byte 0 in bits 7:0."""
+def rows_beats(x: np.ndarray) -> np.ndarray:
+    """int8 or uint8 rows as 64-bit beats (uint64, rows x ceil(cols / 8)): each row padded with
+    zeros to a multiple of 8 bytes, byte 0 in bits 7:0."""
     x = np.asarray(x)
     if x.ndim != 2 or x.dtype not in (np.int8, np.uint8):
         raise ValueError(f"pack_rows: a 2-D int8 or uint8 array expected, got {x.ndim}-D {x.dtype}")
     kb = -(-x.shape[1] // 8)
     padded = np.zeros((x.shape[0], kb * 8), x.dtype)
     padded[:, : x.shape[1]] = x
-    return padded.view("<u8").reshape(-1).tolist()
+    return padded.view("<u8").reshape(x.shape[0], kb)
+
+
+def pack_rows(x: np.ndarray) -> list[int]:
+    """:func:`rows_beats` flattened, as Python ints."""
+    return rows_beats(x).reshape(-1).tolist()
 
 
 def unpack_i32(beats: list[int], count: int) -> list[int]:
@@ -133,26 +139,63 @@ def _per_channel(v, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(v), (n,))
 
 
-def _pack_tiles(x: np.ndarray, w: np.ndarray, consts: list[list[int]], rows_per_tile: int,
-                resid: np.ndarray | None = None) -> list[int]:
-    """For each tile of ``rows_per_tile`` rows of ``x`` (the last may be shorter): the tile's rows,
-    the tile's rows of ``resid`` (if given), then for each output channel its constant beats and
-    its weights (a row of W transposed)."""
+def weight_beats(w: np.ndarray, consts: list[list[int]]) -> np.ndarray:
+    """The weight part of an operation's packet (uint64 beats): for each output channel its
+    constant beats then its weights (a row of W transposed). The host builds it once per layer."""
+    n = w.shape[1]
+    wt = rows_beats(np.ascontiguousarray(w.T))
+    if len(consts) != n or len({len(c) for c in consts}) > 1:
+        raise ValueError(f"weight_beats: one equal-length list of constant beats per channel ({n}) expected")
+    side = np.array(consts, dtype=np.uint64).reshape(n, -1)
+    return np.concatenate([side, wt], axis=1).reshape(-1)
+
+
+def packet(x: np.ndarray, weights: np.ndarray, rows_per_tile: int, resid: np.ndarray | None = None) -> np.ndarray:
+    """An operation's input packet (uint64 beats): for each tile of ``rows_per_tile`` rows of
+    ``x`` (the last may be shorter), the tile's rows, its rows of ``resid`` (OP_MM_LN), then
+    ``weights`` (:func:`weight_beats`)."""
     if rows_per_tile < 1:
         raise ValueError(f"rows_per_tile must be >= 1, got {rows_per_tile}")
-    n = w.shape[1]
-    wt = pack_rows(np.ascontiguousarray(w.T))
-    kb = len(wt) // n
-    weights: list[int] = []
-    for c in range(n):
-        weights += consts[c] + wt[c * kb:(c + 1) * kb]
-    beats: list[int] = []
+    xb = rows_beats(x)
+    rb = None if resid is None else rows_beats(resid)
+    parts: list[np.ndarray] = []
     for r0 in range(0, x.shape[0], rows_per_tile):
-        beats += pack_rows(x[r0:r0 + rows_per_tile])
-        if resid is not None:
-            beats += pack_rows(resid[r0:r0 + rows_per_tile])
-        beats += weights
-    return beats
+        parts.append(xb[r0:r0 + rows_per_tile].reshape(-1))
+        if rb is not None:
+            parts.append(rb[r0:r0 + rows_per_tile].reshape(-1))
+        parts.append(weights)
+    return np.concatenate(parts)
+
+
+def linear_weights(dense: Dense, rq: Rescale) -> np.ndarray:
+    """OP_LINEAR's weight part: per output channel :func:`pack_linear_consts` then its weights."""
+    n = dense.w.shape[1]
+    m, e, b = (_per_channel(v, n) for v in (rq.m, rq.e, dense.bias))
+    return weight_beats(dense.w, [pack_linear_consts(int(m[c]), int(e[c]), int(b[c])) for c in range(n)])
+
+
+def mm_gelu_weights(dense: Dense, consts: GeluConsts, rq: Rescale, gelu_bias) -> np.ndarray:
+    """OP_MM_GELU's weight part: each channel's constants are the output requant's
+    (:func:`pack_linear_consts`, its bias ``gelu_bias``) then the matmul bias and the GELU
+    constants (:func:`pack_gelu_consts`)."""
+    n = dense.w.shape[1]
+    m, e, gb, b = (_per_channel(v, n) for v in (rq.m, rq.e, gelu_bias, dense.bias))
+    qb, qc, q1, sh = (_per_channel(v, n) for v in (consts.qb, consts.qc, consts.q1, consts.shift))
+    per = [pack_linear_consts(int(m[c]), int(e[c]), int(gb[c]))
+           + pack_gelu_consts(int(b[c]), int(qb[c]), int(qc[c]), int(q1[c]), int(sh[c])) for c in range(n)]
+    return weight_beats(dense.w, per)
+
+
+def mm_ln_weights(dense: Dense, rq: Rescale, res_rq: Rescale, ln: LayerNormParams, ln_rq: Rescale) -> np.ndarray:
+    """OP_MM_LN's weight part: each channel's constants are :func:`pack_linear_consts` (the
+    projection's requant into the residual scale) then :func:`pack_ln_consts`."""
+    n = dense.w.shape[1]
+    m, e, b, mr, er, lb, lm, le = (_per_channel(v, n) for v in (
+        rq.m, rq.e, dense.bias, res_rq.m, res_rq.e, ln.bias, ln_rq.m, ln_rq.e))
+    per = [pack_linear_consts(int(m[c]), int(e[c]), int(b[c]))
+           + pack_ln_consts(int(mr[c]), int(er[c]), int(lb[c]), int(lm[c]), int(le[c]), int(ln.shift))
+           for c in range(n)]
+    return weight_beats(dense.w, per)
 
 
 def pack_linear(x: np.ndarray, dense: Dense, rq: Rescale, rows_per_tile: int) -> list[int]:
@@ -160,46 +203,35 @@ def pack_linear(x: np.ndarray, dense: Dense, rq: Rescale, rows_per_tile: int) ->
     ``rows_per_tile`` PE rows: per row tile, the tile's rows of ``x``, then per output channel
     :func:`pack_linear_consts` and the channel's weights; every row padded to whole beats
     (:func:`pack_rows`). The weights cross the stream once per row tile; the host builds the
-    weight part once per layer."""
-    n = dense.w.shape[1]
-    m, e, b = (_per_channel(v, n) for v in (rq.m, rq.e, dense.bias))
-    return _pack_tiles(x, dense.w, [pack_linear_consts(int(m[c]), int(e[c]), int(b[c])) for c in range(n)], rows_per_tile)
+    weight part (:func:`linear_weights`) once per layer. Python ints (:func:`packet` gives uint64)."""
+    return packet(x, linear_weights(dense, rq), rows_per_tile).tolist()
 
 
 def pack_mm_gelu(x: np.ndarray, dense: Dense, consts: GeluConsts, rq: Rescale, gelu_bias, rows_per_tile: int) -> list[int]:
-    """The input packet of OP_MM_GELU (``golden.mm_gelu``): as :func:`pack_linear`, each channel's
-    constants being the output requant's (:func:`pack_linear_consts`, its bias ``gelu_bias``) then
-    the matmul bias and the GELU constants (:func:`pack_gelu_consts`)."""
-    n = dense.w.shape[1]
-    m, e, gb, b = (_per_channel(v, n) for v in (rq.m, rq.e, gelu_bias, dense.bias))
-    qb, qc, q1, sh = (_per_channel(v, n) for v in (consts.qb, consts.qc, consts.q1, consts.shift))
-    per = [pack_linear_consts(int(m[c]), int(e[c]), int(gb[c]))
-           + pack_gelu_consts(int(b[c]), int(qb[c]), int(qc[c]), int(q1[c]), int(sh[c])) for c in range(n)]
-    return _pack_tiles(x, dense.w, per, rows_per_tile)
+    """The input packet of OP_MM_GELU (``golden.mm_gelu``): as :func:`pack_linear`, with
+    :func:`mm_gelu_weights`."""
+    return packet(x, mm_gelu_weights(dense, consts, rq, gelu_bias), rows_per_tile).tolist()
+
+
+def check_residual(r: np.ndarray, rows: int, n: int) -> np.ndarray:
+    r = np.asarray(r)
+    if r.dtype != np.int8 or r.shape != (rows, n):
+        raise ValueError(f"the residual r must be int8 {(rows, n)}, got {r.dtype} {r.shape}")
+    return r
 
 
 def pack_mm_ln(x: np.ndarray, dense: Dense, rq: Rescale, r: np.ndarray, res_rq: Rescale,
                ln: LayerNormParams, ln_rq: Rescale, rows_per_tile: int) -> list[int]:
     """The input packet of OP_MM_LN (``golden.mm_ln``): as :func:`pack_linear`, with each tile's
-    rows of the int8 residual ``r`` after its rows of ``x``, and each channel's constants being
-    :func:`pack_linear_consts` (the projection's requant into the residual scale) then
-    :func:`pack_ln_consts`."""
-    n = dense.w.shape[1]
-    r = np.asarray(r)
-    if r.dtype != np.int8 or r.shape != (x.shape[0], n):
-        raise ValueError(f"pack_mm_ln: r must be int8 {(x.shape[0], n)}, got {r.dtype} {r.shape}")
-    m, e, b, mr, er, lb, lm, le = (_per_channel(v, n) for v in (
-        rq.m, rq.e, dense.bias, res_rq.m, res_rq.e, ln.bias, ln_rq.m, ln_rq.e))
-    per = [pack_linear_consts(int(m[c]), int(e[c]), int(b[c]))
-           + pack_ln_consts(int(mr[c]), int(er[c]), int(lb[c]), int(lm[c]), int(le[c]), int(ln.shift))
-           for c in range(n)]
-    return _pack_tiles(x, dense.w, per, rows_per_tile, r)
+    rows of the int8 residual ``r`` after its rows of ``x``, and :func:`mm_ln_weights`."""
+    r = check_residual(r, x.shape[0], dense.w.shape[1])
+    return packet(x, mm_ln_weights(dense, rq, res_rq, ln, ln_rq), rows_per_tile, r).tolist()
 
 
 def pack_matmul(a: np.ndarray, b: np.ndarray, rows_per_tile: int) -> list[int]:
     """The input packet of OP_MATMUL (``golden.matmul(a, b)``): per row tile of ``a``, the tile's
     rows, then B transposed (no constants)."""
-    return _pack_tiles(a, b, [[] for _ in range(b.shape[1])], rows_per_tile)
+    return packet(a, weight_beats(b, [[] for _ in range(b.shape[1])]), rows_per_tile).tolist()
 
 
 def matmul_order(d: np.ndarray, n1: int, n2: int, rows_per_tile: int) -> list[int]:

@@ -1,26 +1,38 @@
-"""Main job: a real BERT (all-MiniLM-L6-v2 by default) quantized to I-BERT and run in integers.
+"""Main job: a real BERT (all-MiniLM-L6-v2 by default) quantized to I-BERT and run in integers on
+the accelerator (its RTL in simulation by default).
 
-    python3 -m host ["a sentence"] [--checkpoint DIR] [--params FILE] [--save FILE [--force]]
-                    [--calibration N] [--no-cache] [--debug]
+    python3 -m host ["a sentence"] [--backend sim|golden|pynq] [--checkpoint DIR] [--params FILE]
+                    [--save FILE [--force]] [--calibration N] [--no-cache] [--timeout S] [--debug]
 
 Quantizes the checkpoint (calibrated on the kit's calibration sentences, golden.calibrate; the
 result is cached per checkpoint and settings, so later runs start at once) or loads a saved
-parameter file (which must have been made from the same checkpoint), embeds the sentence with the
-golden integer-only model and with float32 numpy, and prints their cosine similarity and the run
-times. Every user error is one line on stderr and exit status 2 (--debug shows the traceback).
+parameter file (which must have been made from the same checkpoint), then runs the sentence's
+encoder layers on the backend: ``sim`` (the default: the RTL top in Verilator behind the pynq
+interface; the first run builds it), ``pynq`` (the board) or ``golden``. Prints whether every
+operation equals golden bit for bit (and where they first differ if not, with the command that
+re-runs that operation), the cycles of each layer and the time they project on the board at
+100 MHz, and the cosine similarity of the embedding with float32. Every user error is one line on
+stderr and exit status 2 (--debug shows the traceback); a divergence from golden exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 import time
 import warnings
 
 import numpy as np
 
+from golden import constants as C
+from golden.calibrate import Calibration
+
 from . import bert, cache, params_io
 from .checkpoint import default_model_dir, load_checkpoint
+from .divergence import locate, save_replay
+from .layer import ON_HOST, LayerRunner
+from .platform import BACKENDS, open_accelerator
 from .tokenize import Tokenizer
 
 DEFAULT_SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
@@ -41,6 +53,9 @@ def positive_int(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python3 -m host", description=__doc__.splitlines()[0])
     ap.add_argument("sentence", nargs="?", default=DEFAULT_SENTENCE)
+    ap.add_argument("--backend", choices=BACKENDS, default="sim",
+                    help="where the encoder layers run: sim (the RTL in Verilator, default), golden, pynq (the board)")
+    ap.add_argument("--timeout", type=positive_int, default=120, help="seconds a transfer may take (default 120)")
     ap.add_argument("--checkpoint", help="HuggingFace BERT folder (default: all-MiniLM-L6-v2)")
     ap.add_argument("--params", help="load this parameter file instead of quantizing")
     ap.add_argument("--save", help="write the quantized parameters to this .npz file")
@@ -92,6 +107,8 @@ def run(a: argparse.Namespace) -> int:
 
     ids = tok.encode(a.sentence)
     warn_about_input(tok, a.sentence, ids)
+    if len(ids) > qmodel.pos_q.shape[0]:
+        raise ValueError(f"the sentence is {len(ids)} tokens; the model takes at most {qmodel.pos_q.shape[0]}")
     t0 = time.perf_counter()
     e_int = bert.embed_sentence_int(qmodel, ids)
     t_int = time.perf_counter() - t0
@@ -100,9 +117,49 @@ def run(a: argparse.Namespace) -> int:
     t_f32 = time.perf_counter() - t0
     print(f"{how} in {t_q:.1f} s")
     print(f"sentence ({len(ids)} tokens): {a.sentence!r}")
-    print(f"integer-only (golden) vs float32 embedding: cosine {float(e_int @ e_f32):.5f}")
-    print(f"time: golden integer {t_int * 1e3:.1f} ms, float32 numpy {t_f32 * 1e3:.1f} ms")
-    return 0
+    if a.backend == "golden":
+        print(f"integer-only (golden) vs float32 embedding: cosine {float(e_int @ e_f32):.5f}")
+        print(f"time: golden integer {t_int * 1e3:.1f} ms, float32 numpy {t_f32 * 1e3:.1f} ms")
+        return 0
+    params_path = a.params or cache.cache_path(model, cache.calibration_settings(a.calibration, Calibration()))
+    return run_on_accelerator(a, qmodel, meta, ids, e_int, e_f32, params_path)
+
+
+def run_on_accelerator(a, qmodel, meta, ids, e_int, e_f32, params_path) -> int:
+    acc = open_accelerator(a.backend, a.timeout, announce=lambda: print(
+        "building the simulated accelerator (Verilator, once; a few minutes)...", file=sys.stderr))
+    runner = LayerRunner(acc)
+    x = bert.embed_int(qmodel, ids)
+    n = len(qmodel.layers)
+    t0 = time.perf_counter()
+    for i, layer in enumerate(qmodel.layers):
+        print(f"\r{a.backend}: layer {i + 1}/{n} [{'#' * (i + 1)}{'.' * (n - i - 1)}]", end="", file=sys.stderr, flush=True)
+        x = runner.layer(i, x, layer)
+    print(file=sys.stderr)
+    wall = time.perf_counter() - t0
+    e_acc = bert.pool(C.dequantize(x, qmodel.out_scale))
+    div = locate(runner.trace, qmodel.layers)
+
+    print(f"{a.backend}: {n} layers in {wall:.1f} s; per layer (cycles of the accelerator's operations; "
+          f"{', '.join(ON_HOST)} on the host, not built in the RTL yet):")
+    total = 0
+    for i in range(n):
+        steps = [s for s in runner.trace if s.layer == i and s.cycles is not None]
+        cyc = sum(s.cycles for s in steps)
+        total += cyc
+        print(f"  layer {i}: {cyc:>9,} cycles ({', '.join(f'{s.op} {s.cycles:,}' for s in steps)})")
+    print(f"  total:   {total:>9,} cycles = {total / 1e5:.2f} ms on the board at 100 MHz")
+    if div is None:
+        print(f"equal to golden bit for bit: yes ({len(runner.trace)} operations)")
+    else:
+        print(f"equal to golden bit for bit: NO. {div.describe()}")
+        if not Path(params_path).is_file():  # the kit's own folder: nothing of the user's is replaced
+            params_path = params_io.save(cache.cache_dir() / "divergence" / "params.npz", qmodel, meta, overwrite=True)
+        replay = save_replay(div, params_path, cache.cache_dir() / "divergence")
+        print(f"re-run just that operation: python3 -m host.replay {replay} --backend {a.backend}")
+    print(f"{a.backend} vs float32 embedding: cosine {float(e_acc @ e_f32):.5f} "
+          f"(golden vs float32: {float(e_int @ e_f32):.5f})")
+    return 0 if div is None else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         warnings.showwarning = lambda msg, *rest: print(f"warning: {msg}", file=sys.stderr)
         try:
             return run(a)
-        except (ValueError, TypeError, OSError) as e:
+        except (ValueError, TypeError, OSError, RuntimeError) as e:
             if a.debug:
                 raise
             print(f"error: {e}", file=sys.stderr)

@@ -20,3 +20,15 @@ REG_WINDOW = 0x1_0000
 #: Width of the DMA's buffer-length register: a transfer may be up to 2**26 - 1 bytes (64 MB),
 #: above the largest packet the host sends (an OP_LINEAR of BERT-base's FFN out: about 15 MB).
 DMA_LENGTH_BITS = 26
+
+
+#: The Vivado flow's default build parameters (array shape, maxima, clock), which the simulation
+#: backend and the yosys fit use too.
+BUILD_DEFAULTS = Path(__file__).resolve().parents[1] / "vivado" / "defaults.tcl"
+
+
+def build_defaults() -> dict[str, str]:
+    """vivado/defaults.tcl's ``set defaults { name value ... }`` as a dict."""
+    import re
+
+    return dict(re.findall(r"^\s*(\w+)\s+(\S+)\s*$", BUILD_DEFAULTS.read_text(), re.M))

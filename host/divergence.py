@@ -1,0 +1,60 @@
+"""Where the accelerator and golden first disagree: every operation of a run is checked against
+its golden function on the very inputs the accelerator got, so the first mismatch names the
+operation that went wrong (not one that only inherited a wrong input). A mismatch is saved with
+its inputs, and ``python3 -m host.replay FILE`` re-runs just that operation on both sides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .layer import Step, golden_op
+
+
+@dataclass
+class Divergence:
+    layer: int
+    op: str
+    index: tuple[int, ...]
+    got: int
+    want: int
+    mismatches: int
+    step: Step
+
+    def describe(self) -> str:
+        where = ", ".join(map(str, self.index))
+        return (f"layer {self.layer}, operation {self.op}: first difference at element [{where}]: accelerator "
+                f"{self.got}, golden {self.want} ({self.mismatches} of {self.step.output.size} elements differ)")
+
+
+def first_difference(got: np.ndarray, want: np.ndarray) -> tuple[tuple[int, ...], int, int, int] | None:
+    """(index, got, want, count) of the first element where the arrays differ, or None."""
+    if got.shape != want.shape:
+        return (), -1, -1, max(got.size, want.size)
+    diff = np.argwhere(got != want)
+    if not len(diff):
+        return None
+    idx = tuple(int(i) for i in diff[0])
+    return idx, int(got[idx]), int(want[idx]), len(diff)
+
+
+def locate(trace: list[Step], layers) -> Divergence | None:
+    """The first operation in ``trace`` whose output is not its golden function's on its inputs."""
+    for step in trace:
+        d = first_difference(step.output, golden_op(step.op, step.inputs, layers[step.layer]))
+        if d is not None:
+            return Divergence(step.layer, step.op, d[0], d[1], d[2], d[3], step)
+    return None
+
+
+def save_replay(div: Divergence, params_path: str | Path, folder: Path) -> Path:
+    """Write the diverging operation's inputs (and where its parameters are) for host.replay."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"divergence-layer{div.layer}-{div.op}.npz"
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez(tmp, layer=div.layer, op=div.op, params=str(params_path),
+             **{f"in_{k}": v for k, v in div.step.inputs.items()})
+    tmp.replace(path)
+    return path

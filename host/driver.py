@@ -1,0 +1,172 @@
+"""The accelerator driver: numpy in, numpy out, one operation at a time, over a platform with the
+pynq interface (host/platform.py: the board, or the RTL in simulation behind the same objects).
+
+An operation is what the top's register map says (docs/registers.md): write OP and DIM_*, write
+CTRL.start, send one packet (golden.layout), receive one packet. Every transfer has a deadline:
+a core that does not finish raises TimeoutError with its status registers, after an abort that
+returns it to idle; the ERROR bits are read after every operation and raised as
+:class:`AcceleratorError`. Dimensions over the synthesis maxima (read from the core) are refused
+before anything is sent.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from golden.layout import check_residual, linear_weights, mm_gelu_weights, mm_ln_weights, packet
+from golden.params import Dense, GeluConsts, LayerNormParams, Rescale
+
+from .regmap import OP_LINEAR, OP_MM_GELU, OP_MM_LN, REGISTERS
+
+ID_VALUE = 0x49425254  # "IBRT"
+ERROR_BITS = [f.name for f in REGISTERS["ERROR"].fields]
+OP_NAMES = {OP_LINEAR: "OP_LINEAR", OP_MM_GELU: "OP_MM_GELU", OP_MM_LN: "OP_MM_LN"}
+
+
+class AcceleratorError(RuntimeError):
+    """The core reported an error (its ERROR bits), or answered something no core would."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the core says of itself: its synthesis maxima and array."""
+
+    max_m: int
+    max_k: int
+    max_n: int
+    max_d: int
+    rows: int
+    cols: int
+    tile_rows: int
+
+
+def _field(reg: str, name: str, word: int) -> int:
+    return REGISTERS[reg].field(name).get(word)
+
+
+class Accelerator:
+    """One I-BERT core behind ``ip`` (MMIO ``read``/``write``), ``dma`` (``sendchannel`` /
+    ``recvchannel``: ``transfer``, ``idle``) and ``allocate(shape, dtype)``.
+
+    ``timeout`` (seconds) bounds each transfer. ``cycles`` after an operation is the core's own
+    CYCLES_BUSY count of it.
+    """
+
+    def __init__(self, ip, dma, allocate, timeout: float = 60.0):
+        self.ip, self.dma, self.allocate, self.timeout = ip, dma, allocate, timeout
+        ident = self.read("ID")
+        if ident != ID_VALUE:
+            raise AcceleratorError(f"no I-BERT core: the ID register reads 0x{ident:08x}, expected 0x{ID_VALUE:08x}")
+        major = _field("VERSION", "major", self.read("VERSION"))
+        speaks = REGISTERS["VERSION"].field("major").reset
+        if major != speaks:
+            raise AcceleratorError(f"register map version {major}: this driver speaks version {speaks}")
+        arr = self.read("ARRAY")
+        self.limits = Limits(self.read("MAX_M"), self.read("MAX_K"), self.read("MAX_N"), self.read("MAX_D"),
+                             _field("ARRAY", "rows", arr), _field("ARRAY", "cols", arr),
+                             _field("ARRAY", "tile_rows", arr))
+        self.cycles = 0
+        self.write("CTRL", REGISTERS["CTRL"].pack(abort=1))  # idle, whatever came before
+        self.write("ERROR", (1 << len(ERROR_BITS)) - 1)
+
+    def read(self, name: str) -> int:
+        return int(self.ip.read(REGISTERS[name].offset))
+
+    def write(self, name: str, value: int) -> None:
+        self.ip.write(REGISTERS[name].offset, int(value))
+
+    def status(self) -> str:
+        """The status registers in one line (for error messages)."""
+        names = ("STATUS", "ERROR", "OP", "DIM_M", "DIM_K", "DIM_N", "CYCLES_BUSY", "CYCLES_STARVED", "CYCLES_STALLED")
+        return ", ".join(f"{n}=0x{self.read(n):x}" for n in names)
+
+    # ------------------------------------------------------------------ one operation
+    def check_dims(self, op: str, m: int, k: int, n: int) -> None:
+        lim = self.limits
+        max_n = lim.max_d if op == "OP_MM_LN" else lim.max_n
+        for name, v, hi in (("M (rows)", m, lim.max_m), ("K", k, lim.max_k), ("N", n, max_n)):
+            if not 1 <= v <= hi:
+                raise ValueError(f"{op}: {name} = {v} is outside this core's 1..{hi}")
+
+    def run(self, code: int, m: int, k: int, n: int, beats: np.ndarray, out_beats: int) -> np.ndarray:
+        """One operation: registers, start, ``beats`` (uint64) out, ``out_beats`` beats back."""
+        op = OP_NAMES.get(code, f"operation {code}")
+        self.check_dims(op, m, k, n)
+        self.write("OP", code)
+        self.write("DIM_M", m)
+        self.write("DIM_K", k)
+        self.write("DIM_N", n)
+        src = self.allocate((beats.size,), np.uint64)
+        src[:] = beats
+        dst = self.allocate((out_beats,), np.uint64)
+        for buf in (src, dst):
+            if hasattr(buf, "flush"):
+                buf.flush()
+        self.write("CTRL", REGISTERS["CTRL"].pack(start=1))
+        errors = self.read("ERROR")
+        if errors:
+            raise AcceleratorError(f"{op} {m}x{k}x{n} refused: {self._error_names(errors)}")
+        self.dma.recvchannel.transfer(dst)
+        self.dma.sendchannel.transfer(src)
+        deadline = time.monotonic() + self.timeout
+        for name, channel in (("send (MM2S)", self.dma.sendchannel), ("receive (S2MM)", self.dma.recvchannel)):
+            while not channel.idle:
+                if time.monotonic() > deadline:
+                    state = self.status()
+                    self.write("CTRL", REGISTERS["CTRL"].pack(abort=1))
+                    raise TimeoutError(f"{op} {m}x{k}x{n}: the {name} transfer did not finish in {self.timeout:g} s "
+                                       f"(aborted; {state})")
+        got = getattr(self.dma.recvchannel, "transferred", out_beats * 8)
+        if getattr(self.dma.recvchannel, "overflowed", False) or got != out_beats * 8:
+            raise AcceleratorError(f"{op} {m}x{k}x{n}: received {got} bytes, expected {out_beats * 8}")
+        errors = self.read("ERROR")
+        if errors:
+            self.write("ERROR", errors)
+            raise AcceleratorError(f"{op} {m}x{k}x{n}: the core reported {self._error_names(errors)}")
+        self.cycles = self.read("CYCLES_BUSY")
+        if hasattr(dst, "invalidate"):
+            dst.invalidate()
+        return np.array(dst, dtype=np.uint64)
+
+    @staticmethod
+    def _error_names(word: int) -> str:
+        return ", ".join(n for i, n in enumerate(ERROR_BITS) if word >> i & 1)
+
+    def _rows(self, code: int, x: np.ndarray, n: int, weights: np.ndarray, resid: np.ndarray | None = None) -> np.ndarray:
+        x = _int8_rows("x", x)
+        m, k = x.shape
+        beats = packet(x, weights, self.limits.tile_rows, resid)
+        out = self.run(code, m, k, n, beats, m * -(-n // 8))
+        return out.view(np.int8).reshape(m, -1)[:, :n].copy()
+
+    # ------------------------------------------------------------------ the fused operations
+    # ``weights``: the operation's weight part (golden.layout.*_weights), built once per layer.
+    def linear(self, x, dense: Dense, rq: Rescale, weights: np.ndarray | None = None) -> np.ndarray:
+        """golden.linear on the core (OP_LINEAR)."""
+        w = linear_weights(dense, rq) if weights is None else weights
+        return self._rows(OP_LINEAR, x, dense.w.shape[1], w)
+
+    def mm_gelu(self, x, dense: Dense, consts: GeluConsts, rq: Rescale, gelu_bias=0,
+                weights: np.ndarray | None = None) -> np.ndarray:
+        """golden.mm_gelu on the core (OP_MM_GELU)."""
+        w = mm_gelu_weights(dense, consts, rq, gelu_bias) if weights is None else weights
+        return self._rows(OP_MM_GELU, x, dense.w.shape[1], w)
+
+    def mm_ln(self, x, dense: Dense, rq: Rescale, r, res_rq: Rescale, ln: LayerNormParams, ln_rq: Rescale,
+              weights: np.ndarray | None = None) -> np.ndarray:
+        """golden.mm_ln on the core (OP_MM_LN)."""
+        x = _int8_rows("x", x)
+        n = dense.w.shape[1]
+        r = check_residual(r, x.shape[0], n)
+        w = mm_ln_weights(dense, rq, res_rq, ln, ln_rq) if weights is None else weights
+        return self._rows(OP_MM_LN, x, n, w, r)
+
+
+def _int8_rows(name: str, x) -> np.ndarray:
+    a = np.asarray(x)
+    if a.dtype != np.int8 or a.ndim != 2:
+        raise ValueError(f"{name}: expected a 2-D int8 array (rows, K), got {a.ndim}-D {a.dtype}")
+    return np.ascontiguousarray(a)

@@ -1,0 +1,120 @@
+"""An encoder layer as the accelerator's operations, on either backend, with a trace of every
+operation's inputs and output for the divergence locator (host/divergence.py).
+
+The layer is five operations (golden.encoder_layer's dataflow):
+  qkv       OP_LINEAR: [Q | K | V] = requant(x [Wq | Wk | Wv] + b), one (T, 3D) operation
+  attention all heads: requant(softmax(Q_h K_h^T) V_h), (T, D); on the host (golden) for now: the
+            accelerator's attention operation is not built (docs/architecture.md)
+  attn_out  OP_MM_LN: golden.mm_ln(ctx, attn_out, ..., residual x)
+  ffn_in    OP_MM_GELU: golden.mm_gelu(a1, ffn_in, ...)
+  ffn_out   OP_MM_LN: golden.mm_ln(g, ffn_out, ..., residual a1)
+Each is bit-identical to the golden composition (tests/test_host_layer.py checks it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import golden
+from golden.attn_head import attention as attention_core
+from golden.layout import linear_weights, mm_gelu_weights, mm_ln_weights
+from golden.params import Dense, EncoderLayerParams, Rescale
+
+OPS = ("qkv", "attention", "attn_out", "ffn_in", "ffn_out")
+#: The operations the accelerator does not run yet (the host runs them with golden).
+ON_HOST = ("attention",)
+
+
+def fused_qkv(p: EncoderLayerParams) -> tuple[Dense, Rescale]:
+    """The three projections as one: weights (D, 3D), biases and per-channel requants side by side."""
+    d = p.hidden
+
+    def per(v):
+        return np.broadcast_to(np.asarray(v, dtype=np.int64), (d,))
+
+    dense = Dense(np.concatenate([p.q.w, p.k.w, p.v.w], axis=1),
+                  np.concatenate([per(p.q.bias), per(p.k.bias), per(p.v.bias)]).astype(np.int32))
+    rq = Rescale(np.concatenate([per(r.m) for r in (p.q_rq, p.k_rq, p.v_rq)]),
+                 np.concatenate([per(r.e) for r in (p.q_rq, p.k_rq, p.v_rq)]))
+    return dense, rq
+
+
+def attention(qkv: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
+    """All heads' attention on the fused projection's output (T, 3D) -> context (T, D)."""
+    t, d = qkv.shape[0], p.hidden
+    dh = d // p.heads
+    q, k, v = (qkv[:, i * d:(i + 1) * d].reshape(t, p.heads, dh).transpose(1, 0, 2) for i in range(3))
+    return attention_core(q, k, v, p.head(0)).transpose(1, 0, 2).reshape(t, d)
+
+
+@dataclass
+class Step:
+    """One operation of one layer: its name, inputs, output and (accelerator) cycles."""
+
+    layer: int
+    op: str
+    inputs: dict
+    output: np.ndarray
+    cycles: int | None = None
+
+
+def golden_op(op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
+    """The golden function of operation ``op`` on ``inputs`` (a Step's)."""
+    if op == "qkv":
+        return golden.linear(inputs["x"], *fused_qkv(p))
+    if op == "attention":
+        return attention(inputs["qkv"], p)
+    if op == "attn_out":
+        return golden.mm_ln(inputs["ctx"], p.attn_out, p.attn_rq, inputs["r"], p.attn_res, p.ln1, p.ln1_rq)
+    if op == "ffn_in":
+        return golden.mm_gelu(inputs["a1"], p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias)
+    if op == "ffn_out":
+        return golden.mm_ln(inputs["g"], p.ffn_out, p.ffn_rq, inputs["r"], p.ffn_res, p.ln2, p.ln2_rq)
+    raise ValueError(f"op: expected one of {', '.join(OPS)}, got {op!r}")
+
+
+@dataclass
+class LayerRunner:
+    """Runs layers on ``acc`` (an host.driver.Accelerator), or on golden when ``acc`` is None.
+    The weight part of every operation's packet is built once per layer and kept."""
+
+    acc: object | None = None
+    trace: list[Step] = field(default_factory=list)
+    _weights: dict = field(default_factory=dict)
+
+    def weights(self, i: int, p: EncoderLayerParams) -> dict[str, np.ndarray]:
+        if i not in self._weights:
+            self._weights[i] = {
+                "qkv": linear_weights(*fused_qkv(p)),
+                "attn_out": mm_ln_weights(p.attn_out, p.attn_rq, p.attn_res, p.ln1, p.ln1_rq),
+                "ffn_in": mm_gelu_weights(p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias),
+                "ffn_out": mm_ln_weights(p.ffn_out, p.ffn_rq, p.ffn_res, p.ln2, p.ln2_rq),
+            }
+        return self._weights[i]
+
+    def op(self, i: int, op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
+        acc = self.acc
+        if acc is None or op in ON_HOST:
+            out, cycles = golden_op(op, inputs, p), None
+        else:
+            w = self.weights(i, p)[op]
+            if op == "qkv":
+                out = acc.linear(inputs["x"], *fused_qkv(p), weights=w)
+            elif op == "attn_out":
+                out = acc.mm_ln(inputs["ctx"], p.attn_out, p.attn_rq, inputs["r"], p.attn_res, p.ln1, p.ln1_rq, weights=w)
+            elif op == "ffn_in":
+                out = acc.mm_gelu(inputs["a1"], p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias, weights=w)
+            else:
+                out = acc.mm_ln(inputs["g"], p.ffn_out, p.ffn_rq, inputs["r"], p.ffn_res, p.ln2, p.ln2_rq, weights=w)
+            cycles = acc.cycles
+        self.trace.append(Step(i, op, inputs, out, cycles))
+        return out
+
+    def layer(self, i: int, x: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
+        qkv = self.op(i, "qkv", {"x": x}, p)
+        ctx = self.op(i, "attention", {"qkv": qkv}, p)
+        a1 = self.op(i, "attn_out", {"ctx": ctx, "r": x}, p)
+        g = self.op(i, "ffn_in", {"a1": a1}, p)
+        return self.op(i, "ffn_out", {"g": g, "r": a1}, p)

@@ -1,0 +1,39 @@
+"""The three backends' platforms: ``pynq`` (the board), ``sim`` (the RTL in Verilator behind the
+same objects, host/sim/platform.py) and ``golden`` (no platform: the golden functions).
+pynq is imported only when the board backend is asked for, so the package works without it."""
+
+from __future__ import annotations
+
+from .driver import Accelerator
+from .overlay import ACCEL_CELL, DMA_CELL, OVERLAY_DIR, OVERLAY_NAME
+
+BACKENDS = ("sim", "golden", "pynq")
+
+
+def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None) -> Accelerator | None:
+    """The driver over ``backend``'s platform (None for ``golden``). Raises RuntimeError in one
+    line when the backend cannot run here."""
+    if backend == "golden":
+        return None
+    if backend == "sim":
+        from .sim.platform import Simulator, SimDMA, SimIP, allocate
+
+        sim = Simulator(announce=announce)
+        acc = Accelerator(SimIP(sim), SimDMA(sim), allocate, timeout)
+        acc.simulator = sim
+        return acc
+    if backend == "pynq":
+        try:
+            import pynq
+        except ImportError:
+            raise RuntimeError("--backend pynq: pynq is not installed, so this is not a PYNQ board; "
+                               "use --backend sim to run the same driver on the simulated RTL") from None
+        bit = OVERLAY_DIR / f"{OVERLAY_NAME}.bit"
+        if not bit.is_file():
+            raise RuntimeError(f"--backend pynq: no bitstream at {bit} (build it with vivado/, README 'On the board')")
+        try:
+            overlay = pynq.Overlay(str(bit))
+        except Exception as e:  # pynq raises several types when no board answers
+            raise RuntimeError(f"--backend pynq: the overlay did not load ({e}); use --backend sim") from None
+        return Accelerator(getattr(overlay, ACCEL_CELL), getattr(overlay, DMA_CELL), pynq.allocate, timeout)
+    raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")

@@ -1,0 +1,63 @@
+"""Re-run one operation saved by the divergence locator, on a backend and on golden.
+
+    python3 -m host.replay FILE [--backend sim|pynq] [--debug]
+
+FILE is the .npz the main job wrote when the accelerator and golden disagreed; it holds the
+operation's inputs and the path of the parameter file they belong to. Prints the first element
+that differs, or that they agree. Exit status 0 when equal, 1 when they differ, 2 on a user error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import zipfile
+
+import numpy as np
+
+from . import params_io
+from .divergence import first_difference
+from .layer import OPS, LayerRunner, golden_op
+from .platform import open_accelerator
+
+
+def run(a: argparse.Namespace) -> int:
+    try:
+        with np.load(a.file, allow_pickle=False) as f:
+            layer, op, params = int(f["layer"]), str(f["op"]), str(f["params"])
+            inputs = {k[3:]: f[k] for k in f.files if k.startswith("in_")}
+    except (KeyError, zipfile.BadZipFile, EOFError) as e:
+        raise ValueError(f"{a.file}: not a replay file written by python3 -m host ({e})") from None
+    if op not in OPS:
+        raise ValueError(f"{a.file}: unknown operation {op!r}")
+    qmodel, _ = params_io.load(params)
+    p = qmodel.layers[layer]
+    acc = open_accelerator(a.backend, announce=lambda: print("building the simulation (once)...", file=sys.stderr))
+    got = LayerRunner(acc).op(layer, op, inputs, p)
+    d = first_difference(got, golden_op(op, inputs, p))
+    if d is None:
+        print(f"layer {layer}, operation {op}: {a.backend} and golden agree ({got.size} elements)")
+        return 0
+    idx, g, w, n = d
+    print(f"layer {layer}, operation {op}: first difference at [{', '.join(map(str, idx))}]: "
+          f"{a.backend} {g}, golden {w} ({n} of {got.size} differ)")
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python3 -m host.replay", description=__doc__.splitlines()[0])
+    ap.add_argument("file")
+    ap.add_argument("--backend", choices=("sim", "pynq"), default="sim")
+    ap.add_argument("--debug", action="store_true")
+    a = ap.parse_args(argv)
+    try:
+        return run(a)
+    except (ValueError, OSError, RuntimeError, TimeoutError) as e:
+        if a.debug:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
