@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from golden.layout import check_residual, linear_weights, mm_gelu_weights, mm_ln_weights, packet
+from golden.layout import (
+    check_residual,
+    linear_weights,
+    mm_gelu_weights,
+    mm_ln_weights,
+    packet,
+)
 from golden.params import Dense, GeluConsts, LayerNormParams, Rescale
 
 from .regmap import OP_LINEAR, OP_MM_GELU, OP_MM_LN, REGISTERS

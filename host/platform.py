@@ -16,7 +16,7 @@ def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None)
     if backend == "golden":
         return None
     if backend == "sim":
-        from .sim.platform import Simulator, SimDMA, SimIP, allocate
+        from .sim.platform import SimDMA, SimIP, Simulator, allocate
 
         sim = Simulator(announce=announce)
         acc = Accelerator(SimIP(sim), SimDMA(sim), allocate, timeout)

