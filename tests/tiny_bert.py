@@ -52,12 +52,11 @@ def tiny_int_bert():
     """The tiny checkpoint quantized (host.bert.quantize on a few of its own sentences): an IntBert
     of two layers, D 32, 4 heads, F 64."""
     import tempfile
+    from pathlib import Path
 
     from host import bert
     from host.checkpoint import load_checkpoint
     from host.tokenize import Tokenizer
-
-    from pathlib import Path
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
