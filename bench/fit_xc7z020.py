@@ -12,27 +12,21 @@ Estimates, not Vivado figures.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from host.overlay import build_defaults  # noqa: E402
 from tb.yosys import logic_delay, resources  # noqa: E402
 
 DEVICE = {"LUT": 53_200, "FF": 106_400, "DSP": 220, "BRAM": 140}
 LUT_SHARE_MAX = 0.70
 
 
-def defaults() -> dict[str, str]:
-    """vivado/defaults.tcl's `set defaults { name value ... }` as a dict."""
-    text = (ROOT / "vivado" / "defaults.tcl").read_text()
-    return dict(re.findall(r"^\s*(\w+)\s+(\S+)\s*$", text, re.M))
-
-
 def main() -> int:
-    d = defaults()
+    d = build_defaults()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name in ("n1", "n2", "max_m", "max_k", "max_n", "clock_mhz"):
         ap.add_argument(f"--{name.replace('_', '-')}", type=int, default=int(d[name]))

@@ -2,7 +2,8 @@
 the accelerator (its RTL in simulation by default).
 
     python3 -m host ["a sentence"] [--backend sim|golden|pynq] [--checkpoint DIR] [--params FILE]
-                    [--save FILE [--force]] [--calibration N] [--no-cache] [--timeout S] [--debug]
+                    [--save FILE [--force]] [--calibration N] [--no-cache] [--timeout S] [--timing]
+                    [--debug]
 
 Quantizes the checkpoint (calibrated on the kit's calibration sentences, golden.calibrate; the
 result is cached per checkpoint and settings, so later runs start at once) or loads a saved
@@ -31,6 +32,7 @@ from golden.calibrate import Calibration
 from . import bert, cache, params_io
 from .checkpoint import default_model_dir, load_checkpoint
 from .divergence import locate, save_replay
+from .driver import timing_table
 from .layer import ON_HOST, LayerRunner
 from .platform import BACKENDS, open_accelerator
 from .tokenize import Tokenizer
@@ -63,6 +65,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--calibration", type=positive_int, default=bert.CALIBRATION_SENTENCES,
                     help=f"number of calibration sentences (default {bert.CALIBRATION_SENTENCES})")
     ap.add_argument("--no-cache", action="store_true", help="quantize again instead of using the cache")
+    ap.add_argument("--timing", action="store_true", help="print every accelerator call's time, host and core apart")
     ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return ap
 
@@ -84,6 +87,10 @@ def run(a: argparse.Namespace) -> int:
     if a.calibration < FEW_CALIBRATION:
         warnings.warn(f"--calibration {a.calibration}: fewer than {FEW_CALIBRATION} sentences calibrate poorly",
                       stacklevel=2)
+    acc = None
+    if a.backend != "golden":  # before anything loads: no board (or no simulator) is the first thing to say
+        acc = open_accelerator(a.backend, a.timeout, announce=lambda: print(
+            "building the simulated accelerator (Verilator, once; about 20 s)...", file=sys.stderr))
     folder = a.checkpoint or default_model_dir()
     model = load_checkpoint(a.checkpoint)
     tok = Tokenizer(folder)
@@ -122,12 +129,10 @@ def run(a: argparse.Namespace) -> int:
         print(f"time: golden integer {t_int * 1e3:.1f} ms, float32 numpy {t_f32 * 1e3:.1f} ms")
         return 0
     params_path = a.params or cache.cache_path(model, cache.calibration_settings(a.calibration, Calibration()))
-    return run_on_accelerator(a, qmodel, meta, ids, e_int, e_f32, params_path)
+    return run_on_accelerator(a, acc, qmodel, meta, ids, e_int, e_f32, params_path)
 
 
-def run_on_accelerator(a, qmodel, meta, ids, e_int, e_f32, params_path) -> int:
-    acc = open_accelerator(a.backend, a.timeout, announce=lambda: print(
-        "building the simulated accelerator (Verilator, once; a few minutes)...", file=sys.stderr))
+def run_on_accelerator(a, acc, qmodel, meta, ids, e_int, e_f32, params_path) -> int:
     runner = LayerRunner(acc)
     x = bert.embed_int(qmodel, ids)
     n = len(qmodel.layers)
@@ -149,6 +154,12 @@ def run_on_accelerator(a, qmodel, meta, ids, e_int, e_f32, params_path) -> int:
         total += cyc
         print(f"  layer {i}: {cyc:>9,} cycles ({', '.join(f'{s.op} {s.cycles:,}' for s in steps)})")
     print(f"  total:   {total:>9,} cycles = {total / 1e5:.2f} ms on the board at 100 MHz")
+    calls = acc.calls
+    print(f"  host side: packing {sum(c.pack_s for c in calls) * 1e3:.1f} ms, buffer copies "
+          f"{sum(c.copy_s for c in calls) * 1e3:.1f} ms, transfers {sum(c.transfer_s for c in calls):.2f} s "
+          f"({a.backend}; --timing prints every call)")
+    if a.timing:
+        print(timing_table(calls))
     if div is None:
         print(f"equal to golden bit for bit: yes ({len(runner.trace)} operations)")
     else:

