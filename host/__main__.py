@@ -189,5 +189,10 @@ def main(argv: list[str] | None = None) -> int:
             return 130
 
 
-if __name__ == "__main__":
+def console() -> None:
+    """The ``ibert-kit`` command (pyproject's console script)."""
     raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    console()

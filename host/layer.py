@@ -118,3 +118,14 @@ class LayerRunner:
         a1 = self.op(i, "attn_out", {"ctx": ctx, "r": x}, p)
         g = self.op(i, "ffn_in", {"a1": a1}, p)
         return self.op(i, "ffn_out", {"g": g, "r": a1}, p)
+
+
+def forward(runner: LayerRunner, model, ids) -> np.ndarray:
+    """The whole integer model (a host.bert.IntBert) on ``runner``'s backend: the embedding on the
+    host, every encoder layer as the operations above; the final int8 hidden states (T, D)."""
+    from .bert import embed_int
+
+    x = embed_int(model, ids)
+    for i, layer in enumerate(model.layers):
+        x = runner.layer(i, x, layer)
+    return x

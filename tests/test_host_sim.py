@@ -14,7 +14,7 @@ import pytest
 import golden
 from host.divergence import locate, save_replay
 from host.driver import Accelerator, AcceleratorError
-from host.layer import LayerRunner
+from host.layer import LayerRunner, forward
 from host.sim.platform import SimDMA, SimIP, Simulator, allocate
 from tb.operands import gelu_problem, linear_problem, ln_problem
 from tests.tiny_bert import tiny_int_bert
@@ -87,6 +87,20 @@ def test_layer_runner_on_golden_is_encoder_layer():
     q = tiny_int_bert()
     x = np.random.default_rng(3).integers(-128, 128, (5, q.layers[0].hidden), dtype=np.int8)
     assert np.array_equal(LayerRunner().layer(0, x, q.layers[0]), golden.encoder_layer(x, q.layers[0]))
+
+
+def test_small_model_on_the_rtl_equals_golden(acc):
+    """The tiny model (D 32, 4 heads, F 64, two layers) on the RTL and on golden through the very
+    same driver code (host.layer.forward), and against golden's own forward: identical integers."""
+    from host.bert import forward_int
+
+    q = tiny_int_bert()
+    ids = [2, 4, 5, 6, 7, 4, 8, 3]
+    runner = LayerRunner(acc)
+    got = forward(runner, q, ids)
+    assert np.array_equal(got, forward(LayerRunner(), q, ids))
+    assert np.array_equal(got, forward_int(q, ids))
+    assert locate(runner.trace, q.layers) is None and len(runner.trace) == 10
 
 
 def test_real_minilm_layer_on_the_rtl_equals_golden(acc):
