@@ -1,5 +1,5 @@
 """How fast the simulation backend runs the main job: all-MiniLM-L6-v2, a 16-token sentence, all
-six layers on the device's RTL (12 x 16 array, vivado/defaults.tcl) in Verilator behind the pynq
+six layers on the device's RTL (12 x 14 array, vivado/defaults.tcl) in Verilator behind the pynq
 interface, warm (the library built, the parameters cached), on one core.
 
     python3 bench/sim_speed.py [--runs 3]

@@ -1,12 +1,11 @@
 """Cycles of one encoder layer's operations through the accelerator top (Verilator), against the
 roofline, and the projected time per layer and per model.
 
-    python3 bench/top_cycles.py [--n1 12 --n2 16 --model minilm|bert-base|both]
+    python3 bench/top_cycles.py [--n1 12 --n2 14 --model minilm|bert-base|both]
 
-The layer as the top runs it today: the QKV projection as OP_LINEAR, FFN-in as OP_MM_GELU, the
-output projection and FFN-out as OP_MM_LN (residual and LayerNorm fused), and per head the scores
-and the context as OP_MATMUL (int32 out: the softmax epilogue and the attention operation are not
-built yet, so the softmax's cost is not in these figures). Each operation goes through AXI only (registers, one packet in, one out) at full stream
+The layer as the top runs it: the QKV projection as OP_LINEAR, attention over all heads as
+OP_ATTENTION (the QKV rows sent once per head), the output projection and FFN-out as OP_MM_LN,
+FFN-in as OP_MM_GELU: five operations. Each operation goes through AXI only (registers, one packet in, one out) at full stream
 rate; the roofline of an operation is max(MACs / PEs, input beats, output beats) (64-bit streams,
 one beat a cycle; the input counts the weights once per row tile, as the packet carries them).
 The projection multiplies by the model's layers at 100 and 150 MHz, with and without 60 us of
@@ -23,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from host.overlay import build_defaults  # noqa: E402
 from tb.runner import run  # noqa: E402
 
 T = 128
@@ -36,20 +36,29 @@ ROUND_TRIP_US = 60.0
 def layer_ops(d: int, heads: int, f: int) -> list[tuple[str, str, int, int, int, int]]:
     """(name, operation, M, K, N, count) of every operation of one layer."""
     dh = d // heads
-    return [("QKV projection", "linear", T, d, 3 * d, 1), ("scores, per head", "matmul", T, dh, T, heads),
-            ("context, per head", "matmul", T, T, dh, heads), ("output projection", "mm_ln", T, d, d, 1),
+    return [("QKV projection", "linear", T, d, 3 * d, 1), ("attention", "attention", T, dh, heads, 1),
+            ("output projection", "mm_ln", T, d, d, 1),
             ("FFN in", "mm_gelu", T, d, f, 1), ("FFN out", "mm_ln", T, f, d, 1)]
 
 
 def roofline(op: str, m: int, k: int, n: int, pes: int, in_beats: int) -> float:
+    """max(MACs / PEs, input beats, output beats). Attention (m = T, k = d_head, n = heads): the
+    scores and the context, 2 T^2 d_head MACs a head; its input counts the QKV rows once per head."""
+    if op == "attention":
+        return max(2 * m * m * k * n / pes, in_beats, m * k * n / 8)
     out_beats = -(-m * n // 2) if op == "matmul" else m * -(-n // 8)
     return max(m * k * n / pes, in_beats, out_beats)
 
 
+def macs(op: str, m: int, k: int, n: int) -> int:
+    return 2 * m * m * k * n if op == "attention" else m * k * n
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n1", type=int, default=12)
-    ap.add_argument("--n2", type=int, default=16)
+    d = build_defaults()  # the device configuration (vivado/defaults.tcl)
+    ap.add_argument("--n1", type=int, default=int(d["n1"]))
+    ap.add_argument("--n2", type=int, default=int(d["n2"]))
     ap.add_argument("--model", choices=[*MODELS, "both"], default="both")
     a = ap.parse_args()
     pes = a.n1 * a.n2
@@ -66,15 +75,16 @@ def main() -> None:
         print(f"\n{name}: T={T}, hidden {d}, {heads} heads, FFN {f}; a {a.n1}x{a.n2} array (Verilator)")
         print(f"{'operation':<20}{'op':<9}{'M x K x N':>18}{'count':>6}{'cycles':>10}{'roofline':>10}{'ratio':>7}"
               f"{'PE util':>9}{'starved':>9}{'stalled':>9}")
+        print("  (attention: T x d_head x heads; MACs 2 T^2 d_head per head; input: the QKV rows once per head)")
         total = ideal = transfers = 0
         for (label, op, m, k, n, count), r in zip(ops, measured):
             roof = roofline(op, m, k, n, pes, r["in_beats"])
-            util = m * k * n / pes / r["cycles"]
+            util = macs(op, m, k, n) / pes / r["cycles"]
             print(f"{label:<20}{op:<9}{f'{m} x {k} x {n}':>18}{count:>6}{r['cycles']:>10}{roof:>10.0f}"
                   f"{r['cycles'] / roof:>6.2f}x{util:>8.1%}{r['starved']:>9}{r['stalled']:>9}")
             total += count * r["cycles"]
             ideal += count * roof
-            transfers += 2 * count
+            transfers += count * (1 + (n if op == "attention" else 1))
         print(f"{'layer':<20}{'':<9}{'':>18}{'':>6}{total:>10}{ideal:>10.0f}{total / ideal:>6.2f}x")
         for mhz in (100, 150):
             ms = total / (mhz * 1e3)

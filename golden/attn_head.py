@@ -26,6 +26,27 @@ def attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, p: AttnHeadParams) ->
     return requant(matmul(prob, v, a_unsigned=True), p.ctx_rq.m, p.ctx_rq.e)
 
 
+def qkv_columns(heads: int, d_head: int) -> np.ndarray:
+    """The column order of the fused QKV projection the accelerator's attention reads: head by head,
+    each head's Q, K and V columns side by side (``[Q_0 K_0 V_0 Q_1 K_1 V_1 ...]``), as indices into
+    ``[Q | K | V]`` (3D columns)."""
+    d = heads * d_head
+    return np.concatenate([np.arange(h * d_head, (h + 1) * d_head) + i * d for h in range(heads) for i in range(3)])
+
+
+def attention_qkv(qkv: Any, heads: int, p: AttnHeadParams) -> np.ndarray:
+    """All heads of the attention core on the fused projection's int8 output (T, 3D) in
+    :func:`qkv_columns` order: the context (T, D), head h in columns ``h*d_head .. (h+1)*d_head``.
+    The accelerator's ``OP_ATTENTION`` computes exactly this."""
+    qa = signed_array("qkv", qkv, ACT_BITS, as_int64=False)
+    if qa.ndim != 2 or heads < 1 or qa.shape[1] % (3 * heads):
+        raise ValueError(f"qkv: expected (T, 3 * heads * d_head) with {heads} heads, got shape {qa.shape}")
+    t, dh = qa.shape[0], qa.shape[1] // (3 * heads)
+    per = qa.reshape(t, heads, 3, dh).transpose(2, 1, 0, 3)  # (3, H, T, dh)
+    ctx = attention(per[0], per[1], per[2], p)
+    return ctx.transpose(1, 0, 2).reshape(t, heads * dh)
+
+
 def attn_head(x: Any, p: AttnHeadParams) -> np.ndarray:
     """Integer self-attention of one head.
 

@@ -234,6 +234,26 @@ def pack_matmul(a: np.ndarray, b: np.ndarray, rows_per_tile: int) -> list[int]:
     return packet(a, weight_beats(b, [[] for _ in range(b.shape[1])]), rows_per_tile).tolist()
 
 
+def pack_attention(qkv: np.ndarray) -> list[int]:
+    """One input packet of OP_ATTENTION: the fused QKV projection's rows (T x 3D int8, in
+    golden.qkv_columns order) as :func:`pack_rows`; the operation takes it once per head."""
+    return pack_rows(qkv)
+
+
+def attention_registers(p) -> dict[str, dict[str, int]]:
+    """OP_ATTENTION's constant registers (host.regmap field values) for ``p`` (its ``softmax`` and
+    ``ctx_rq``, as golden.AttnHeadParams has them): the softmax's i-exp constants at the score
+    scale and the context's requant."""
+    e = p.softmax.exp
+    m, sh = int(np.asarray(p.ctx_rq.m)), int(np.asarray(p.ctx_rq.e))
+    if np.asarray(p.ctx_rq.m).ndim or np.asarray(p.ctx_rq.e).ndim:
+        raise ValueError("attention_registers: the context requant must be per tensor (scalar m and e)")
+    return {"SOFTMAX_X0": {"x0": field(e.x0, 17), "in_shift": int(p.softmax.in_shift)},
+            "SOFTMAX_QB": {"value": field(e.qb, 21)}, "SOFTMAX_QC": {"value": field(e.qc, 31)},
+            "SOFTMAX_RECIP": {"value": exp_recip(e.x0)}, "CTX_M": {"value": field(m, 32)},
+            "CTX_E": {"value": sh}}
+
+
 def matmul_order(d: np.ndarray, n1: int, n2: int, rows_per_tile: int) -> list[int]:
     """OP_MATMUL's output order on an ``n1`` x ``n2`` array: per row tile of ``rows_per_tile``
     rows, :func:`tile_order` of the tile."""

@@ -17,19 +17,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from golden.layout import (
+    attention_registers,
     check_residual,
     linear_weights,
     mm_gelu_weights,
     mm_ln_weights,
     packet,
+    rows_beats,
 )
 from golden.params import Dense, GeluConsts, LayerNormParams, Rescale
 
-from .regmap import OP_LINEAR, OP_MM_GELU, OP_MM_LN, REGISTERS
+from .regmap import OP_ATTENTION, OP_LINEAR, OP_MM_GELU, OP_MM_LN, REGISTERS
 
 ID_VALUE = 0x49425254  # "IBRT"
 ERROR_BITS = [f.name for f in REGISTERS["ERROR"].fields]
-OP_NAMES = {OP_LINEAR: "OP_LINEAR", OP_MM_GELU: "OP_MM_GELU", OP_MM_LN: "OP_MM_LN"}
+OP_NAMES = {OP_LINEAR: "OP_LINEAR", OP_MM_GELU: "OP_MM_GELU", OP_MM_LN: "OP_MM_LN", OP_ATTENTION: "OP_ATTENTION"}
 
 
 @dataclass
@@ -78,6 +80,7 @@ class Limits:
     max_k: int
     max_n: int
     max_d: int
+    max_dh: int                 # 0: this core has no OP_ATTENTION
     rows: int
     cols: int
     tile_rows: int
@@ -106,7 +109,7 @@ class Accelerator:
             raise AcceleratorError(f"register map version {major}: this driver speaks version {speaks}")
         arr = self.read("ARRAY")
         self.limits = Limits(self.read("MAX_M"), self.read("MAX_K"), self.read("MAX_N"), self.read("MAX_D"),
-                             _field("ARRAY", "rows", arr), _field("ARRAY", "cols", arr),
+                             self.read("MAX_DH"), _field("ARRAY", "rows", arr), _field("ARRAY", "cols", arr),
                              _field("ARRAY", "tile_rows", arr))
         self.cycles = 0
         self.calls: list[CallTiming] = []  # one per operation run (timing_table)
@@ -127,13 +130,24 @@ class Accelerator:
     # ------------------------------------------------------------------ one operation
     def check_dims(self, op: str, m: int, k: int, n: int) -> None:
         lim = self.limits
+        if op == "OP_ATTENTION":
+            if not lim.max_dh:
+                raise ValueError("OP_ATTENTION: this core was built without it (MAX_DH reads 0)")
+            if not (1 <= m <= lim.max_m and 8 <= k <= lim.max_dh and k % 8 == 0 and 1 <= n <= 16
+                    and n * k <= lim.max_d):
+                raise ValueError(f"OP_ATTENTION: T = {m}, d_head = {k}, heads = {n} are outside this core's T "
+                                 f"1..{lim.max_m}, d_head a multiple of 8 up to {lim.max_dh}, 1..16 heads of "
+                                 f"at most {lim.max_d} columns in all")
+            return
         max_n = lim.max_d if op == "OP_MM_LN" else lim.max_n
         for name, v, hi in (("M (rows)", m, lim.max_m), ("K", k, lim.max_k), ("N", n, max_n)):
             if not 1 <= v <= hi:
                 raise ValueError(f"{op}: {name} = {v} is outside this core's 1..{hi}")
 
-    def run(self, code: int, m: int, k: int, n: int, beats: np.ndarray, out_beats: int, pack_s: float = 0.0) -> np.ndarray:
-        """One operation: registers, start, ``beats`` (uint64) out, ``out_beats`` beats back."""
+    def run(self, code: int, m: int, k: int, n: int, beats: np.ndarray, out_beats: int, pack_s: float = 0.0,
+            sends: int = 1) -> np.ndarray:
+        """One operation: registers, start, ``beats`` (uint64) out (``sends`` times: OP_ATTENTION
+        takes its packet once per head), ``out_beats`` beats back."""
         op = OP_NAMES.get(code, f"operation {code}")
         self.check_dims(op, m, k, n)
         t0 = time.perf_counter()
@@ -153,16 +167,21 @@ class Accelerator:
         if errors:
             raise AcceleratorError(f"{op} {m}x{k}x{n} refused: {self._error_names(errors)}")
         self.dma.recvchannel.transfer(dst)
-        self.dma.sendchannel.transfer(src)
         t0 = time.perf_counter()
         deadline = time.monotonic() + self.timeout
-        for name, channel in (("send (MM2S)", self.dma.sendchannel), ("receive (S2MM)", self.dma.recvchannel)):
+
+        def wait(name: str, channel) -> None:
             while not channel.idle:
                 if time.monotonic() > deadline:
                     state = self.status()
                     self.write("CTRL", REGISTERS["CTRL"].pack(abort=1))
                     raise TimeoutError(f"{op} {m}x{k}x{n}: the {name} transfer did not finish in {self.timeout:g} s "
                                        f"(aborted; {state})")
+
+        for _ in range(sends):
+            self.dma.sendchannel.transfer(src)
+            wait("send (MM2S)", self.dma.sendchannel)
+        wait("receive (S2MM)", self.dma.recvchannel)
         transfer_s = time.perf_counter() - t0
         for name, channel in (("send (MM2S)", self.dma.sendchannel), ("receive (S2MM)", self.dma.recvchannel)):
             if getattr(channel, "error", False):  # pynq: the DMA's status register has an error bit set
@@ -180,7 +199,7 @@ class Accelerator:
             dst.invalidate()
         out = np.array(dst, dtype=np.uint64)
         copy_s += time.perf_counter() - t0
-        self.calls.append(CallTiming(op, (m, k, n), pack_s, copy_s, transfer_s, self.cycles, beats.size, out_beats))
+        self.calls.append(CallTiming(op, (m, k, n), pack_s, copy_s, transfer_s, self.cycles, sends * beats.size, out_beats))
         return out
 
     @staticmethod
@@ -216,6 +235,24 @@ class Accelerator:
         r = check_residual(r, x.shape[0], n)
         w = mm_ln_weights(dense, rq, res_rq, ln, ln_rq) if weights is None else weights
         return self._rows(OP_MM_LN, x, n, w, r)
+
+    def attention(self, qkv, heads: int, p) -> np.ndarray:
+        """golden.attention_qkv on the core (OP_ATTENTION): the fused QKV (T, 3D) in
+        golden.qkv_columns order, sent once per head; ``p`` has the ``softmax`` constants and the
+        per-tensor ``ctx_rq``. Returns the int8 context (T, D)."""
+        qkv = _int8_rows("qkv", qkv)
+        t = qkv.shape[0]
+        if heads < 1 or qkv.shape[1] % (3 * heads):
+            raise ValueError(f"qkv: expected (T, 3 x heads x d_head) columns for {heads} heads, got {qkv.shape[1]}")
+        dh = qkv.shape[1] // (3 * heads)
+        self.check_dims("OP_ATTENTION", t, dh, heads)
+        for reg, values in attention_registers(p).items():
+            self.write(reg, REGISTERS[reg].pack(**values))
+        t0 = time.perf_counter()
+        beats = rows_beats(qkv).reshape(-1)
+        d = heads * dh
+        out = self.run(OP_ATTENTION, t, dh, heads, beats, t * d // 8, pack_s=time.perf_counter() - t0, sends=heads)
+        return out.view(np.int8).reshape(t, d).copy()
 
 
 #: The AXI DMA's LENGTH register, from its channel's base (MM2S 0x00, S2MM 0x30: 0x28 and 0x58):

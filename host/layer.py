@@ -3,8 +3,8 @@ operation's inputs and output for the divergence locator (host/divergence.py).
 
 The layer is five operations (golden.encoder_layer's dataflow):
   qkv       OP_LINEAR: [Q | K | V] = requant(x [Wq | Wk | Wv] + b), one (T, 3D) operation
-  attention all heads: requant(softmax(Q_h K_h^T) V_h), (T, D); on the host (golden) for now: the
-            accelerator's attention operation is not built (docs/architecture.md)
+  attention OP_ATTENTION: all heads, requant(softmax(Q_h K_h^T) V_h), (T, D), the QKV output sent
+            once per head
   attn_out  OP_MM_LN: golden.mm_ln(ctx, attn_out, ..., residual x)
   ffn_in    OP_MM_GELU: golden.mm_gelu(a1, ffn_in, ...)
   ffn_out   OP_MM_LN: golden.mm_ln(g, ffn_out, ..., residual a1)
@@ -18,35 +18,32 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import golden
-from golden.attn_head import attention as attention_core
 from golden.layout import linear_weights, mm_gelu_weights, mm_ln_weights
 from golden.params import Dense, EncoderLayerParams, Rescale
 
 OPS = ("qkv", "attention", "attn_out", "ffn_in", "ffn_out")
-#: The operations the accelerator does not run yet (the host runs them with golden).
-ON_HOST = ("attention",)
 
 
 def fused_qkv(p: EncoderLayerParams) -> tuple[Dense, Rescale]:
-    """The three projections as one: weights (D, 3D), biases and per-channel requants side by side."""
+    """The three projections as one: weights (D, 3D), biases and per-channel requants, their
+    columns head by head (golden.qkv_columns: [Q_0 K_0 V_0 Q_1 ...]), the order the attention
+    operation reads them in; the permutation is done here, once per layer, on the weights."""
     d = p.hidden
 
     def per(v):
         return np.broadcast_to(np.asarray(v, dtype=np.int64), (d,))
 
-    dense = Dense(np.concatenate([p.q.w, p.k.w, p.v.w], axis=1),
-                  np.concatenate([per(p.q.bias), per(p.k.bias), per(p.v.bias)]).astype(np.int32))
-    rq = Rescale(np.concatenate([per(r.m) for r in (p.q_rq, p.k_rq, p.v_rq)]),
-                 np.concatenate([per(r.e) for r in (p.q_rq, p.k_rq, p.v_rq)]))
+    cols = golden.qkv_columns(p.heads, d // p.heads)
+    dense = Dense(np.concatenate([p.q.w, p.k.w, p.v.w], axis=1)[:, cols],
+                  np.concatenate([per(p.q.bias), per(p.k.bias), per(p.v.bias)]).astype(np.int32)[cols])
+    rq = Rescale(np.concatenate([per(r.m) for r in (p.q_rq, p.k_rq, p.v_rq)])[cols],
+                 np.concatenate([per(r.e) for r in (p.q_rq, p.k_rq, p.v_rq)])[cols])
     return dense, rq
 
 
 def attention(qkv: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
-    """All heads' attention on the fused projection's output (T, 3D) -> context (T, D)."""
-    t, d = qkv.shape[0], p.hidden
-    dh = d // p.heads
-    q, k, v = (qkv[:, i * d:(i + 1) * d].reshape(t, p.heads, dh).transpose(1, 0, 2) for i in range(3))
-    return attention_core(q, k, v, p.head(0)).transpose(1, 0, 2).reshape(t, d)
+    """All heads' attention on the fused projection's output (T, 3D, head by head) -> context (T, D)."""
+    return golden.attention_qkv(qkv, p.heads, p.head(0))
 
 
 @dataclass
@@ -96,12 +93,14 @@ class LayerRunner:
 
     def op(self, i: int, op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
         acc = self.acc
-        if acc is None or op in ON_HOST:
+        if acc is None:
             out, cycles = golden_op(op, inputs, p), None
         else:
-            w = self.weights(i, p)[op]
+            w = self.weights(i, p).get(op)
             if op == "qkv":
                 out = acc.linear(inputs["x"], *fused_qkv(p), weights=w)
+            elif op == "attention":
+                out = acc.attention(inputs["qkv"], p.heads, p.head(0))
             elif op == "attn_out":
                 out = acc.mm_ln(inputs["ctx"], p.attn_out, p.attn_rq, inputs["r"], p.attn_res, p.ln1, p.ln1_rq, weights=w)
             elif op == "ffn_in":

@@ -6,6 +6,7 @@ OP_NONE = 0  # No operation (start with it sets bad_op).
 OP_MATMUL = 1  # D = A x B: int8 A (M x K) and int8 B^T (N x K) in, int32 D out (mm's stream layout).
 OP_LINEAR = 2  # golden.linear: requant(A x W + bias) per channel, int8 rows out (golden.layout.pack_linear).
 OP_MM_GELU = 3  # golden.mm_gelu: requant(GELU(A x W + b)) per channel, int8 rows out (golden.layout.pack_mm_gelu).
+OP_ATTENTION = 5  # golden.attention_qkv: all heads' attention; DIM_M = T tokens, DIM_K = d_head (a multiple of 8, <= MAX_DH), DIM_N = heads; the input is the fused QKV (T x 3D int8, golden.qkv_columns order) sent once per head, as DIM_N packets; int8 context rows (T x D) out.
 OP_MM_LN = 4  # golden.mm_ln: requant(LayerNorm(residual_add(A x W, R))) per channel over rows of N <= MAX_D, int8 rows out (golden.layout.pack_mm_ln).
 
 REGISTERS = {
@@ -13,7 +14,7 @@ REGISTERS = {
         Field('id', 0, 32, 'r', 0x49425254),
     )),
     'VERSION': Register('VERSION', 0x04, (
-        Field('minor', 0, 16, 'r', 0x1),
+        Field('minor', 0, 16, 'r', 0x2),
         Field('major', 16, 16, 'r', 0x1),
     )),
     'CTRL': Register('CTRL', 0x08, (
@@ -45,6 +46,25 @@ REGISTERS = {
     'DIM_N': Register('DIM_N', 0x20, (
         Field('value', 0, 16, 'rw', 0x0),
     )),
+    'SOFTMAX_X0': Register('SOFTMAX_X0', 0x24, (
+        Field('x0', 0, 17, 'rw', 0x0),
+        Field('in_shift', 24, 5, 'rw', 0x0),
+    )),
+    'SOFTMAX_QB': Register('SOFTMAX_QB', 0x28, (
+        Field('value', 0, 21, 'rw', 0x0),
+    )),
+    'SOFTMAX_QC': Register('SOFTMAX_QC', 0x2C, (
+        Field('value', 0, 31, 'rw', 0x0),
+    )),
+    'SOFTMAX_RECIP': Register('SOFTMAX_RECIP', 0x30, (
+        Field('value', 0, 23, 'rw', 0x0),
+    )),
+    'CTX_M': Register('CTX_M', 0x34, (
+        Field('value', 0, 32, 'rw', 0x0),
+    )),
+    'CTX_E': Register('CTX_E', 0x38, (
+        Field('value', 0, 6, 'rw', 0x0),
+    )),
     'MAX_M': Register('MAX_M', 0x40, (
         Field('value', 0, 16, 'r', 0x0),
     )),
@@ -60,6 +80,9 @@ REGISTERS = {
         Field('tile_rows', 16, 8, 'r', 0x0),
     )),
     'MAX_D': Register('MAX_D', 0x50, (
+        Field('value', 0, 16, 'r', 0x0),
+    )),
+    'MAX_DH': Register('MAX_DH', 0x54, (
         Field('value', 0, 16, 'r', 0x0),
     )),
     'CYCLES_BUSY': Register('CYCLES_BUSY', 0x60, (

@@ -17,6 +17,9 @@
 // through r_we as they arrive ahead of the weights) read beside each value; the buffer gathers h
 // as int32 (four byte lanes, two values a beat, so a row of n <= MAX_D values fits a row of MAX_N
 // bytes); its rows are read out one value a cycle into ln_tail, which sends the int8 rows.
+// With attn (OP_ATTENTION) the buffer is the context store instead: rtl/attn.sv writes the int8
+// context byte by byte (x_we, at row * ceil(MAX_D/8) + col / 8), and after x_done its m rows of
+// n bytes are sent as one tile (MAX_M * ceil(MAX_D/8) beats must fit the buffer's 2 TR NB_MAX).
 `default_nettype none
 
 module epilogue #(
@@ -30,13 +33,15 @@ module epilogue #(
     localparam int N_W = $clog2(MAX_N + 1),
     localparam int C_AW = $clog2(MAX_N),
     localparam int NB_D = (MAX_D + 7) / 8,
-    localparam int RB_W = $clog2(NB_D + 1)
+    localparam int RB_W = $clog2(NB_D + 1),
+    localparam int X_COL_W = $clog2(MAX_D + 1)
 ) (
     input  wire logic              clk,
     input  wire logic              rst,
     input  wire logic              start,        // pulse: an operation of m rows, n channels
     input  wire logic              gelu,         // with start: bias and GELU before the requant
     input  wire logic              ln,           // with start: residual and LayerNorm (OP_MM_LN)
+    input  wire logic              attn,         // with start: the context store (OP_ATTENTION)
     input  wire logic [M_W-1:0]    m,
     input  wire logic [N_W-1:0]    n,
     input  wire logic [C_AW-1:0]   c_addr,       // the channel of q_data / g_data
@@ -51,6 +56,11 @@ module epilogue #(
     input  wire logic [$clog2(TR > 1 ? TR : 2)-1:0] r_row,
     input  wire logic [RB_W-1:0]   r_beat,
     input  wire logic [63:0]       r_data,
+    input  wire logic              x_we,         // attn: context byte (x_row, x_col) <= x_data
+    input  wire logic [M_W-1:0]    x_row,
+    input  wire logic [X_COL_W-1:0] x_col,
+    input  wire logic [7:0]        x_data,
+    input  wire logic              x_done,       // attn: the context is complete; send it
     input  wire logic [63:0]       s_axis_tdata,
     input  wire logic              s_axis_tvalid,
     output logic                   s_axis_tready,
@@ -73,8 +83,26 @@ module epilogue #(
     $fatal(1, "epilogue: a LayerNorm row of MAX_D int32 must fit a buffer row of MAX_N bytes");
   end
 
-  logic gelu_q, ln_q;
-  always_ff @(posedge clk) if (start) {gelu_q, ln_q} <= {gelu, ln};
+  logic gelu_q, ln_q, attn_q;
+  always_ff @(posedge clk) if (start) {gelu_q, ln_q, attn_q} <= {gelu, ln, attn};
+
+  // the context's byte writes, their address in two registered steps (the row times the constant
+  // NB_D, then the column's beat added)
+  logic xw_q, xw2_q;
+  logic [2:0] xl_q, xl2_q;
+  logic [7:0] xd_q, xd2_q;
+  logic [AW-1:0] xr_q, xc_q, xa_q;
+  always_ff @(posedge clk) begin
+    xw_q <= x_we && !rst;
+    xl_q <= x_col[2:0];
+    xd_q <= x_data;
+    xr_q <= AW'(x_row) * AW'(NB_D);
+    xc_q <= AW'(x_col >> 3);
+    xw2_q <= xw_q && !rst;
+    xl2_q <= xl_q;
+    xd2_q <= xd_q;
+    xa_q <= xr_q + xc_q;
+  end
 
   // ---------------------------------------------------------------- constants by channel
   logic [69:0] qram [MAX_N];
@@ -238,7 +266,8 @@ module epilogue #(
     logic [7:0] mem [2 * HALF];
     logic [7:0] rd_q;
     always_ff @(posedge clk) begin
-      if (wr && (ln_q ? b_col[0] == l[2] : b_col[2:0] == 3'(l))) mem[waddr] <= ln_q ? h32[8*(l%4)+:8] : rq_data;
+      if (xw2_q && xl2_q == 3'(l)) mem[xa_q] <= xd2_q;
+      else if (wr && (ln_q ? b_col[0] == l[2] : b_col[2:0] == 3'(l))) mem[waddr] <= ln_q ? h32[8*(l%4)+:8] : rq_data;
       rd_q <= mem[raddr];
     end
     assign lanes[8*l+:8] = rd_q;
@@ -247,19 +276,19 @@ module epilogue #(
   // ---------------------------------------------------------------- rows out
   logic rbank_q, r_active_q, can_issue, issued_q, last_q, issued2_q, last2_q;
   logic [M_W-1:0] r_left_q;
-  logic [RW-1:0] r_row_q;
+  logic [M_W-1:0] r_row_q;                  // the row within the tile (attn: within the context)
+  logic [AW-1:0] r_base_q;                  // r_row_q times the row stride (NB_MAX; attn: NB_D)
   logic [BW:0] r_beat_q;                    // the beat (ln: the value) within the row
   logic [BW+1:0] nb_q;                      // beats (ln: values) per row
   logic half_q, half2_q;
   logic [2:0] tail_q;                       // n mod 8: valid bytes of a row's last beat (0: all)
   logic [7:0] keep_q, keep2_q;
   logic [63:0] lanes_q;                     // the buffer's output register
-  wire logic [M_W-1:0] r_tile_rows = r_left_q < M_W'(TR) ? r_left_q : M_W'(TR);
+  wire logic [M_W-1:0] r_tile_rows = attn_q || r_left_q < M_W'(TR) ? r_left_q : M_W'(TR);
   wire logic r_row_end = (BW + 2)'(r_beat_q) == nb_q - 1'b1;
-  wire logic r_tile_end = r_row_end && M_W'(r_row_q) == r_tile_rows - 1'b1;
+  wire logic r_tile_end = r_row_end && r_row_q == r_tile_rows - 1'b1;
   wire logic issue = r_active_q && full_q[rbank_q] && can_issue;
-  assign raddr = (rbank_q ? AW'(HALF) : '0) + AW'(r_row_q) * AW'(NB_MAX)
-               + (ln_q ? AW'(r_beat_q >> 1) : AW'(r_beat_q));
+  assign raddr = (rbank_q ? AW'(HALF) : '0) + r_base_q + (ln_q ? AW'(r_beat_q >> 1) : AW'(r_beat_q));
 
   always_ff @(posedge clk) begin
     if (rst || start) begin
@@ -271,6 +300,7 @@ module epilogue #(
       r_active_q <= start;
       r_left_q <= m;
       r_row_q <= '0;
+      r_base_q <= '0;
       r_beat_q <= '0;
       nb_q <= ln ? (BW + 2)'(n) : (BW + 2)'((32'(n) + 32'd7) >> 3);
       tail_q <= n[2:0];
@@ -288,9 +318,13 @@ module epilogue #(
         full_q[wbank_q] <= 1'b1;
         wbank_q <= !wbank_q;
       end
+      if (x_done) full_q[0] <= 1'b1;
       if (issue) begin
         r_beat_q <= r_row_end ? '0 : r_beat_q + 1'b1;
-        if (r_row_end) r_row_q <= r_tile_end ? '0 : r_row_q + 1'b1;
+        if (r_row_end) begin
+          r_row_q <= r_tile_end ? '0 : r_row_q + 1'b1;
+          r_base_q <= r_tile_end ? '0 : r_base_q + (attn_q ? AW'(NB_D) : AW'(NB_MAX));
+        end
         if (r_tile_end) begin
           full_q[rbank_q] <= 1'b0;
           rbank_q <= !rbank_q;
@@ -308,7 +342,7 @@ module epilogue #(
   end
 
   // the row within a tile matters only where values are gathered; the channel fits C_AW bits
-  wire logic unused_walk = &{1'b0, a_op_last, a_row, a_col, b_active};
+  wire logic unused_walk = &{1'b0, a_op_last, a_row, a_col, b_active, x_row};
 
   // rows out: int8 beats, or (ln) h one value a beat with tlast on each row, into ln_tail
   logic [63:0] o_tdata, t_tdata;

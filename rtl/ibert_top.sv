@@ -24,6 +24,11 @@
 //   N <= MAX_D: each tile's A rows are followed by its rows of the residual R (int8, ceil(N/8)
 //   beats each), and four constant beats go ahead of each channel's weights
 //   (golden.layout.pack_mm_ln); int8 rows out.
+//   OP_ATTENTION: golden.attention_qkv, all heads (rtl/attn.sv): DIM_M = T, DIM_K = d_head, DIM_N =
+//   heads; the fused QKV rows (golden.qkv_columns order) sent once per head, DIM_N packets; the
+//   softmax and context constants from their registers; int8 context rows (T x D) out, gathered in
+//   the epilogue's buffer. Built when the buffer holds MAX_M context rows of MAX_D bytes (ATTN_OK;
+//   MAX_DH reads 0 and the code is refused otherwise).
 `default_nettype none
 
 module ibert_top
@@ -34,7 +39,9 @@ module ibert_top
     parameter int MAX_M = 128,
     parameter int MAX_K = 768,
     parameter int MAX_N = 1024,
-    parameter int MAX_D = MAX_N / 4,  // the longest LayerNorm row (OP_MM_LN's N)
+    parameter int MAX_D = MAX_N / 4,  // the longest LayerNorm row (OP_MM_LN's N), the hidden size
+    parameter int MAX_DH = 64,        // the largest head size (OP_ATTENTION), a power of two
+    parameter int MAX_HEADS = 16,
     // rows per tile: N1 per block of 8 array columns (so the weights keep pace with the array)
     parameter int TILE_ROWS = N1 * ((N2 + 7) / 8),
     localparam int M_W = $clog2(MAX_M + 1),
@@ -72,6 +79,10 @@ module ibert_top
   localparam int KB_W = $clog2(MAX_K / 8 + 1);
   localparam int MM_M_W = $clog2(TILE_ROWS + 1);
   localparam int ROWS_W = M_W > N_W ? M_W : N_W;
+  // OP_ATTENTION's context (MAX_M rows of MAX_D bytes) lives in the epilogue's gather buffer
+  localparam bit ATTN_OK = MAX_M * ((MAX_D + 7) / 8) <= 2 * TILE_ROWS * ((MAX_N + 7) / 8)
+                        && (MAX_M & (MAX_M - 1)) == 0 && MAX_M >= 8 && MAX_DH <= MAX_D;
+  localparam int T_W = $clog2(MAX_M + 1);
 
 `ifdef __ICARUS__
   initial
@@ -99,7 +110,7 @@ module ibert_top
     return old;
   endfunction
 
-  logic [31:0] op_q, dim_m_q, dim_k_q, dim_n_q;
+  logic [31:0] op_q, dim_m_q, dim_k_q, dim_n_q, sm_x0_q, sm_qb_q, sm_qc_q, sm_recip_q, ctx_m_q, ctx_e_q;
   logic [5:0] err_q;
   logic busy_q, done_q, closing_q, out_done_q, out_begun_q;
   logic [31:0] cyc_busy_q, cyc_starved_q, cyc_stalled_q;
@@ -107,11 +118,22 @@ module ibert_top
   wire logic write_ctrl = wr_en && wr_addr == A_CTRL;
   wire logic start_req = write_ctrl && wr_strb[0] && wr_data[CTRL_START_LSB];
   wire logic abort_req = write_ctrl && wr_strb[0] && wr_data[CTRL_ABORT_LSB];
-  wire logic dims_ok = dim_m_q >= 1 && dim_m_q <= MAX_M && dim_k_q >= 1 && dim_k_q <= MAX_K
-                    && dim_n_q >= 1 && dim_n_q <= (code == OP_MM_LN ? MAX_D : MAX_N);
-  wire logic op_ok = code == OP_MATMUL || code == OP_LINEAR || code == OP_MM_GELU || code == OP_MM_LN;
+  wire logic is_attn = code == OP_ATTENTION;
+  // attention: d_head a multiple of 8 up to MAX_DH, 1..MAX_HEADS heads, heads x d_head <= MAX_D;
+  // the hidden size in beats, heads x d_head / 8, registered (the DIM writes come cycles before start)
+  logic [9:0] hidden_b_q;
+  always_ff @(posedge clk) hidden_b_q <= 10'(dim_n_q[4:0]) * 10'(dim_k_q[7:3]);
+  wire logic [12:0] hidden = {hidden_b_q, 3'd0};
+  wire logic attn_dims_ok = dim_m_q >= 1 && dim_m_q <= MAX_M && dim_k_q >= 8 && dim_k_q <= MAX_DH
+                         && dim_k_q[2:0] == 3'd0 && dim_n_q >= 1 && dim_n_q <= MAX_HEADS && 32'(hidden) <= MAX_D;
+  wire logic dims_ok = is_attn ? attn_dims_ok
+                     : dim_m_q >= 1 && dim_m_q <= MAX_M && dim_k_q >= 1 && dim_k_q <= MAX_K
+                       && dim_n_q >= 1 && dim_n_q <= (code == OP_MM_LN ? MAX_D : MAX_N);
+  wire logic op_ok = code == OP_MATMUL || code == OP_LINEAR || code == OP_MM_GELU || code == OP_MM_LN
+                  || (is_attn && ATTN_OK);
   wire logic tiled = code != OP_MATMUL;  // with the epilogue
-  wire logic frame_busy;
+  wire logic frame_busy, f_busy, a_busy;
+  assign frame_busy = f_busy || a_busy;  // an input packet may still be in flight
   wire logic launch = start_req && !abort_req && !busy_q && !frame_busy && op_ok && dims_ok;
 
   // ---------------------------------------------------------------- datapath
@@ -130,31 +152,39 @@ module ibert_top
   wire logic [M_W-1:0] next_rows = tile_left_q > M_W'(TILE_ROWS) ? M_W'(TILE_ROWS) : tile_left_q;
   logic tile_go_q;                              // start the next tile's mm job now
   wire logic want_tile = busy_q && tile_left_q != 0 && !mm_busy && !tile_go_q;
-  wire logic mm_start = launch || tile_go_q;
-  logic [63:0] f_tdata, mm_tdata;
-  logic f_tvalid, f_tready, f_tlast, mm_tvalid, mm_tready, mm_tlast;
+  logic a_mm_start, a_mm_unsigned;
+  localparam int AJ_W = T_W > $clog2(MAX_DH + 1) ? T_W : $clog2(MAX_DH + 1);
+  logic [AJ_W-1:0] a_mm_m, a_mm_k, a_mm_n;
+  wire logic mm_start = is_attn ? a_mm_start : (launch || tile_go_q);
+  logic [63:0] f_tdata, mm_tdata, a_tdata;
+  logic f_tvalid, f_tready, f_tlast, mm_tvalid, mm_tready, mm_tlast, a_tvalid, a_tlast, e_in_tready;
+  logic f_s_tready, a_s_tready, a_want, a_short, a_long, a_d_tready;
+  assign s_axis_tready = f_s_tready || a_s_tready;
   logic mm_err_short, mm_err_long;
   always_ff @(posedge clk) unit_rst <= rst || abort_req;  // one cycle late: abort is a reset
 
   axis_frame #(.ROWS_W(ROWS_W), .KB_W(KB_W)) u_frame (
-      .clk, .rst, .start(launch), .cancel(abort_req), .rows_a(ROWS_W'(dim_m_q)),
+      .clk, .rst, .start(launch && !is_attn), .cancel(abort_req), .rows_a(ROWS_W'(dim_m_q)),
       .tile_rows(ROWS_W'(TILE_ROWS)), .rows_b(ROWS_W'(dim_n_q)),
       .kb(KB_W'((dim_k_q + 7) >> 3)),
       .side(code == OP_MM_GELU ? 3'd5 : is_ln ? 3'd4 : code == OP_LINEAR ? 3'd2 : 3'd0),
-      .rb(is_ln ? KB_W'((dim_n_q + 7) >> 3) : '0), .busy(frame_busy), .want(f_want),
+      .rb(is_ln ? KB_W'((dim_n_q + 7) >> 3) : '0), .busy(f_busy), .want(f_want),
       .err_short(f_short), .err_long(f_long), .side_valid, .side_data, .side_row, .side_beat,
       .res_valid, .res_row, .res_beat,
-      .s_axis_tdata, .s_axis_tvalid, .s_axis_tready,
+      .s_axis_tdata, .s_axis_tvalid, .s_axis_tready(f_s_tready),
       .s_axis_tlast, .m_axis_tdata(f_tdata), .m_axis_tvalid(f_tvalid), .m_axis_tready(f_tready),
       .m_axis_tlast(f_tlast)
   );
+  // the engine's input: the framer's, or the attention unit's feeder
+  assign f_tready = !is_attn && e_in_tready;
   mm #(.N1(N1), .N2(N2), .MAX_M(TILE_ROWS), .MAX_K(MAX_K), .MAX_N(MAX_N)) u_mm (
-      .clk, .rst(unit_rst), .start(mm_start), .cfg_m(MM_M_W'(launch ? first_rows : next_rows)),
-      .cfg_k(K_W'(dim_k_q)),
-      .cfg_n(N_W'(dim_n_q)), .cfg_a_unsigned(op_q[OP_A_UNSIGNED_LSB] && code == OP_MATMUL), .busy(mm_busy),
-      .err_short(mm_err_short), .err_long(mm_err_long),
-      .s_axis_tdata(f_tdata), .s_axis_tvalid(f_tvalid), .s_axis_tready(f_tready),
-      .s_axis_tlast(f_tlast), .m_axis_tdata(mm_tdata), .m_axis_tvalid(mm_tvalid),
+      .clk, .rst(unit_rst), .start(mm_start),
+      .cfg_m(is_attn ? MM_M_W'(a_mm_m) : MM_M_W'(launch ? first_rows : next_rows)),
+      .cfg_k(is_attn ? K_W'(a_mm_k) : K_W'(dim_k_q)), .cfg_n(is_attn ? N_W'(a_mm_n) : N_W'(dim_n_q)),
+      .cfg_a_unsigned(is_attn ? a_mm_unsigned : op_q[OP_A_UNSIGNED_LSB] && code == OP_MATMUL),
+      .busy(mm_busy), .err_short(mm_err_short), .err_long(mm_err_long),
+      .s_axis_tdata(is_attn ? a_tdata : f_tdata), .s_axis_tvalid(is_attn ? a_tvalid : f_tvalid),
+      .s_axis_tready(e_in_tready), .s_axis_tlast(is_attn ? a_tlast : f_tlast), .m_axis_tdata(mm_tdata), .m_axis_tvalid(mm_tvalid),
       .m_axis_tready(mm_tready), .m_axis_tlast(mm_tlast)
   );
 
@@ -167,10 +197,36 @@ module ibert_top
     if (side_valid && side_beat == 3'd3) side_g1_q <= side_data;
   end
   wire logic unused_side = &{1'b0, side_row, side_data, res_row, res_beat};  // each fits its RAM's address
+
+  // OP_ATTENTION: the attention unit drives the engine and writes the context into the epilogue
+  logic x_we, x_done;
+  logic [T_W-1:0] x_row;
+  logic [$clog2(MAX_HEADS * MAX_DH + 1)-1:0] x_col;
+  logic [7:0] x_data;
+  if (ATTN_OK) begin : g_attn
+    attn #(.N1(N1), .N2(N2), .TR(TILE_ROWS), .MAX_T(MAX_M), .MAX_DH(MAX_DH), .MAX_HEADS(MAX_HEADS)) u_attn (
+        .clk, .rst, .start(launch && is_attn), .cancel(abort_req), .t(T_W'(dim_m_q)),
+        .dh($clog2(MAX_DH + 1)'(dim_k_q)), .heads($clog2(MAX_HEADS + 1)'(dim_n_q)),
+        .x0(sm_x0_q[SOFTMAX_X0_X0_LSB+:17]), .qb(sm_qb_q[20:0]), .qc(sm_qc_q[30:0]),
+        .x0_recip(sm_recip_q[22:0]), .in_shift(sm_x0_q[SOFTMAX_X0_IN_SHIFT_LSB+:5]), .ctx_m(ctx_m_q),
+        .ctx_e(ctx_e_q[5:0]), .busy(a_busy), .want(a_want), .err_short(a_short), .err_long(a_long),
+        .s_axis_tdata, .s_axis_tvalid, .s_axis_tready(a_s_tready), .s_axis_tlast,
+        .mm_start(a_mm_start), .mm_m(a_mm_m), .mm_k(a_mm_k), .mm_n(a_mm_n), .mm_unsigned(a_mm_unsigned),
+        .mm_busy, .e_tdata(a_tdata), .e_tvalid(a_tvalid), .e_tready(is_attn && e_in_tready),
+        .e_tlast(a_tlast), .d_tdata(mm_tdata), .d_tvalid(mm_tvalid && is_attn), .d_tready(a_d_tready),
+        .d_tlast(mm_tlast), .x_we, .x_row, .x_col, .x_data, .x_done
+    );
+  end else begin : g_no_attn
+    assign {a_busy, a_want, a_short, a_long, a_s_tready, a_mm_start, a_mm_unsigned, a_tvalid, a_tlast} = '0;
+    assign {a_mm_m, a_mm_k, a_mm_n, a_tdata, a_d_tready} = '0;
+    assign {x_we, x_done, x_row, x_col, x_data} = '0;
+    wire logic unused_attn = &{1'b0, sm_x0_q, sm_qb_q, sm_qc_q, sm_recip_q, ctx_m_q, ctx_e_q};
+  end
+  wire logic unused_attn_bits = &{1'b0, x_col, a_mm_m};  // the context column and tile rows fit narrower
   epilogue #(.N1(N1), .N2(N2), .TR(TILE_ROWS), .MAX_M(MAX_M), .MAX_N(MAX_N), .MAX_D(MAX_D)) u_epilogue (
-      .clk, .rst(unit_rst), .start(launch && tiled), .gelu(code == OP_MM_GELU), .ln(is_ln),
+      .clk, .rst(unit_rst), .start(launch && tiled), .gelu(code == OP_MM_GELU), .ln(is_ln), .attn(is_attn),
       .m(M_W'(dim_m_q)),
-      .n(N_W'(dim_n_q)), .c_addr($clog2(MAX_N)'(side_row)),
+      .n(is_attn ? N_W'(hidden) : N_W'(dim_n_q)), .c_addr($clog2(MAX_N)'(side_row)),
       .q_we(side_valid && side_beat == 3'd1), .q_data({side_data[5:0], side_lo_q}),
       .g_we(side_valid && side_beat == 3'd4), .g_data({side_data[10:0], side_g1_q, side_g0_q}),
       .l_we(side_valid && side_beat == 3'd3 && is_ln),
@@ -178,7 +234,8 @@ module ibert_top
                side_g0_q[31:0]}),
       .r_we(res_valid), .r_row($clog2(TILE_ROWS > 1 ? TILE_ROWS : 2)'(res_row)),
       .r_beat($clog2((MAX_D + 7) / 8 + 1)'(res_beat)), .r_data(side_data),
-      .s_axis_tdata(mm_tdata), .s_axis_tvalid(mm_tvalid && tiled),
+      .x_we, .x_row(M_W'(x_row)), .x_col($clog2(MAX_D + 1)'(x_col)), .x_data, .x_done,
+      .s_axis_tdata(mm_tdata), .s_axis_tvalid(mm_tvalid && tiled && !is_attn),
       .s_axis_tready(epi_tready), .m_axis_tdata(epi_tdata), .m_axis_tvalid(epi_tvalid),
       .m_axis_tready(busy_q && !out_done_q && !closing_q && m_axis_tready), .m_axis_tlast(epi_tlast)
   );
@@ -190,7 +247,8 @@ module ibert_top
   assign m_axis_tdata = closing_q ? 64'd0 : out_tdata;
   assign m_axis_tvalid = closing_q || (busy_q && !out_done_q && out_tvalid);
   assign m_axis_tlast = closing_q || out_tlast;
-  assign mm_tready = tiled ? epi_tready : busy_q && !out_done_q && !closing_q && m_axis_tready;
+  assign mm_tready = is_attn ? a_d_tready
+                   : tiled ? epi_tready : busy_q && !out_done_q && !closing_q && m_axis_tready;
   wire logic out_beat = m_axis_tvalid && m_axis_tready;
 
   // ---------------------------------------------------------------- control and status
@@ -200,6 +258,12 @@ module ibert_top
       dim_m_q <= DIM_M_RESET;
       dim_k_q <= DIM_K_RESET;
       dim_n_q <= DIM_N_RESET;
+      sm_x0_q <= SOFTMAX_X0_RESET;
+      sm_qb_q <= SOFTMAX_QB_RESET;
+      sm_qc_q <= SOFTMAX_QC_RESET;
+      sm_recip_q <= SOFTMAX_RECIP_RESET;
+      ctx_m_q <= CTX_M_RESET;
+      ctx_e_q <= CTX_E_RESET;
       err_q <= '0;
       busy_q <= 1'b0;
       done_q <= 1'b0;
@@ -218,6 +282,12 @@ module ibert_top
           A_DIM_M: dim_m_q <= merge(dim_m_q, wr_data, wr_strb) & 32'hFFFF;
           A_DIM_K: dim_k_q <= merge(dim_k_q, wr_data, wr_strb) & 32'hFFFF;
           A_DIM_N: dim_n_q <= merge(dim_n_q, wr_data, wr_strb) & 32'hFFFF;
+          A_SOFTMAX_X0: sm_x0_q <= merge(sm_x0_q, wr_data, wr_strb) & 32'h1F01FFFF;
+          A_SOFTMAX_QB: sm_qb_q <= merge(sm_qb_q, wr_data, wr_strb) & 32'h001FFFFF;
+          A_SOFTMAX_QC: sm_qc_q <= merge(sm_qc_q, wr_data, wr_strb) & 32'h7FFFFFFF;
+          A_SOFTMAX_RECIP: sm_recip_q <= merge(sm_recip_q, wr_data, wr_strb) & 32'h007FFFFF;
+          A_CTX_M: ctx_m_q <= merge(ctx_m_q, wr_data, wr_strb);
+          A_CTX_E: ctx_e_q <= merge(ctx_e_q, wr_data, wr_strb) & 32'h3F;
           default: ;
         endcase
       end
@@ -228,11 +298,11 @@ module ibert_top
         else if (!op_ok) err_q[ERROR_BAD_OP_LSB] <= 1'b1;
         else if (!dims_ok) err_q[ERROR_BAD_DIMS_LSB] <= 1'b1;
       end
-      if (f_short || mm_err_short) err_q[ERROR_IN_SHORT_LSB] <= 1'b1;  // mm's own: never, framed
-      if (f_long || mm_err_long) err_q[ERROR_IN_LONG_LSB] <= 1'b1;
+      if (f_short || a_short || mm_err_short) err_q[ERROR_IN_SHORT_LSB] <= 1'b1;  // mm's own: never, framed
+      if (f_long || a_long || mm_err_long) err_q[ERROR_IN_LONG_LSB] <= 1'b1;
 
       tile_go_q <= want_tile && !abort_req;
-      if (launch) tile_left_q <= dim_m_q > TILE_ROWS ? M_W'(dim_m_q) - M_W'(TILE_ROWS) : '0;
+      if (launch) tile_left_q <= dim_m_q > TILE_ROWS && !is_attn ? M_W'(dim_m_q) - M_W'(TILE_ROWS) : '0;
       else if (abort_req) tile_left_q <= '0;
       else if (tile_go_q) tile_left_q <= tile_left_q - next_rows;
       if (launch) begin
@@ -246,7 +316,7 @@ module ibert_top
       end
       if (busy_q) begin
         if (~&cyc_busy_q) cyc_busy_q <= cyc_busy_q + 1'b1;
-        if (f_want && !s_axis_tvalid && ~&cyc_starved_q) cyc_starved_q <= cyc_starved_q + 1'b1;
+        if ((f_want || a_want) && !s_axis_tvalid && ~&cyc_starved_q) cyc_starved_q <= cyc_starved_q + 1'b1;
         if (m_axis_tvalid && !m_axis_tready && ~&cyc_stalled_q) cyc_stalled_q <= cyc_stalled_q + 1'b1;
       end
       if (out_beat && !closing_q) begin
@@ -281,6 +351,13 @@ module ibert_top
       A_MAX_K: rd_data = 32'(MAX_K);
       A_MAX_N: rd_data = 32'(MAX_N);
       A_MAX_D: rd_data = 32'(MAX_D);
+      A_MAX_DH: rd_data = ATTN_OK ? 32'(MAX_DH) : 32'd0;
+      A_SOFTMAX_X0: rd_data = sm_x0_q;
+      A_SOFTMAX_QB: rd_data = sm_qb_q;
+      A_SOFTMAX_QC: rd_data = sm_qc_q;
+      A_SOFTMAX_RECIP: rd_data = sm_recip_q;
+      A_CTX_M: rd_data = ctx_m_q;
+      A_CTX_E: rd_data = ctx_e_q;
       A_ARRAY: rd_data = 32'(N1) << ARRAY_ROWS_LSB | 32'(N2) << ARRAY_COLS_LSB
                       | 32'(TILE_ROWS) << ARRAY_TILE_ROWS_LSB;
       A_CYCLES_BUSY: rd_data = cyc_busy_q;

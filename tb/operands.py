@@ -50,3 +50,18 @@ def ln_problem(m, k, n, rng):
     ln = LayerNormParams(rng.integers(-(1 << 28), 1 << 28, n).astype(np.int32), int(rng.integers(0, 3)))
     ln_rq = Rescale(rng.choice([-1, 1], n) * rng.integers(1 << 30, 1 << 31, n), rng.integers(52, 58, n))
     return x, dense, rq, r, res_rq, ln, ln_rq
+
+
+def attention_problem(t, heads, dh, rng):
+    """golden.attention_qkv's operands: a fused QKV (T x 3 heads dh int8), softmax constants at a
+    score scale that spreads the scores over a few units of real value (so the probabilities are
+    neither uniform nor one-hot), and a context requant near 1/256 (probabilities are scaled by
+    2**8). Returns (qkv, p) with p having golden.AttnHeadParams's ``softmax`` and ``ctx_rq``."""
+    from types import SimpleNamespace
+
+    qkv = rng.integers(-128, 128, (t, 3 * heads * dh), dtype=np.int8)
+    per = qkv.astype(np.int64).reshape(t, heads, 3, dh)
+    scores = np.einsum("thd,shd->hts", per[:, :, 0], per[:, :, 1])
+    scale = rng.uniform(2.0, 12.0) / max(1, int(np.abs(scores).max()))
+    p = SimpleNamespace(softmax=C.softmax_consts(scale), ctx_rq=C.requant_params(rng.uniform(0.5, 3.0) / 256))
+    return qkv, p

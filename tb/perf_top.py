@@ -1,6 +1,6 @@
 """Cycles of operations through ibert_top at full stream rate (used by bench/top_cycles.py; not a
 pass/fail test beyond checking each result against golden). Reads $BENCH_OPS
-("op:MxKxN,...", op one of matmul, linear, mm_gelu, mm_ln), writes [{"op", "shape", "cycles", "busy",
+("op:MxKxN,...", op one of matmul, linear, mm_gelu, mm_ln, or attention:TxDHxHEADS), writes [{"op", "shape", "cycles", "busy",
 "starved", "stalled"}] to $BENCH_PERF_OUT: cycles from the start write's handshake to the last
 output beat, and the top's own counters."""
 
@@ -15,25 +15,38 @@ import golden
 from golden.layout import (
     matmul_order,
     pack_linear,
+    attention_registers,
+    pack_attention,
     pack_matmul,
     pack_mm_gelu,
     pack_mm_ln,
     unpack_i32,
     unpack_rows,
 )
-from host.regmap import OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN
+from host.regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN
 
 from .axis import Streams
 from .common import parameters, start, wait_until
 from .csr import Csr
-from .operands import gelu_problem, linear_problem, ln_problem, matrices
+from .operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
 
 P = parameters()
 TR = P.get("TILE_ROWS", P["N1"] * ((P["N2"] + 7) // 8))
 
 
 def operation(op: str, m: int, k: int, n: int, rng):
-    """(code, packet, check(output beats)) of one operation on random operands (tb/operands.py)."""
+    """(code, packets, check(output beats), constant registers) of one operation on random operands
+    (tb/operands.py)."""
+    if op == "attention":
+        qkv, p = attention_problem(m, n, k, rng)
+        want = golden.attention_qkv(qkv, n, p)
+        return (OP_ATTENTION, [pack_attention(qkv)] * n, lambda beats: np.array_equal(unpack_rows(beats, m, n * k), want),
+                attention_registers(p))
+    code, packet, check = _operation(op, m, k, n, rng)
+    return code, [packet], check, {}
+
+
+def _operation(op: str, m: int, k: int, n: int, rng):
     if op == "matmul":
         x, w = matrices(m, k, n, rng)
         want = matmul_order(golden.matmul(x, w), P["N1"], P["N2"], TR)
@@ -61,17 +74,22 @@ async def top_cycles(dut):
     for spec in os.environ["BENCH_OPS"].split(","):
         op, shape = spec.split(":")
         m, k, n = (int(v) for v in shape.split("x"))
-        code, packet, check = operation(op, m, k, n, rng)
+        code, packets, check, consts = operation(op, m, k, n, rng)
+        for reg, values in consts.items():
+            await csr.write(reg, **values)
         await csr.write("OP", code=code)
         for reg, v in (("DIM_M", m), ("DIM_K", k), ("DIM_N", n)):
             await csr.write(reg, value=v)
-        await io.send(packet)  # queued: the source waits for tready
+        for packet in packets:
+            await io.send(packet)  # queued: the source waits for tready
+        in_beats = sum(len(pk) for pk in packets)
         await csr.write("CTRL", start=1)
         cycles = await wait_until(dut, lambda: bool(dut.m_axis_tvalid.value and dut.m_axis_tready.value
                                                    and dut.m_axis_tlast.value),
-                                  4 * len(packet) + 4 * m * k * n // (P["N1"] * P["N2"]) + 100_000, f"the end of {spec}")
+                                  4 * in_beats + 8 * m * k * n * (m if op == "attention" else 1) + 100_000,
+                                  f"the end of {spec}")
         assert check(await io.recv(budget=1000)), spec
-        results.append({"op": op, "shape": [m, k, n], "cycles": cycles, "in_beats": len(packet),
+        results.append({"op": op, "shape": [m, k, n], "cycles": cycles, "in_beats": in_beats,
                         "busy": await csr.read("CYCLES_BUSY"), "starved": await csr.read("CYCLES_STARVED"),
                         "stalled": await csr.read("CYCLES_STALLED")})
         await RisingEdge(dut.clk)

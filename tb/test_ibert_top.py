@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 import golden
 from golden import constants as C
 from golden.layout import (
+    attention_registers,
     matmul_order,
+    pack_attention,
     pack_linear,
     pack_matmul,
     pack_mm_gelu,
@@ -20,18 +22,22 @@ from golden.layout import (
     unpack_rows,
 )
 from golden.params import Dense, Rescale
-from host.regmap import OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN, REGISTERS
+from host.regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN, REGISTERS
 
 from .axis import DIRECTED_STALLS, Streams
 from .common import StuckError, for_examples, parameters, start, wait_until
 from .csr import Csr
-from .operands import gelu_problem, linear_problem, ln_problem, matrices
+from .operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
 
 P = parameters()
 N1, N2 = P.get("N1", 8), P.get("N2", 8)
 MAX_M, MAX_K, MAX_N = P.get("MAX_M", 128), P.get("MAX_K", 768), P.get("MAX_N", 1024)
 MAX_D = P.get("MAX_D", MAX_N // 4)
 TR = P.get("TILE_ROWS", N1 * ((N2 + 7) // 8))  # rows per tile; the ARRAY register reports it
+MAX_DH, MAX_HEADS = P.get("MAX_DH", 64), P.get("MAX_HEADS", 16)
+# OP_ATTENTION is built when the epilogue's buffer holds the whole context (rtl/ibert_top.sv)
+ATTN_OK = (MAX_M * -(-MAX_D // 8) <= 2 * TR * -(-MAX_N // 8) and MAX_M >= 8 and MAX_M & (MAX_M - 1) == 0
+           and MAX_DH <= MAX_D)
 ERRORS = ("bad_dims", "bad_op", "start_busy", "in_short", "in_long", "aborted")
 
 
@@ -79,6 +85,24 @@ class TB:
             beats = pack_mm_ln(x, dense, rq, r, res_rq, ln, ln_rq, TR)
         # the LayerNorm: about 3 cycles a value and 120 a row (bench/nonlinear_cycles.py)
         return await self.rows_op(OP_MM_LN, x, dense, beats, extra=4 * (3 * r.size + 120 * r.shape[0]))
+
+    async def attention(self, qkv: np.ndarray, heads: int, p, packets: list[list[int]] | None = None) -> np.ndarray:
+        """One OP_ATTENTION: the constants, DIM_M = T, DIM_K = d_head, DIM_N = heads; the QKV
+        packet once per head; the context rows (T x heads d_head) back."""
+        t, dh = qkv.shape[0], qkv.shape[1] // (3 * heads)
+        for reg, values in attention_registers(p).items():
+            await self.csr.write(reg, **values)
+        await self.program(t, dh, heads, code=OP_ATTENTION)
+        await self.csr.write("CTRL", start=1)
+        for beats in packets if packets is not None else [pack_attention(qkv)] * heads:
+            await self.io.send(beats)
+        # per head: ingest, then per tile the two jobs and the softmax (about 3 cycles a score)
+        tiles = -(-t // TR)
+        per_head = t * -(-3 * heads * dh // 8) + tiles * (4 * TR * t + 2 * (t + dh) * (dh + t) // 8 + 400)
+        out = await self.io.recv(budget=self.io.budget(out_beats=t * heads * dh // 8 + 1) + 4 * heads * per_head)
+        await self.idle()
+        assert await self.csr.fields("STATUS") == {"busy": 0, "done": 1}
+        return unpack_rows(out, t, heads * dh)
 
     async def rows_op(self, code: int, x: np.ndarray, dense: Dense, beats: list[int], extra: int = 0) -> np.ndarray:
         m, k = x.shape
@@ -425,3 +449,85 @@ async def top_mm_ln_edges(dut):
     got = await tb.mm_ln(x, dense, rq, r, res_rq, ln, ln_rq)
     assert np.array_equal(got, golden.mm_ln(x, dense, rq, r, res_rq, ln, ln_rq))
     assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+
+
+@st.composite
+def attention_shapes(draw):
+    t = draw(st.integers(1, min(MAX_M, 2 * TR + 3)))
+    dh = draw(st.sampled_from([d for d in (8, 16, 32, 64) if d <= MAX_DH]))
+    heads = draw(st.integers(1, max(1, min(MAX_HEADS, 3, MAX_D // dh))))
+    return attention_problem(t, heads, dh, np.random.default_rng(draw(st.integers(0, 2**32 - 1)))) + (heads,)
+
+
+@cocotb.test()
+async def top_attention_matches_golden(dut):
+    """OP_ATTENTION for drawn token counts (one and several query tiles, T not a multiple of 8),
+    head sizes and head counts, and stall patterns: the context rows equal golden.attention_qkv,
+    no error bit; OP_LINEAR right after it (the engine and the epilogue are themselves again). On a
+    configuration whose buffer cannot hold the context, the code is refused (bad_op) instead."""
+    await reset(dut)
+    tb = TB(dut)
+    if not ATTN_OK:
+        assert await tb.csr.read("MAX_DH") == 0
+        await tb.program(4, 8, 1, code=OP_ATTENTION)
+        await tb.csr.write("CTRL", start=1)
+        assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "bad_op": 1}
+        return
+    assert await tb.csr.read("MAX_DH") == MAX_DH
+
+    async def check(job):
+        qkv, p, heads = job
+        got = await tb.attention(qkv, heads, p)
+        want_rows = golden.attention_qkv(qkv, heads, p)
+        assert np.array_equal(got, want_rows), (got, want_rows)
+        assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+        x, dense, rq = linear_problem(5, 12, 9, np.random.default_rng(qkv.size))
+        assert np.array_equal(await tb.linear(x, dense, rq), golden.linear(x, dense, rq))
+
+    await for_examples(attention_shapes(), check, max_examples=10, streams=tb.io)
+
+
+@cocotb.test(skip=not ATTN_OK)
+async def top_attention_edges(dut):
+    """OP_ATTENTION at the most tokens with the largest head, then a few tokens (the bytes past T in
+    the P and V buffers, stale from the operation before, must read as zero); a packet one beat
+    short on the last head (in_short, the missing beat reads as zero); abort with the first head's
+    packet half sent (drained to tlast, ERROR.aborted, the next operation right)."""
+    await reset(dut)
+    tb = TB(dut)
+    rng = np.random.default_rng(9)
+    dh = min(MAX_DH, MAX_D)
+    for t, heads in [(MAX_M, 1), (3, 1), (TR + 5, min(2, MAX_D // 8)), (2, 1)]:
+        qkv, p = attention_problem(t, heads, 8 if heads > 1 else dh, rng)
+        assert np.array_equal(await tb.attention(qkv, heads, p), golden.attention_qkv(qkv, heads, p)), (t, heads)
+    assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+
+    heads = min(2, MAX_D // 8)
+    qkv, p = attention_problem(TR + 2, heads, 8, rng)
+    beats = pack_attention(qkv)
+    cut = qkv.copy()
+    cut[-1, 3 * 8 * (heads - 1) + 16:3 * 8 * heads] = 0  # the last beat of the last row: this head's V
+    want_rows = golden.attention_qkv(qkv, heads, p)
+    last = golden.attention_qkv(cut, heads, p)
+    want_rows[:, (heads - 1) * 8:] = last[:, (heads - 1) * 8:]
+    got = await tb.attention(qkv, heads, p, packets=[beats] * (heads - 1) + [beats[:-1]])
+    assert np.array_equal(got, want_rows)
+    assert (await tb.errors())["in_short"] == 1
+    await tb.csr.write("ERROR", in_short=1)
+
+    tb.io.set_stalls((), ())
+    for reg, values in attention_registers(p).items():
+        await tb.csr.write(reg, **values)
+    await tb.program(qkv.shape[0], 8, heads, code=OP_ATTENTION)
+    await tb.csr.write("CTRL", start=1)
+    await tb.io.send(beats)
+    await wait_until(dut, lambda: tb.io.source.queue_occupancy_bytes * 2 < 8 * len(beats),
+                     4 * len(beats) + 100, "half the first head's packet to be taken")
+    await tb.csr.write("CTRL", abort=1)
+    await wait_until(dut, lambda: tb.io.source.idle(), 4 * len(beats) + 100, "the aborted packet to be drained")
+    await tb.idle()
+    assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
+    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "aborted": 1}
+    await tb.csr.write("ERROR", aborted=1)
+    tb.io.abandon()
+    assert np.array_equal(await tb.attention(qkv, heads, p), golden.attention_qkv(qkv, heads, p))

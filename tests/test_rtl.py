@@ -59,7 +59,8 @@ CASES = [
     ("mm", {"N1": 2, "N2": 2, "MAX_M": 32, "MAX_K": 64, "MAX_N": 32}),
     ("mm", {"N1": 4, "N2": 4, "MAX_M": 64, "MAX_K": 128, "MAX_N": 64}),
     ("mm", {"N1": 8, "N2": 4, "MAX_M": 64, "MAX_K": 128, "MAX_N": 64}),
-    ("ibert_top", {"N1": 4, "N2": 4, "MAX_M": 64, "MAX_K": 128, "MAX_N": 64}),
+    # OP_ATTENTION built: the gather buffer holds 32 context rows of 64 bytes
+    ("ibert_top", {"N1": 4, "N2": 4, "MAX_M": 32, "MAX_K": 128, "MAX_N": 256}),
 ]
 
 
@@ -67,9 +68,11 @@ CASES = [
 VERILATOR_CASES = [
     ("mm", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 1024}),
     # the array shape planned for the xc7z020 (rows not a power of two), small maxima
-    ("ibert_top", {"N1": 12, "N2": 16, "MAX_M": 64, "MAX_K": 64, "MAX_N": 64}),
+    ("ibert_top", {"N1": 12, "N2": 14, "MAX_M": 64, "MAX_K": 64, "MAX_N": 64, "MAX_DH": 16}),
     # tiles of three blocks of array rows (what a wide array uses to keep pace with its weights)
-    ("ibert_top", {"N1": 4, "N2": 4, "MAX_M": 32, "MAX_K": 64, "MAX_N": 32, "TILE_ROWS": 12}),
+    ("ibert_top", {"N1": 4, "N2": 4, "MAX_M": 32, "MAX_K": 64, "MAX_N": 32, "TILE_ROWS": 12, "MAX_DH": 8}),
+    # a buffer too small for the context: OP_ATTENTION is not built, and refused
+    ("ibert_top", {"N1": 4, "N2": 4, "MAX_M": 64, "MAX_K": 128, "MAX_N": 64}),
 ]
 
 

@@ -4,7 +4,7 @@ set defaults {
     part      xc7z020clg400-1
     clock_mhz 100
     n1        12
-    n2        16
+    n2        14
     max_m     128
     max_k     3072
     max_n     3072

@@ -20,7 +20,7 @@ extern "C" {
 #define IBERT_REGS__VERSION__MINOR_bm 0xffff
 #define IBERT_REGS__VERSION__MINOR_bp 0
 #define IBERT_REGS__VERSION__MINOR_bw 16
-#define IBERT_REGS__VERSION__MINOR_reset 0x1
+#define IBERT_REGS__VERSION__MINOR_reset 0x2
 #define IBERT_REGS__VERSION__MAJOR_bm 0xffff0000
 #define IBERT_REGS__VERSION__MAJOR_bp 16
 #define IBERT_REGS__VERSION__MAJOR_bw 16
@@ -100,6 +100,46 @@ extern "C" {
 #define IBERT_REGS__DIM_N__VALUE_bw 16
 #define IBERT_REGS__DIM_N__VALUE_reset 0x0
 
+// reg - ibert_regs::SOFTMAX_X0
+#define IBERT_REGS__SOFTMAX_X0__X0_bm 0x1ffff
+#define IBERT_REGS__SOFTMAX_X0__X0_bp 0
+#define IBERT_REGS__SOFTMAX_X0__X0_bw 17
+#define IBERT_REGS__SOFTMAX_X0__X0_reset 0x0
+#define IBERT_REGS__SOFTMAX_X0__IN_SHIFT_bm 0x1f000000
+#define IBERT_REGS__SOFTMAX_X0__IN_SHIFT_bp 24
+#define IBERT_REGS__SOFTMAX_X0__IN_SHIFT_bw 5
+#define IBERT_REGS__SOFTMAX_X0__IN_SHIFT_reset 0x0
+
+// reg - ibert_regs::SOFTMAX_QB
+#define IBERT_REGS__SOFTMAX_QB__VALUE_bm 0x1fffff
+#define IBERT_REGS__SOFTMAX_QB__VALUE_bp 0
+#define IBERT_REGS__SOFTMAX_QB__VALUE_bw 21
+#define IBERT_REGS__SOFTMAX_QB__VALUE_reset 0x0
+
+// reg - ibert_regs::SOFTMAX_QC
+#define IBERT_REGS__SOFTMAX_QC__VALUE_bm 0x7fffffff
+#define IBERT_REGS__SOFTMAX_QC__VALUE_bp 0
+#define IBERT_REGS__SOFTMAX_QC__VALUE_bw 31
+#define IBERT_REGS__SOFTMAX_QC__VALUE_reset 0x0
+
+// reg - ibert_regs::SOFTMAX_RECIP
+#define IBERT_REGS__SOFTMAX_RECIP__VALUE_bm 0x7fffff
+#define IBERT_REGS__SOFTMAX_RECIP__VALUE_bp 0
+#define IBERT_REGS__SOFTMAX_RECIP__VALUE_bw 23
+#define IBERT_REGS__SOFTMAX_RECIP__VALUE_reset 0x0
+
+// reg - ibert_regs::CTX_M
+#define IBERT_REGS__CTX_M__VALUE_bm 0xffffffff
+#define IBERT_REGS__CTX_M__VALUE_bp 0
+#define IBERT_REGS__CTX_M__VALUE_bw 32
+#define IBERT_REGS__CTX_M__VALUE_reset 0x0
+
+// reg - ibert_regs::CTX_E
+#define IBERT_REGS__CTX_E__VALUE_bm 0x3f
+#define IBERT_REGS__CTX_E__VALUE_bp 0
+#define IBERT_REGS__CTX_E__VALUE_bw 6
+#define IBERT_REGS__CTX_E__VALUE_reset 0x0
+
 // reg - ibert_regs::MAX_M
 #define IBERT_REGS__MAX_M__VALUE_bm 0xffff
 #define IBERT_REGS__MAX_M__VALUE_bp 0
@@ -138,6 +178,12 @@ extern "C" {
 #define IBERT_REGS__MAX_D__VALUE_bw 16
 #define IBERT_REGS__MAX_D__VALUE_reset 0x0
 
+// reg - ibert_regs::MAX_DH
+#define IBERT_REGS__MAX_DH__VALUE_bm 0xffff
+#define IBERT_REGS__MAX_DH__VALUE_bp 0
+#define IBERT_REGS__MAX_DH__VALUE_bw 16
+#define IBERT_REGS__MAX_DH__VALUE_reset 0x0
+
 // reg - ibert_regs::CYCLES_BUSY
 #define IBERT_REGS__CYCLES_BUSY__VALUE_bm 0xffffffff
 #define IBERT_REGS__CYCLES_BUSY__VALUE_bp 0
@@ -167,13 +213,20 @@ typedef struct __attribute__ ((__packed__)) {
     uint32_t DIM_M;
     uint32_t DIM_K;
     uint32_t DIM_N;
-    uint8_t RESERVED_24_3f[0x1c];
+    uint32_t SOFTMAX_X0;
+    uint32_t SOFTMAX_QB;
+    uint32_t SOFTMAX_QC;
+    uint32_t SOFTMAX_RECIP;
+    uint32_t CTX_M;
+    uint32_t CTX_E;
+    uint8_t RESERVED_3c_3f[0x4];
     uint32_t MAX_M;
     uint32_t MAX_K;
     uint32_t MAX_N;
     uint32_t ARRAY;
     uint32_t MAX_D;
-    uint8_t RESERVED_54_5f[0xc];
+    uint32_t MAX_DH;
+    uint8_t RESERVED_58_5f[0x8];
     uint32_t CYCLES_BUSY;
     uint32_t CYCLES_STARVED;
     uint32_t CYCLES_STALLED;

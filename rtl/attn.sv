@@ -1,0 +1,514 @@
+// OP_ATTENTION (golden.attention_qkv): all heads of the attention core on the one array.
+//
+// Input: the fused QKV projection (T rows of 3D int8, golden.qkv_columns order: per head its Q, K
+// and V columns side by side), sent once per head, `heads` packets in all. From head h's packet
+// the unit keeps the head's 3 d_head columns: Q_h and K_h into row buffers, V_h into a transpose
+// buffer (eight byte memories with a skewed layout: element (t, c) in memory (t + c) mod 8, so a
+// row of V and a column of V are both eight different memories, one beat a cycle either way).
+// Then, per query tile of up to TR rows, two engine jobs with the softmax between them:
+//   S = Q_h[tile] K_h^T   (engine: A = the tile's Q rows, B^T = K_h; int32 out, stored as the
+//                          engine sends it, two a beat at full rate, and read back by row)
+//   P = softmax(S)        (rtl/softmax.sv, row by row; uint8, gathered by row)
+//   C = P V_h             (engine: A = P unsigned, B^T = V_h^T from the transpose buffer)
+//   ctx = requant(C, ctx_m, ctx_e)  (int8, written to the context store at (row, h d_head + col))
+// The engine's input comes from here (a feeder reading the buffers through row_out's credits);
+// its output comes back here (two values a beat, tile_walk following each one's row and column).
+// x_done pulses when the last head's context is written; the caller sends the context rows.
+// Input packets of the wrong length are handled as axis_frame does (err_short: the rest read as
+// zeros; err_long: the excess dropped to tlast); cancel returns to idle, draining a packet begun.
+`default_nettype none
+
+module attn #(
+    parameter int N1 = 4,
+    parameter int N2 = 4,
+    parameter int TR = 4,            // query rows per tile: the engine's MAX_M
+    parameter int MAX_T = 64,        // tokens, a power of two
+    parameter int MAX_DH = 64,       // head size, a power of two, >= 8
+    parameter int MAX_HEADS = 16,
+    localparam int T_W = $clog2(MAX_T + 1),
+    localparam int DH_W = $clog2(MAX_DH + 1),
+    localparam int H_W = $clog2(MAX_HEADS + 1),
+    localparam int COL_W = $clog2(MAX_HEADS * MAX_DH + 1),
+    localparam int J_W = T_W > DH_W ? T_W : DH_W   // the engine's dimensions: T or d_head
+) (
+    input  wire logic               clk,
+    input  wire logic               rst,
+    input  wire logic               start,        // pulse: t tokens, d_head dh, heads
+    input  wire logic               cancel,
+    input  wire logic [T_W-1:0]     t,
+    input  wire logic [DH_W-1:0]    dh,           // a multiple of 8
+    input  wire logic [H_W-1:0]     heads,
+    input  wire logic signed [16:0] x0,           // softmax constants, held while busy
+    input  wire logic [20:0]        qb,
+    input  wire logic [30:0]        qc,
+    input  wire logic [22:0]        x0_recip,
+    input  wire logic [4:0]         in_shift,
+    input  wire logic [31:0]        ctx_m,
+    input  wire logic [5:0]         ctx_e,
+    output logic                    busy,
+    output logic                    want,         // waiting for an input beat it would take
+    output logic                    err_short,    // one-cycle pulses
+    output logic                    err_long,
+    input  wire logic [63:0]        s_axis_tdata,
+    input  wire logic               s_axis_tvalid,
+    output logic                    s_axis_tready,
+    input  wire logic               s_axis_tlast,
+    // the engine (rtl/mm.sv)
+    output logic                    mm_start,
+    output logic [J_W-1:0]          mm_m,
+    output logic [J_W-1:0]          mm_k,         // d_head or T
+    output logic [J_W-1:0]          mm_n,
+    output logic                    mm_unsigned,
+    input  wire logic               mm_busy,
+    output logic [63:0]             e_tdata,
+    output logic                    e_tvalid,
+    input  wire logic               e_tready,
+    output logic                    e_tlast,
+    input  wire logic [63:0]        d_tdata,
+    input  wire logic               d_tvalid,
+    output logic                    d_tready,
+    input  wire logic               d_tlast,
+    // the context, one byte at a time, and its end
+    output logic                    x_we,
+    output logic [T_W-1:0]          x_row,
+    output logic [COL_W-1:0]        x_col,
+    output logic [7:0]              x_data,
+    output logic                    x_done
+);
+  localparam int DB = MAX_DH / 8;                 // beats of a row of Q or K (the maximum)
+  localparam int TB = MAX_T / 8 > 1 ? MAX_T / 8 : 1;  // beats of a row of P
+  localparam int QAW = $clog2(MAX_T * DB);
+  localparam int PAW = $clog2(TR * TB > 1 ? TR * TB : 2);
+  localparam int SAW = $clog2(TR * MAX_T);       // S values of a tile
+  localparam int N2_W = $clog2(N2 + 1);
+  localparam int RW = TR > 1 ? $clog2(TR) : 1;
+  localparam int BW = $clog2(TB + 1);
+
+`ifdef __ICARUS__
+  initial
+`endif
+  if (MAX_T < 8 || (MAX_T & (MAX_T - 1)) != 0 || MAX_DH < 8 || (MAX_DH & (MAX_DH - 1)) != 0)
+  begin : g_bad_parameters
+    $fatal(1, "attn: MAX_T and MAX_DH must be powers of two, at least 8");
+  end
+
+  // ---------------------------------------------------------------- configuration
+  logic [T_W-1:0] t_q;
+  logic [DH_W-1:0] dh_q;
+  logic [H_W-1:0] heads_q, head_q;
+  logic [COL_W-1:0] hcol_q;                     // the head's first context column
+  logic [DH_W-4:0] dhb_q;                       // beats of a Q / K / V row: dh / 8
+  logic [BW-1:0] tb_q;                          // beats of a P row: ceil(T / 8)
+  logic [T_W-1:0] r0_q;                         // the query tile's first row
+  wire logic [T_W-1:0] rows_left = t_q - r0_q;
+  wire logic [T_W-1:0] tr_now = rows_left < T_W'(TR) ? rows_left : T_W'(TR);
+
+  // ---------------------------------------------------------------- phases
+  typedef enum logic [3:0] {P_IDLE, P_IN, P_S_GO, P_S, P_SM, P_C_GO, P_C, P_NEXT, P_DONE, P_DRAIN}
+      phase_e;
+  phase_e ph_q;
+  assign busy = ph_q != P_IDLE;
+
+  // ---------------------------------------------------------------- ingest
+  // the row's beats: segment (head) by segment, each 3 dhb beats: Q, K, V
+  typedef enum logic [1:0] {I_RUN, I_FILL, I_DROP} istate_e;
+  istate_e is_q;
+  logic begun_q;
+  logic [T_W-1:0] in_row_q;
+  logic [H_W-1:0] in_seg_q;
+  logic [1:0] in_part_q;
+  logic [DH_W-4:0] in_b_q;
+  wire logic in_final = in_row_q == t_q - 1'b1 && in_seg_q == heads_q - 1'b1 && in_part_q == 2'd2
+                     && in_b_q == dhb_q - 1'b1;
+  wire logic ingesting = ph_q == P_IN;
+  assign s_axis_tready = (ingesting && is_q != I_FILL) || ph_q == P_DRAIN;
+  assign want = ingesting && is_q == I_RUN;
+  wire logic in_take = s_axis_tvalid && s_axis_tready;
+  wire logic in_step = ingesting && (is_q == I_FILL || (is_q == I_RUN && in_take));
+  wire logic [63:0] in_data = is_q == I_RUN ? s_axis_tdata : 64'd0;
+  wire logic keep = in_step && in_seg_q == head_q;
+  wire logic [QAW-1:0] in_addr = QAW'(in_row_q) * QAW'(DB) + QAW'(in_b_q);
+
+  wire logic in_done = (in_step && in_final && !(is_q == I_RUN && !s_axis_tlast))
+                    || (ingesting && is_q == I_DROP && in_take && s_axis_tlast);
+
+  logic [63:0] qbuf [MAX_T * DB];
+  logic [63:0] kbuf [MAX_T * DB];
+  logic [63:0] q_rd, k_rd;                      // read registers; the feeder registers them again
+  logic [QAW-1:0] q_raddr, k_raddr;
+  always_ff @(posedge clk) begin
+    if (keep && in_part_q == 2'd0) qbuf[in_addr] <= in_data;
+    if (keep && in_part_q == 2'd1) kbuf[in_addr] <= in_data;
+    q_rd <= qbuf[q_raddr];
+    k_rd <= kbuf[k_raddr];
+  end
+
+  // V transposed: memory m holds element (row, c) with m = (row + c) mod 8 at row * DB + c / 8
+  logic [2:0] v_rot;                            // reading: c mod 8
+  logic [T_W-1:0] v_rbase;                      // reading: 8 * (beat)
+  logic [DH_W-4:0] v_rcb;                       // reading: c / 8
+  logic [63:0] v_rd;
+  for (genvar m = 0; m < 8; m++) begin : g_vt
+    logic [7:0] mem [MAX_T * DB];
+    logic [7:0] rd_q;
+    wire logic [2:0] j_w = 3'(m) - 3'(in_row_q);          // the beat's byte that lands here
+    wire logic [2:0] l_r = 3'(m) - v_rot;                 // the row offset read from here
+    wire logic [QAW-1:0] raddr = QAW'(v_rbase + T_W'(l_r)) * QAW'(DB) + QAW'(v_rcb);
+    always_ff @(posedge clk) begin
+      if (keep && in_part_q == 2'd2) mem[in_addr] <= in_data[8*j_w+:8];
+      rd_q <= mem[raddr];
+    end
+    assign v_rd[8*m+:8] = rd_q;
+  end
+
+  always_ff @(posedge clk) begin
+    err_short <= 1'b0;
+    err_long <= 1'b0;
+    if (rst || cancel || start) begin
+      is_q <= I_RUN;
+      begun_q <= 1'b0;
+      in_row_q <= '0;
+      in_seg_q <= '0;
+      in_part_q <= '0;
+      in_b_q <= '0;
+    end else begin
+      if (in_take) begun_q <= 1'b1;
+      if (in_step) begin
+        if (in_b_q == dhb_q - 1'b1) begin
+          in_b_q <= '0;
+          if (in_part_q == 2'd2) begin
+            in_part_q <= '0;
+            if (in_seg_q == heads_q - 1'b1) begin
+              in_seg_q <= '0;
+              in_row_q <= in_row_q == t_q - 1'b1 ? '0 : in_row_q + 1'b1;
+            end else begin
+              in_seg_q <= in_seg_q + 1'b1;
+            end
+          end else begin
+            in_part_q <= in_part_q + 1'b1;
+          end
+        end else begin
+          in_b_q <= in_b_q + 1'b1;
+        end
+      end
+      if (ingesting && is_q == I_RUN && in_take) begin
+        if (in_final && !s_axis_tlast) begin
+          is_q <= I_DROP;
+          err_long <= 1'b1;
+        end else if (!in_final && s_axis_tlast) begin
+          is_q <= I_FILL;
+          err_short <= 1'b1;
+        end
+      end
+      if (ingesting && is_q == I_DROP && in_take && s_axis_tlast) is_q <= I_RUN;
+      if (in_step && in_final) begun_q <= 1'b0;
+      if (in_done) is_q <= I_RUN;
+    end
+  end
+
+  // ---------------------------------------------------------------- the engine's input: feeder
+  // Sections A then B of the job: (S) the tile's Q rows then K_h, dhb beats each; (C) the tile's P
+  // rows then V_h^T rows, tb beats each (bytes past T are whatever the buffers hold: the engine
+  // reads only the first k bytes of a row). Reads are issued against
+  // row_out's credits; a beat reaches row_out two cycles after its read (read and output register).
+  logic f_active_q, f_sec_q, f_job_c_q, can_issue;
+  logic [J_W-1:0] f_row_q;
+  logic [BW-1:0] f_beat_q;
+  wire logic [J_W-1:0] f_rows = f_sec_q ? (f_job_c_q ? J_W'(dh_q) : J_W'(t_q)) : J_W'(tr_now);
+  wire logic [BW-1:0] f_beats = f_job_c_q ? tb_q : BW'(dhb_q);
+  wire logic f_row_end = f_beat_q == f_beats - 1'b1;
+  wire logic f_sec_end = f_row_end && f_row_q == f_rows - 1'b1;
+  wire logic f_issue = f_active_q && can_issue;
+  logic [1:0] f_src1_q, f_src2_q;               // 0 Q, 1 K, 2 P, 3 V
+  logic f_last1_q, f_last2_q, f_v1_q, f_v2_q;
+  logic [2:0] f_rot1_q, f_rot2_q;
+  logic [63:0] p_rd, q_rd2, k_rd2, p_rd2, v_rd2;
+  logic [PAW-1:0] p_raddr;
+  assign q_raddr = QAW'(r0_q + T_W'(f_row_q)) * QAW'(DB) + QAW'(f_beat_q);
+  assign k_raddr = QAW'(f_row_q) * QAW'(DB) + QAW'(f_beat_q);
+  assign p_raddr = PAW'(f_row_q) * PAW'(TB) + PAW'(f_beat_q);
+  assign v_rot = f_row_q[2:0];
+  assign v_rbase = T_W'(f_beat_q) << 3;
+  assign v_rcb = (DH_W - 3)'(f_row_q >> 3);
+
+  always_ff @(posedge clk) begin
+    if (rst || cancel) begin
+      f_active_q <= 1'b0;
+      f_v1_q <= 1'b0;
+      f_v2_q <= 1'b0;
+    end else begin
+      if (mm_start) begin
+        f_active_q <= 1'b1;
+        f_job_c_q <= ph_q == P_C_GO;
+        f_sec_q <= 1'b0;
+        f_row_q <= '0;
+        f_beat_q <= '0;
+      end else if (f_issue) begin
+        f_beat_q <= f_row_end ? '0 : f_beat_q + 1'b1;
+        if (f_row_end) f_row_q <= f_sec_end ? '0 : f_row_q + 1'b1;
+        if (f_sec_end) begin
+          f_sec_q <= 1'b1;
+          if (f_sec_q) f_active_q <= 1'b0;
+        end
+      end
+      f_v1_q <= f_issue;
+      f_v2_q <= f_v1_q;
+    end
+    q_rd2 <= q_rd;
+    k_rd2 <= k_rd;
+    p_rd2 <= p_rd;
+    v_rd2 <= v_rd;
+    f_src1_q <= {f_job_c_q, f_sec_q};
+    f_last1_q <= f_sec_end;
+    f_rot1_q <= f_row_q[2:0];
+    f_src2_q <= f_src1_q;
+    f_last2_q <= f_last1_q;
+    f_rot2_q <= f_rot1_q;
+  end
+
+  logic [63:0] f_beat, v_beat;
+  always_comb begin
+    for (int l = 0; l < 8; l++) v_beat[8*l+:8] = v_rd2[8*((l + 32'(f_rot2_q)) % 8)+:8];
+    case (f_src2_q)
+      2'd0: f_beat = q_rd2;
+      2'd1: f_beat = k_rd2;
+      2'd2: f_beat = p_rd2;
+      default: f_beat = v_beat;
+    endcase
+  end
+
+  row_out #(.W(64), .DEPTH(8)) u_feed (
+      .clk, .rst(rst || cancel), .can_issue, .issue(f_issue), .in_data(f_beat), .in_valid(f_v2_q),
+      .in_last(f_last2_q), .m_axis_tdata(e_tdata), .m_axis_tvalid(e_tvalid), .m_axis_tready(e_tready),
+      .m_axis_tlast(e_tlast)
+  );
+
+  // ---------------------------------------------------------------- the engine's output
+  logic w_active, w_tile_last, w_op_last, sel_q, u_ready;
+  logic [RW-1:0] w_row;
+  logic [J_W-1:0] w_col;
+  wire logic job_go = mm_start;
+  wire logic u_valid = d_tvalid && w_active && ph_q == P_C;
+  wire logic [31:0] u_data = sel_q ? d_tdata[63:32] : d_tdata[31:0];
+  wire logic u_take = u_valid && u_ready;
+  wire logic s_take = d_tvalid && ph_q == P_S;  // S: whole beats, as they come
+  assign d_tready = s_take || (u_take && (sel_q || w_tile_last));
+  wire logic unused_d = &{1'b0, d_tlast};
+  tile_walk #(.N1(N1), .N2(N2), .TR(TR), .M_W(T_W), .N_W(J_W)) u_walk (
+      .clk, .rst(rst || cancel), .start(job_go), .m(tr_now), .n(ph_q == P_C_GO ? J_W'(dh_q) : J_W'(t_q)),
+      .step(u_take), .active(w_active), .row(w_row), .col(w_col), .tile_last(w_tile_last),
+      .op_last(w_op_last)
+  );
+  always_ff @(posedge clk) begin
+    if (rst || cancel || job_go) sel_q <= 1'b0;
+    else if (u_take) sel_q <= !sel_q && !w_tile_last;
+  end
+
+  // S: the engine's beats in its order (value i of the job in beat i / 2); read back by row:
+  // in column tile ct (width w: N2, or T - cb_last for the last), row r, column c, the value's
+  // index is ct tr N2 + r w + c mod N2 (every earlier column tile is N2 wide and tr rows tall)
+  logic [63:0] sbuf [TR * MAX_T / 2];
+  logic [63:0] s_rd, s_rd2;
+  logic [31:0] s_val_q;
+  logic [SAW-1:0] s_wptr_q, s_pos;
+  logic s_half_q, s_half2_q;
+  always_ff @(posedge clk) begin  // read (1), its register (2), the half (3)
+    if (s_take) sbuf[(SAW - 1)'(s_wptr_q >> 1)] <= d_tdata;
+    s_rd <= sbuf[(SAW - 1)'(s_pos >> 1)];
+    s_rd2 <= s_rd;
+    s_half_q <= s_pos[0];
+    s_half2_q <= s_half_q;
+    s_val_q <= s_half2_q ? s_rd2[63:32] : s_rd2[31:0];
+  end
+  // the last column tile's first column, found while the head's packet comes in; tr N2 from a
+  // registered tr (it changes cycles before the softmax pass reads it)
+  logic [T_W-1:0] cb_last_q, tr_q;
+  logic [SAW-1:0] trn2_q;
+  always_ff @(posedge clk) begin
+    tr_q <= tr_now;
+    trn2_q <= SAW'(tr_q) * SAW'(N2);
+    if (start) cb_last_q <= '0;
+    else if (ph_q == P_IN && 32'(cb_last_q) + N2 < 32'(t_q)) cb_last_q <= cb_last_q + T_W'(N2);
+  end
+
+  // softmax: the tile's rows of S in, P rows out into the P buffer (eight byte lanes)
+  logic sm_active_q, sm_can, sm_v1_q, sm_v2_q, sm_v3_q, sm_l1_q, sm_l2_q, sm_l3_q;
+  logic [RW-1:0] sm_row_q;
+  logic [T_W-1:0] sm_col_q, sm_cb_q;
+  logic [N2_W-1:0] sm_cm_q;                    // sm_col_q - sm_cb_q: the column in its tile
+  logic [SAW-1:0] sm_ctb_q, sm_rn2_q, sm_rwl_q;   // ct tr N2, r N2, r w_last
+  wire logic sm_issue = sm_active_q && sm_can;
+  wire logic sm_row_end = sm_col_q == t_q - 1'b1;
+  wire logic sm_last_tile = sm_cb_q == cb_last_q;
+  assign s_pos = sm_ctb_q + (sm_last_tile ? sm_rwl_q : sm_rn2_q) + SAW'(sm_cm_q);
+  logic [31:0] sm_tdata;
+  logic sm_tvalid, sm_tready, sm_tlast, sm_err_unused;
+  logic [7:0] p_data;
+  logic p_valid, p_last;
+  row_out #(.W(32), .DEPTH(8)) u_sm_feed (
+      .clk, .rst(rst || cancel), .can_issue(sm_can), .issue(sm_issue), .in_data(s_val_q),
+      .in_valid(sm_v3_q), .in_last(sm_l3_q), .m_axis_tdata(sm_tdata), .m_axis_tvalid(sm_tvalid),
+      .m_axis_tready(sm_tready), .m_axis_tlast(sm_tlast)
+  );
+  softmax #(.MAX_N(MAX_T)) u_softmax (
+      .clk, .rst(rst || cancel), .x0, .qb, .qc, .x0_recip, .in_shift, .err_long(sm_err_unused),
+      .s_axis_tdata(sm_tdata), .s_axis_tvalid(sm_tvalid), .s_axis_tready(sm_tready),
+      .s_axis_tlast(sm_tlast), .m_axis_tdata(p_data), .m_axis_tvalid(p_valid), .m_axis_tready(1'b1),
+      .m_axis_tlast(p_last)
+  );
+  logic [T_W-1:0] p_row_q;
+  logic [T_W-1:0] p_col_q;
+  wire logic [PAW-1:0] p_waddr = PAW'(p_row_q) * PAW'(TB) + PAW'(p_col_q >> 3);
+  for (genvar l = 0; l < 8; l++) begin : g_p
+    logic [7:0] mem [TR * TB];
+    logic [7:0] rd_q;
+    always_ff @(posedge clk) begin
+      if (p_valid && p_col_q[2:0] == 3'(l)) mem[p_waddr] <= p_data;
+      rd_q <= mem[p_raddr];
+    end
+    assign p_rd[8*l+:8] = rd_q;
+  end
+
+  // C: requant to int8, then to the context store at (r0 + row, hcol + col)
+  logic signed [7:0] c_data;
+  logic c_valid, c_last_unused, rq_ready;
+  assign u_ready = ph_q == P_C ? rq_ready : 1'b1;
+  requant #(.IN_W(24), .M_W(32), .OUT_W(8)) u_requant (  // |P V| < 255 * 128 * 128 < 2^23
+      .clk, .rst(rst || cancel), .s_axis_tdata({ctx_e, ctx_m, 24'd0, u_data[23:0]}),
+      .s_axis_tvalid(u_valid && ph_q == P_C), .s_axis_tready(rq_ready), .s_axis_tlast(1'b0),
+      .m_axis_tdata(c_data), .m_axis_tvalid(c_valid), .m_axis_tready(1'b1), .m_axis_tlast(c_last_unused)
+  );
+  logic x_active_unused, x_tile_last_unused, x_op_last;
+  logic [RW-1:0] x_wrow;
+  logic [J_W-1:0] x_wcol;
+  tile_walk #(.N1(N1), .N2(N2), .TR(TR), .M_W(T_W), .N_W(J_W)) u_walk_x (
+      .clk, .rst(rst || cancel), .start(mm_start && ph_q == P_C_GO), .m(tr_now), .n(J_W'(dh_q)), .step(c_valid),
+      .active(x_active_unused), .row(x_wrow), .col(x_wcol), .tile_last(x_tile_last_unused),
+      .op_last(x_op_last)
+  );
+  always_ff @(posedge clk) begin
+    x_we <= c_valid;
+    x_row <= r0_q + T_W'(x_wrow);
+    x_col <= hcol_q + COL_W'(x_wcol);
+    x_data <= c_data;
+  end
+  wire logic unused_w = &{1'b0, w_op_last, w_row, w_col, u_data[31:24], s_wptr_q[0]};
+
+  // ---------------------------------------------------------------- sequencing
+  // The engine is started when it was idle the cycle before (its busy follows its start at once).
+  logic s_done_q, c_done_q, mm_idle_q;
+  always_ff @(posedge clk) mm_idle_q <= !mm_busy && !mm_start;
+  always_ff @(posedge clk) begin
+    x_done <= 1'b0;
+    if (rst) begin
+      ph_q <= P_IDLE;
+      sm_active_q <= 1'b0;
+    end else if (cancel) begin
+      ph_q <= (ph_q == P_IN && begun_q && is_q != I_FILL) || ph_q == P_DRAIN
+              || (ph_q == P_IN && is_q == I_DROP) ? P_DRAIN : P_IDLE;
+      sm_active_q <= 1'b0;
+    end else begin
+      sm_v1_q <= sm_issue;
+      sm_v2_q <= sm_v1_q;
+      sm_v3_q <= sm_v2_q;
+      sm_l1_q <= sm_issue && sm_row_end;
+      sm_l2_q <= sm_l1_q;
+      sm_l3_q <= sm_l2_q;
+      if (s_take) s_wptr_q <= s_wptr_q + SAW'(2);
+      if (s_take && d_tlast) s_done_q <= 1'b1;
+      if (c_valid && x_op_last) c_done_q <= 1'b1;
+      if (sm_issue) begin
+        if (sm_row_end) begin
+          sm_col_q <= '0;
+          sm_cb_q <= '0;
+          sm_cm_q <= '0;
+          sm_ctb_q <= '0;
+          sm_rn2_q <= sm_rn2_q + SAW'(N2);
+          sm_rwl_q <= sm_rwl_q + SAW'(t_q - cb_last_q);
+          sm_row_q <= sm_row_q + 1'b1;
+          if (T_W'(sm_row_q) == tr_now - 1'b1) sm_active_q <= 1'b0;
+        end else begin
+          sm_col_q <= sm_col_q + 1'b1;
+          if (32'(sm_cm_q) == N2 - 1) begin
+            sm_cm_q <= '0;
+            sm_cb_q <= sm_cb_q + T_W'(N2);
+            sm_ctb_q <= sm_ctb_q + trn2_q;
+          end else begin
+            sm_cm_q <= sm_cm_q + 1'b1;
+          end
+        end
+      end
+      if (p_valid) begin
+        p_col_q <= p_last ? '0 : p_col_q + 1'b1;
+        if (p_last) p_row_q <= p_row_q + 1'b1;
+      end
+      case (ph_q)
+        P_IDLE: if (start) begin
+          t_q <= t;
+          dh_q <= dh;
+          dhb_q <= (DH_W - 3)'(dh >> 3);
+          tb_q <= BW'((32'(t) + 32'd7) >> 3);
+          heads_q <= heads;
+          head_q <= '0;
+          hcol_q <= '0;
+          ph_q <= P_IN;
+        end
+        P_IN: if (in_done) begin
+          r0_q <= '0;
+          ph_q <= P_S_GO;
+        end
+        P_S_GO: if (mm_idle_q) begin
+          s_done_q <= 1'b0;
+          s_wptr_q <= '0;
+          ph_q <= P_S;
+        end
+        P_S: if (s_done_q && !mm_busy) begin
+          sm_active_q <= 1'b1;
+          sm_row_q <= '0;
+          sm_col_q <= '0;
+          sm_cb_q <= '0;
+          sm_cm_q <= '0;
+          sm_ctb_q <= '0;
+          sm_rn2_q <= '0;
+          sm_rwl_q <= '0;
+          p_row_q <= '0;
+          p_col_q <= '0;
+          ph_q <= P_SM;
+        end
+        P_SM: if (T_W'(p_row_q) == tr_now && !p_valid) ph_q <= P_C_GO;
+        P_C_GO: if (mm_idle_q) begin
+          c_done_q <= 1'b0;
+          ph_q <= P_C;
+        end
+        P_C: if (c_done_q && !mm_busy) ph_q <= P_NEXT;
+        P_NEXT: begin
+          if (rows_left > T_W'(TR)) begin
+            r0_q <= r0_q + T_W'(TR);
+            ph_q <= P_S_GO;
+          end else if (head_q != heads_q - 1'b1) begin
+            head_q <= head_q + 1'b1;
+            hcol_q <= hcol_q + COL_W'(dh_q);
+            ph_q <= P_IN;
+          end else begin
+            ph_q <= P_DONE;
+          end
+        end
+        P_DONE: begin
+          x_done <= 1'b1;
+          ph_q <= P_IDLE;
+        end
+        P_DRAIN: if (s_axis_tvalid && s_axis_tlast) ph_q <= P_IDLE;
+        default: ph_q <= P_IDLE;
+      endcase
+    end
+  end
+
+  // the engine's jobs: S (m = tile rows, k = d_head, n = T), C (m = tile rows, k = T, n = d_head)
+  assign mm_start = (ph_q == P_S_GO || ph_q == P_C_GO) && mm_idle_q;
+  assign mm_m = J_W'(tr_now);
+  assign mm_k = ph_q == P_C_GO ? J_W'(t_q) : J_W'(dh_q);
+  assign mm_n = ph_q == P_C_GO ? J_W'(dh_q) : J_W'(t_q);
+  assign mm_unsigned = ph_q == P_C_GO;
+endmodule
+
+`default_nettype wire
