@@ -8,7 +8,7 @@
 // Then, per query tile of up to TR rows, two engine jobs with the softmax between them:
 //   S = Q_h[tile] K_h^T   (engine: A = the tile's Q rows, B^T = K_h; int32 out, stored as the
 //                          engine sends it, two a beat at full rate, and read back by row)
-//   P = softmax(S)        (rtl/softmax.sv, row by row; uint8, gathered by row)
+//   P = softmax(S)        (two rtl/softmax.sv units, even and odd rows; uint8, gathered by row)
 //   C = P V_h             (engine: A = P unsigned, B^T = V_h^T from the transpose buffer)
 //   ctx = requant(C, ctx_m, ctx_e)  (int8, written to the context store at (row, h d_head + col))
 // The engine's input comes from here (a feeder reading the buffers through row_out's credits);
@@ -78,7 +78,8 @@ module attn #(
   localparam int DB = MAX_DH / 8;                 // beats of a row of Q or K (the maximum)
   localparam int TB = MAX_T / 8 > 1 ? MAX_T / 8 : 1;  // beats of a row of P
   localparam int QAW = $clog2(MAX_T * DB);
-  localparam int PAW = $clog2(TR * TB > 1 ? TR * TB : 2);
+  localparam int TRH = (TR + 1) / 2;             // rows of P per softmax unit
+  localparam int PAW = $clog2(TRH * TB > 1 ? TRH * TB : 2);
   localparam int SAW = $clog2(TR * MAX_T);       // S values of a tile
   localparam int N2_W = $clog2(N2 + 1);
   localparam int RW = TR > 1 ? $clog2(TR) : 1;
@@ -107,6 +108,7 @@ module attn #(
   typedef enum logic [3:0] {P_IDLE, P_IN, P_S_GO, P_S, P_SM, P_C_GO, P_C, P_NEXT, P_DONE, P_DRAIN}
       phase_e;
   phase_e ph_q;
+  logic s_done_q, c_done_q, mm_idle_q;        // the S job's values all stored; the C job's written
   assign busy = ph_q != P_IDLE;
 
   // ---------------------------------------------------------------- ingest
@@ -222,11 +224,13 @@ module attn #(
   logic [1:0] f_src1_q, f_src2_q;               // 0 Q, 1 K, 2 P, 3 V
   logic f_last1_q, f_last2_q, f_v1_q, f_v2_q;
   logic [2:0] f_rot1_q, f_rot2_q;
-  logic [63:0] p_rd, q_rd2, k_rd2, p_rd2, v_rd2;
+  logic [63:0] q_rd2, k_rd2, p_rd2, v_rd2;
+  logic [63:0] p_rd [2];                        // the P buffers of the even and odd rows
+  logic f_par1_q;
   logic [PAW-1:0] p_raddr;
   assign q_raddr = QAW'(r0_q + T_W'(f_row_q)) * QAW'(DB) + QAW'(f_beat_q);
   assign k_raddr = QAW'(f_row_q) * QAW'(DB) + QAW'(f_beat_q);
-  assign p_raddr = PAW'(f_row_q) * PAW'(TB) + PAW'(f_beat_q);
+  assign p_raddr = PAW'(f_row_q >> 1) * PAW'(TB) + PAW'(f_beat_q);
   assign v_rot = f_row_q[2:0];
   assign v_rbase = T_W'(f_beat_q) << 3;
   assign v_rcb = (DH_W - 3)'(f_row_q >> 3);
@@ -256,9 +260,10 @@ module attn #(
     end
     q_rd2 <= q_rd;
     k_rd2 <= k_rd;
-    p_rd2 <= p_rd;
+    p_rd2 <= p_rd[f_par1_q];
     v_rd2 <= v_rd;
     f_src1_q <= {f_job_c_q, f_sec_q};
+    f_par1_q <= f_row_q[0];
     f_last1_q <= f_sec_end;
     f_rot1_q <= f_row_q[2:0];
     f_src2_q <= f_src1_q;
@@ -332,41 +337,54 @@ module attn #(
   end
 
   // softmax: the tile's rows of S in, P rows out into the P buffer (eight byte lanes)
-  logic sm_active_q, sm_can, sm_v1_q, sm_v2_q, sm_v3_q, sm_l1_q, sm_l2_q, sm_l3_q;
+  logic sm_active_q, sm_v1_q, sm_v2_q, sm_v3_q, sm_l1_q, sm_l2_q, sm_l3_q, sm_u1_q, sm_u2_q, sm_u3_q;
+  logic [1:0] sm_can;
   logic [RW-1:0] sm_row_q;
   logic [T_W-1:0] sm_col_q, sm_cb_q;
   logic [N2_W-1:0] sm_cm_q;                    // sm_col_q - sm_cb_q: the column in its tile
   logic [SAW-1:0] sm_ctb_q, sm_rn2_q, sm_rwl_q;   // ct tr N2, r N2, r w_last
-  wire logic sm_issue = sm_active_q && sm_can;
+  wire logic sm_issue = sm_active_q && sm_can[sm_row_q[0]];   // row r to softmax unit r mod 2
   wire logic sm_row_end = sm_col_q == t_q - 1'b1;
   wire logic sm_last_tile = sm_cb_q == cb_last_q;
   assign s_pos = sm_ctb_q + (sm_last_tile ? sm_rwl_q : sm_rn2_q) + SAW'(sm_cm_q);
-  logic [31:0] sm_tdata;
-  logic sm_tvalid, sm_tready, sm_tlast, sm_err_unused;
-  logic [7:0] p_data;
-  logic p_valid, p_last;
-  row_out #(.W(32), .DEPTH(8)) u_sm_feed (
-      .clk, .rst(rst || cancel), .can_issue(sm_can), .issue(sm_issue), .in_data(s_val_q),
-      .in_valid(sm_v3_q), .in_last(sm_l3_q), .m_axis_tdata(sm_tdata), .m_axis_tvalid(sm_tvalid),
-      .m_axis_tready(sm_tready), .m_axis_tlast(sm_tlast)
-  );
-  softmax #(.MAX_N(MAX_T)) u_softmax (
-      .clk, .rst(rst || cancel), .x0, .qb, .qc, .x0_recip, .in_shift, .err_long(sm_err_unused),
-      .s_axis_tdata(sm_tdata), .s_axis_tvalid(sm_tvalid), .s_axis_tready(sm_tready),
-      .s_axis_tlast(sm_tlast), .m_axis_tdata(p_data), .m_axis_tvalid(p_valid), .m_axis_tready(1'b1),
-      .m_axis_tlast(p_last)
-  );
-  logic [T_W-1:0] p_row_q;
-  logic [T_W-1:0] p_col_q;
-  wire logic [PAW-1:0] p_waddr = PAW'(p_row_q) * PAW'(TB) + PAW'(p_col_q >> 3);
-  for (genvar l = 0; l < 8; l++) begin : g_p
-    logic [7:0] mem [TR * TB];
-    logic [7:0] rd_q;
-    always_ff @(posedge clk) begin
-      if (p_valid && p_col_q[2:0] == 3'(l)) mem[p_waddr] <= p_data;
-      rd_q <= mem[p_raddr];
+  logic [T_W-1:0] p_rows [2];                   // rows of P written by each unit
+  for (genvar u = 0; u < 2; u++) begin : g_sm
+    logic [31:0] sm_tdata;
+    logic sm_tvalid, sm_tready, sm_tlast, sm_err_unused, p_valid, p_last;
+    logic [7:0] p_data;
+    row_out #(.W(32), .DEPTH(8)) u_feed (
+        .clk, .rst(rst || cancel), .can_issue(sm_can[u]), .issue(sm_issue && sm_row_q[0] == 1'(u)),
+        .in_data(s_val_q), .in_valid(sm_v3_q && sm_u3_q == 1'(u)), .in_last(sm_l3_q),
+        .m_axis_tdata(sm_tdata), .m_axis_tvalid(sm_tvalid), .m_axis_tready(sm_tready), .m_axis_tlast(sm_tlast)
+    );
+    softmax #(.MAX_N(MAX_T)) u_softmax (
+        .clk, .rst(rst || cancel), .x0, .qb, .qc, .x0_recip, .in_shift, .err_long(sm_err_unused),
+        .s_axis_tdata(sm_tdata), .s_axis_tvalid(sm_tvalid), .s_axis_tready(sm_tready),
+        .s_axis_tlast(sm_tlast), .m_axis_tdata(p_data), .m_axis_tvalid(p_valid), .m_axis_tready(1'b1),
+        .m_axis_tlast(p_last)
+    );
+    // P rows 2 i + u at row i of this unit's buffer (eight byte lanes)
+    logic [T_W-1:0] p_row_q, p_col_q;
+    wire logic [PAW-1:0] p_waddr = PAW'(p_row_q) * PAW'(TB) + PAW'(p_col_q >> 3);
+    for (genvar l = 0; l < 8; l++) begin : g_p
+      logic [7:0] mem [TRH * TB];
+      logic [7:0] rd_q;
+      always_ff @(posedge clk) begin
+        if (p_valid && p_col_q[2:0] == 3'(l)) mem[p_waddr] <= p_data;
+        rd_q <= mem[p_raddr];
+      end
+      assign p_rd[u][8*l+:8] = rd_q;
     end
-    assign p_rd[8*l+:8] = rd_q;
+    always_ff @(posedge clk) begin
+      if (rst || cancel || (ph_q == P_S && s_done_q && !mm_busy)) begin
+        p_row_q <= '0;
+        p_col_q <= '0;
+      end else if (p_valid) begin
+        p_col_q <= p_last ? '0 : p_col_q + 1'b1;
+        if (p_last) p_row_q <= p_row_q + 1'b1;
+      end
+    end
+    assign p_rows[u] = p_row_q;
   end
 
   // C: requant to int8, then to the context store at (r0 + row, hcol + col)
@@ -396,7 +414,6 @@ module attn #(
 
   // ---------------------------------------------------------------- sequencing
   // The engine is started when it was idle the cycle before (its busy follows its start at once).
-  logic s_done_q, c_done_q, mm_idle_q;
   always_ff @(posedge clk) mm_idle_q <= !mm_busy && !mm_start;
   always_ff @(posedge clk) begin
     x_done <= 1'b0;
@@ -411,6 +428,9 @@ module attn #(
       sm_v1_q <= sm_issue;
       sm_v2_q <= sm_v1_q;
       sm_v3_q <= sm_v2_q;
+      sm_u1_q <= sm_row_q[0];
+      sm_u2_q <= sm_u1_q;
+      sm_u3_q <= sm_u2_q;
       sm_l1_q <= sm_issue && sm_row_end;
       sm_l2_q <= sm_l1_q;
       sm_l3_q <= sm_l2_q;
@@ -437,10 +457,6 @@ module attn #(
             sm_cm_q <= sm_cm_q + 1'b1;
           end
         end
-      end
-      if (p_valid) begin
-        p_col_q <= p_last ? '0 : p_col_q + 1'b1;
-        if (p_last) p_row_q <= p_row_q + 1'b1;
       end
       case (ph_q)
         P_IDLE: if (start) begin
@@ -471,11 +487,9 @@ module attn #(
           sm_ctb_q <= '0;
           sm_rn2_q <= '0;
           sm_rwl_q <= '0;
-          p_row_q <= '0;
-          p_col_q <= '0;
           ph_q <= P_SM;
         end
-        P_SM: if (T_W'(p_row_q) == tr_now && !p_valid) ph_q <= P_C_GO;
+        P_SM: if (p_rows[0] + p_rows[1] == tr_now) ph_q <= P_C_GO;
         P_C_GO: if (mm_idle_q) begin
           c_done_q <= 1'b0;
           ph_q <= P_C;

@@ -65,3 +65,17 @@ def attention_problem(t, heads, dh, rng):
     scale = rng.uniform(2.0, 12.0) / max(1, int(np.abs(scores).max()))
     p = SimpleNamespace(softmax=C.softmax_consts(scale), ctx_rq=C.requant_params(rng.uniform(0.5, 3.0) / 256))
     return qkv, p
+
+
+def small_layer(d, heads, ffn, tokens, seed):
+    """A random float encoder layer (golden.float_ref.random_layer) quantized by the kit's default
+    calibration on random activations, and an int8 input for it: (x, golden EncoderLayerParams)."""
+    from golden import float_ref as F
+    from golden.calibrate import quantize_layer
+
+    rng = np.random.default_rng(seed)
+    layer = F.random_layer(d, heads, ffn, rng)
+    calib = rng.normal(0.0, 1.0, (2 * tokens, d))
+    s_in = C.symmetric_scale(np.abs(calib).max(), 8)
+    x = C.quantize(rng.normal(0.0, 1.0, (tokens, d)), s_in, 8).astype(np.int8)
+    return x, quantize_layer(layer, calib, s_in).params

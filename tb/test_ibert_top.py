@@ -27,7 +27,7 @@ from host.regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN
 from .axis import DIRECTED_STALLS, Streams
 from .common import StuckError, for_examples, parameters, start, wait_until
 from .csr import Csr
-from .operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
+from .operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices, small_layer
 
 P = parameters()
 N1, N2 = P.get("N1", 8), P.get("N2", 8)
@@ -531,3 +531,28 @@ async def top_attention_edges(dut):
     await tb.csr.write("ERROR", aborted=1)
     tb.io.abandon()
     assert np.array_equal(await tb.attention(qkv, heads, p), golden.attention_qkv(qkv, heads, p))
+
+
+LAYER = (64, 2, 256, 16)  # hidden, heads, FFN, tokens
+
+
+@cocotb.test(skip=not (ATTN_OK and MAX_K >= LAYER[2] and MAX_N >= LAYER[2] and MAX_D >= LAYER[0]
+                       and MAX_M >= LAYER[3] and MAX_DH >= LAYER[0] // LAYER[1]))
+async def top_encoder_layer_matches_golden(dut):
+    """A whole small encoder layer (D 64, 2 heads, F 256, T 16; a random layer quantized by the
+    kit's calibration) as the top's five operations, each output fed to the next as it came back:
+    equal to golden.encoder_layer."""
+    from host.layer import fused_qkv
+
+    await reset(dut)
+    tb = TB(dut)
+    x, p = small_layer(*LAYER, seed=4)
+    qkv = await tb.linear(x, *fused_qkv(p))
+    ctx = await tb.attention(qkv, p.heads, p.head(0))
+    a1 = await tb.mm_ln(ctx, p.attn_out, p.attn_rq, x, p.attn_res, p.ln1, p.ln1_rq)
+    g = await tb.mm_gelu(a1, p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias)
+    out = await tb.mm_ln(g, p.ffn_out, p.ffn_rq, a1, p.ffn_res, p.ln2, p.ln2_rq)
+    want_out = golden.encoder_layer(x, p)
+    assert np.array_equal(out, want_out), (out, want_out)
+    assert np.unique(want_out).size > 50, "the layer's output should not be degenerate"
+    assert await tb.errors() == dict.fromkeys(ERRORS, 0)
