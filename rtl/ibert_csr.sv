@@ -42,7 +42,8 @@ module ibert_csr #(
   assign s_axil_rresp = 2'b00;
   assign wr_en = aw_full_q && w_full_q && !s_axil_bvalid;
   assign s_axil_arready = !s_axil_rvalid;
-  assign rd_addr = s_axil_araddr;
+  assign rd_addr = {s_axil_araddr[ADDR_W-1:2], 2'b00};  // a narrow access: its word (wstrb picks bytes)
+  wire logic unused_byte_addr = &{1'b0, s_axil_araddr[1:0], s_axil_awaddr[1:0]};
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -53,7 +54,7 @@ module ibert_csr #(
     end else begin
       if (s_axil_awvalid && s_axil_awready) begin
         aw_full_q <= 1'b1;
-        wr_addr <= s_axil_awaddr;
+        wr_addr <= {s_axil_awaddr[ADDR_W-1:2], 2'b00};
       end
       if (s_axil_wvalid && s_axil_wready) begin
         w_full_q <= 1'b1;
