@@ -24,6 +24,8 @@ class Divergence:
     step: Step
 
     def describe(self) -> str:
+        if not self.index:
+            return f"layer {self.layer}, operation {self.op}: the output's shape {self.step.output.shape} is not golden's"
         where = ", ".join(map(str, self.index))
         return (f"layer {self.layer}, operation {self.op}: first difference at element [{where}]: accelerator "
                 f"{self.got}, golden {self.want} ({self.mismatches} of {self.step.output.size} elements differ)")

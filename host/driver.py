@@ -30,6 +30,8 @@ from golden.params import Dense, GeluConsts, LayerNormParams, Rescale
 from .regmap import OP_ATTENTION, OP_LINEAR, OP_MM_GELU, OP_MM_LN, REGISTERS
 
 ID_VALUE = 0x49425254  # "IBRT"
+#: OP_ATTENTION's most heads (rtl/ibert_top.sv's MAX_HEADS; the core refuses more with bad_dims).
+MAX_HEADS = 16
 ERROR_BITS = [f.name for f in REGISTERS["ERROR"].fields]
 OP_NAMES = {OP_LINEAR: "OP_LINEAR", OP_MM_GELU: "OP_MM_GELU", OP_MM_LN: "OP_MM_LN", OP_ATTENTION: "OP_ATTENTION"}
 
@@ -133,10 +135,10 @@ class Accelerator:
         if op == "OP_ATTENTION":
             if not lim.max_dh:
                 raise ValueError("OP_ATTENTION: this core was built without it (MAX_DH reads 0)")
-            if not (1 <= m <= lim.max_m and 8 <= k <= lim.max_dh and k % 8 == 0 and 1 <= n <= 16
+            if not (1 <= m <= lim.max_m and 8 <= k <= lim.max_dh and k % 8 == 0 and 1 <= n <= MAX_HEADS
                     and n * k <= lim.max_d):
                 raise ValueError(f"OP_ATTENTION: T = {m}, d_head = {k}, heads = {n} are outside this core's T "
-                                 f"1..{lim.max_m}, d_head a multiple of 8 up to {lim.max_dh}, 1..16 heads of "
+                                 f"1..{lim.max_m}, d_head a multiple of 8 up to {lim.max_dh}, 1..{MAX_HEADS} heads of "
                                  f"at most {lim.max_d} columns in all")
             return
         max_n = lim.max_d if op == "OP_MM_LN" else lim.max_n

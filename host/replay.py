@@ -26,8 +26,11 @@ def run(a: argparse.Namespace) -> int:
         with np.load(a.file, allow_pickle=False) as f:
             layer, op, params = int(f["layer"]), str(f["op"]), str(f["params"])
             inputs = {k[3:]: f[k] for k in f.files if k.startswith("in_")}
-    except (KeyError, zipfile.BadZipFile, EOFError) as e:
-        raise ValueError(f"{a.file}: not a replay file written by python3 -m host ({e})") from None
+    except FileNotFoundError:
+        raise ValueError(f"{a.file}: no such file") from None
+    except (KeyError, ValueError, zipfile.BadZipFile, EOFError, OSError):
+        # numpy's own message for a file that is not an .npz suggests allow_pickle: unsafe advice
+        raise ValueError(f"{a.file}: not a replay file written by python3 -m host") from None
     if op not in OPS:
         raise ValueError(f"{a.file}: unknown operation {op!r}")
     qmodel, _ = params_io.load(params)

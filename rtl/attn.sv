@@ -12,7 +12,8 @@
 //   C = P V_h             (engine: A = P unsigned, B^T = V_h^T from the transpose buffer)
 //   ctx = requant(C, ctx_m, ctx_e)  (int8, written to the context store at (row, h d_head + col))
 // The engine's input comes from here (a feeder reading the buffers through row_out's credits);
-// its output comes back here (two values a beat, tile_walk following each one's row and column).
+// its output comes back here (S as whole beats; C two values a beat, tile_walk following each
+// one's row and column).
 // x_done pulses when the last head's context is written; the caller sends the context rows.
 // Input packets of the wrong length are handled as axis_frame does (err_short: the rest read as
 // zeros; err_long: the excess dropped to tlast); cancel returns to idle, draining a packet begun.

@@ -107,3 +107,33 @@ def test_main_job_on_the_simulated_accelerator(tiny, capsys, monkeypatch):
     assert "equal to golden bit for bit: yes (10 operations)" in out
     assert "layer 1:" in out and "ms on the board at 100 MHz" in out and "sim vs float32 embedding: cosine" in out
     assert "sim: layer 2/2" in err
+
+
+def test_replay_reruns_one_saved_operation(tiny, capsys, monkeypatch, tmp_path):
+    """python3 -m host.replay on a saved operation (as the main job writes one when it diverges):
+    the operation again on the simulated RTL and on golden, their agreement and exit status 0; a
+    file that is not a replay file is one line and exit status 2."""
+    from pathlib import Path
+
+    from host import bert
+    from host.checkpoint import load_checkpoint
+    from host.divergence import Divergence, save_replay
+    from host.layer import LayerRunner
+    from host.replay import main as replay
+    from host.tokenize import Tokenizer
+
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(Path(__file__).resolve().parents[1] / "build" / "kit-cache"))
+    model, tok = load_checkpoint(tiny), Tokenizer(tiny)
+    q = bert.quantize(model, [tok.encode("the cat sat on the mat")])
+    params = params_io.save(tmp_path / "params.npz", q)
+    runner = LayerRunner()
+    runner.layer(0, bert.embed_int(q, tok.encode("a big dog ran")), q.layers[0])
+    step = runner.trace[3]  # ffn_in
+    path = save_replay(Divergence(0, step.op, (0, 0), 0, 0, 1, step), params, tmp_path)
+    assert replay([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "layer 0, operation ffn_in: sim and golden agree" in out
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    assert replay([str(tmp_path / "bad.npz")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "not a replay file" in err and "Traceback" not in err
