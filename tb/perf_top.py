@@ -13,10 +13,10 @@ from cocotb.triggers import RisingEdge
 
 import golden
 from golden.layout import (
-    matmul_order,
-    pack_linear,
     attention_registers,
+    matmul_order,
     pack_attention,
+    pack_linear,
     pack_matmul,
     pack_mm_gelu,
     pack_mm_ln,
@@ -28,7 +28,13 @@ from host.regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN
 from .axis import Streams
 from .common import parameters, start, wait_until
 from .csr import Csr
-from .operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
+from .operands import (
+    attention_problem,
+    gelu_problem,
+    linear_problem,
+    ln_problem,
+    matrices,
+)
 
 P = parameters()
 TR = P.get("TILE_ROWS", P["N1"] * ((P["N2"] + 7) // 8))

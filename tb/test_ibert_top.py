@@ -22,12 +22,26 @@ from golden.layout import (
     unpack_rows,
 )
 from golden.params import Dense, Rescale
-from host.regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN, REGISTERS
+from host.regmap import (
+    OP_ATTENTION,
+    OP_LINEAR,
+    OP_MATMUL,
+    OP_MM_GELU,
+    OP_MM_LN,
+    REGISTERS,
+)
 
 from .axis import DIRECTED_STALLS, Streams
 from .common import StuckError, for_examples, parameters, start, wait_until
 from .csr import Csr
-from .operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices, small_layer
+from .operands import (
+    attention_problem,
+    gelu_problem,
+    linear_problem,
+    ln_problem,
+    matrices,
+    small_layer,
+)
 
 P = parameters()
 N1, N2 = P.get("N1", 8), P.get("N2", 8)
