@@ -3,10 +3,11 @@ each fused operation equal to golden, bad input refused in one line, a stuck tra
 TimeoutError in bounded time, a real all-MiniLM-L6-v2 layer equal to golden bit for bit, and the
 divergence locator naming the first operation and element that differ.
 
-The simulation here is a 4 x 4 array with the maxima a MiniLM layer needs at 16 tokens (it builds
-in well under a minute); the main job uses the device's 12 x 14 (vivado/defaults.tcl)."""
+The simulation is the device's build (vivado/defaults.tcl: 12 x 14, BERT-base maxima), the one the
+main job uses, shared with the CLI and notebook tests through the kit's cache in build/."""
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,23 +16,28 @@ import golden
 from host.divergence import locate, save_replay
 from host.driver import Accelerator, AcceleratorError
 from host.layer import LayerRunner, forward
+from host.overlay import build_defaults
 from host.sim.platform import SimDMA, SimIP, Simulator, allocate
 from tb.operands import attention_problem, gelu_problem, linear_problem, ln_problem
 from tests.tiny_bert import tiny_int_bert
 
-PARAMS = {"N1": 4, "N2": 4, "MAX_M": 32, "MAX_K": 1536, "MAX_N": 1536}
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def acc(tmp_path_factory):
-    sim = Simulator(PARAMS)
+def acc():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("IBERT_KIT_CACHE", str(ROOT / "build" / "kit-cache"))
+        sim = Simulator()
     return Accelerator(SimIP(sim), SimDMA(sim), allocate, timeout=30)
 
 
 def test_the_core_describes_itself(acc):
+    d = build_defaults()
     lim = acc.limits
-    assert (lim.rows, lim.cols, lim.tile_rows) == (4, 4, 4)
-    assert (lim.max_m, lim.max_k, lim.max_n, lim.max_d, lim.max_dh) == (32, 1536, 1536, 384, 64)
+    assert (lim.rows, lim.cols, lim.tile_rows) == (int(d["n1"]), int(d["n2"]), int(d["n1"]) * -(-int(d["n2"]) // 8))
+    assert (lim.max_m, lim.max_k, lim.max_n) == (int(d["max_m"]), int(d["max_k"]), int(d["max_n"]))
+    assert (lim.max_d, lim.max_dh) == (int(d["max_n"]) // 4, 64)
 
 
 def test_fused_operations_equal_golden(acc):
@@ -52,11 +58,12 @@ def test_bad_input_is_one_clear_error(acc):
     x, dense, rq = linear_problem(4, 16, 8, rng)
     with pytest.raises(ValueError, match="int8"):
         acc.linear(x.astype(np.int16), dense, rq)
-    big, dense_big, rq_big = linear_problem(33, 8, 8, rng)
-    with pytest.raises(ValueError, match=r"M \(rows\) = 33 is outside this core's 1..32"):
+    lim = acc.limits
+    big, dense_big, rq_big = linear_problem(lim.max_m + 1, 8, 8, rng)
+    with pytest.raises(ValueError, match=rf"M \(rows\) = {lim.max_m + 1} is outside this core's 1..{lim.max_m}"):
         acc.linear(big, dense_big, rq_big)
-    job = ln_problem(2, 8, 385, rng)
-    with pytest.raises(ValueError, match=r"OP_MM_LN: N = 385 is outside this core's 1..384"):
+    job = ln_problem(2, 8, lim.max_d + 1, rng)
+    with pytest.raises(ValueError, match=rf"OP_MM_LN: N = {lim.max_d + 1} is outside this core's 1..{lim.max_d}"):
         acc.mm_ln(*job)
     with pytest.raises(ValueError, match="residual"):
         acc.mm_ln(job[0], job[1], job[2], job[3][:1], *job[4:])

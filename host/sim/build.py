@@ -6,6 +6,7 @@ two minutes on two cores)."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -78,7 +79,16 @@ def library(params: dict[str, int] | None = None, announce=lambda: None) -> Path
     lib = out / LIBRARY
     if lib.is_file():
         return lib
-    announce()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.parent / f"{out.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time; a waiting run then finds it built
+        if lib.is_file():
+            return lib
+        announce()
+        return _build(params, env, out, lib)
+
+
+def _build(params: dict[str, int], env: dict[str, str], out: Path, lib: Path) -> Path:
     work = out.with_name(out.name + f".build-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
