@@ -164,9 +164,11 @@ class Accelerator:
             if hasattr(buf, "flush"):
                 buf.flush()
         copy_s = time.perf_counter() - t0
+        self.write("ERROR", (1 << len(ERROR_BITS)) - 1)  # sticky: only this operation's bits count
         self.write("CTRL", REGISTERS["CTRL"].pack(start=1))
         errors = self.read("ERROR")
         if errors:
+            self.write("ERROR", errors)
             raise AcceleratorError(f"{op} {m}x{k}x{n} refused: {self._error_names(errors)}")
         self.dma.recvchannel.transfer(dst)
         t0 = time.perf_counter()

@@ -63,7 +63,7 @@ def _verilator(env: dict[str, str]) -> str:
 
 def library_key(params: dict[str, int], env: dict[str, str]) -> str:
     h = hashlib.sha256()
-    for path in [*rtl_sources(), HARNESS]:
+    for path in [*rtl_sources(), HARNESS, Path(__file__)]:  # this file: the build's flags
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     h.update(repr(sorted(params.items())).encode())
     h.update(subprocess.run([_verilator(env), "--version"], capture_output=True, text=True, env=env).stdout.encode())

@@ -15,6 +15,7 @@ with a deadline is a driver with a timeout, whatever the hardware does.
 from __future__ import annotations
 
 import ctypes
+import time
 from pathlib import Path
 
 import numpy as np
@@ -134,10 +135,14 @@ class _Channel:
     def overflowed(self) -> bool:
         return bool(self.sim._lib.sim_recv_overflow(self.sim._sim))
 
-    def wait(self) -> None:
-        """Blocks until idle, as pynq's; the driver polls ``idle`` with a deadline instead."""
+    def wait(self, timeout: float = 60.0) -> None:
+        """Returns when idle, as pynq's; unlike pynq's, gives up after ``timeout`` seconds with
+        TimeoutError (the driver polls ``idle`` with its own deadline instead)."""
+        deadline = time.monotonic() + timeout
         while not self.idle:
-            pass
+            if time.monotonic() > deadline:
+                name = "send (MM2S)" if self.which == 0 else "receive (S2MM)"
+                raise TimeoutError(f"the simulated DMA's {name} channel was not idle after {timeout:g} s")
 
 
 class SimDMA:
