@@ -2,11 +2,18 @@
 pynq interface (host/platform.py: the board, or the RTL in simulation behind the same objects).
 
 An operation is what the top's register map says (docs/registers.md): write OP and DIM_*, write
-CTRL.start, send one packet (golden.layout), receive one packet. Every transfer has a deadline:
-a core that does not finish raises TimeoutError with its status registers, after an abort that
-returns it to idle; the ERROR bits are read after every operation and raised as
+CTRL.start, send one packet (golden.layout), receive one packet. The DMA is driven as pynq 3's
+simple-mode channels expect (``transfer`` to start, the channel's status register polled with a
+deadline), and its registers are read through the DMA's own ``read`` (host/axi_dma.py, PG021): the
+bytes received from S2MM's LENGTH, the error bits by name.
+
+Every transfer has a deadline: a core that does not finish raises TimeoutError with its status
+registers; a DMA error raises :class:`AcceleratorError` naming it. Either way the core is aborted,
+awaited (bounded) until it reports idle, and the DMA reset and restarted, so the next operation
+starts clean. The core's ERROR bits are read after every operation and raised as
 :class:`AcceleratorError`. Dimensions over the synthesis maxima (read from the core) are refused
-before anything is sent.
+before anything is sent. One DMA buffer per direction is allocated and grown as needed, and
+freed by :meth:`Accelerator.close` (or leaving a ``with`` block).
 """
 
 from __future__ import annotations
@@ -20,20 +27,23 @@ from golden.layout import (
     attention_registers,
     check_residual,
     linear_weights,
+    matmul_order,
     mm_gelu_weights,
     mm_ln_weights,
     packet,
     rows_beats,
+    weight_beats,
 )
 from golden.params import Dense, GeluConsts, LayerNormParams, Rescale
 
-from .regmap import OP_ATTENTION, OP_LINEAR, OP_MM_GELU, OP_MM_LN, REGISTERS
+from . import axi_dma as dma_regs
+from .regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN, REGISTERS
 
 ID_VALUE = 0x49425254  # "IBRT"
 #: OP_ATTENTION's most heads (rtl/ibert_top.sv's MAX_HEADS; the core refuses more with bad_dims).
 MAX_HEADS = 16
 ERROR_BITS = [f.name for f in REGISTERS["ERROR"].fields]
-OP_NAMES = {OP_LINEAR: "OP_LINEAR", OP_MM_GELU: "OP_MM_GELU", OP_MM_LN: "OP_MM_LN", OP_ATTENTION: "OP_ATTENTION"}
+OP_NAMES = {OP_MATMUL: "OP_MATMUL", OP_LINEAR: "OP_LINEAR", OP_MM_GELU: "OP_MM_GELU", OP_MM_LN: "OP_MM_LN", OP_ATTENTION: "OP_ATTENTION"}
 
 
 @dataclass
@@ -92,16 +102,25 @@ def _field(reg: str, name: str, word: int) -> int:
     return REGISTERS[reg].field(name).get(word)
 
 
-class Accelerator:
-    """One I-BERT core behind ``ip`` (MMIO ``read``/``write``), ``dma`` (``sendchannel`` /
-    ``recvchannel``: ``transfer``, ``idle``) and ``allocate(shape, dtype)``.
+#: Seconds the core may take to report idle after an abort (it drains an input packet already
+#: begun, which the DMA finishes sending), and the DMA to come out of its reset.
+RECOVER_S = 10.0
 
-    ``timeout`` (seconds) bounds each transfer. ``cycles`` after an operation is the core's own
-    CYCLES_BUSY count of it.
+
+class Accelerator:
+    """One I-BERT core behind ``ip`` (pynq's ``DefaultIP``: ``read(offset)``, ``write(offset,
+    value)``), ``dma`` (pynq's ``DMA``: ``read``/``write`` of its registers, ``sendchannel`` and
+    ``recvchannel`` with ``transfer(array, start, nbytes)`` and ``start()``) and
+    ``allocate(shape, dtype)`` (``pynq.allocate``).
+
+    ``timeout`` (seconds) bounds each operation's transfers. ``cycles`` after an operation is the
+    core's own CYCLES_BUSY count of it. Use it in a ``with`` block, or call :meth:`close`, to free
+    its DMA buffers.
     """
 
     def __init__(self, ip, dma, allocate, timeout: float = 60.0):
         self.ip, self.dma, self.allocate, self.timeout = ip, dma, allocate, timeout
+        self._buffers: dict[str, object] = {}
         ident = self.read("ID")
         if ident != ID_VALUE:
             raise AcceleratorError(f"no I-BERT core: the ID register reads 0x{ident:08x}, expected 0x{ID_VALUE:08x}")
@@ -115,8 +134,21 @@ class Accelerator:
                              _field("ARRAY", "tile_rows", arr))
         self.cycles = 0
         self.calls: list[CallTiming] = []  # one per operation run (timing_table)
-        self.write("CTRL", REGISTERS["CTRL"].pack(abort=1))  # idle, whatever came before
+        self._recover("opening the core")  # idle, whatever a previous program left running
         self.write("ERROR", (1 << len(ERROR_BITS)) - 1)
+
+    def close(self) -> None:
+        """Free the DMA buffers (the board's CMA pool is small)."""
+        for buf in self._buffers.values():
+            buf.freebuffer()
+        self._buffers.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
 
     def read(self, name: str) -> int:
         return int(self.ip.read(REGISTERS[name].offset))
@@ -150,61 +182,101 @@ class Accelerator:
             sends: int = 1) -> np.ndarray:
         """One operation: registers, start, ``beats`` (uint64) out (``sends`` times: OP_ATTENTION
         takes its packet once per head), ``out_beats`` beats back."""
-        op = OP_NAMES.get(code, f"operation {code}")
+        op = OP_NAMES.get(REGISTERS["OP"].field("code").get(code), f"operation {code}")
+        what = f"{op} {m}x{k}x{n}"
         self.check_dims(op, m, k, n)
         t0 = time.perf_counter()
         self.write("OP", code)
         self.write("DIM_M", m)
         self.write("DIM_K", k)
         self.write("DIM_N", n)
-        src = self.allocate((beats.size,), np.uint64)
-        src[:] = beats
-        dst = self.allocate((out_beats,), np.uint64)
-        for buf in (src, dst):
-            if hasattr(buf, "flush"):
-                buf.flush()
+        src = self._buffer("send", beats.size)
+        dst = self._buffer("receive", out_beats + 1)  # a beat of room: a packet one beat long is measured
+        src[:beats.size] = beats
         copy_s = time.perf_counter() - t0
         self.write("ERROR", (1 << len(ERROR_BITS)) - 1)  # sticky: only this operation's bits count
         self.write("CTRL", REGISTERS["CTRL"].pack(start=1))
         errors = self.read("ERROR")
         if errors:
             self.write("ERROR", errors)
-            raise AcceleratorError(f"{op} {m}x{k}x{n} refused: {self._error_names(errors)}")
-        self.dma.recvchannel.transfer(dst)
+            raise AcceleratorError(f"{what} refused: {self._error_names(errors)}")
         t0 = time.perf_counter()
         deadline = time.monotonic() + self.timeout
-
-        def wait(name: str, channel) -> None:
-            while not channel.idle:
-                if time.monotonic() > deadline:
-                    state = self.status()
-                    self.write("CTRL", REGISTERS["CTRL"].pack(abort=1))
-                    raise TimeoutError(f"{op} {m}x{k}x{n}: the {name} transfer did not finish in {self.timeout:g} s "
-                                       f"(aborted; {state})")
-
-        for _ in range(sends):
-            self.dma.sendchannel.transfer(src)
-            wait("send (MM2S)", self.dma.sendchannel)
-        wait("receive (S2MM)", self.dma.recvchannel)
+        self.dma.recvchannel.transfer(dst, 0, dst.nbytes)
+        for _ in range(sends if beats.size else 0):
+            self.dma.sendchannel.transfer(src, 0, beats.size * 8)  # flushes src
+            self._wait(dma_regs.MM2S, deadline, what)
+        self._wait(dma_regs.S2MM, deadline, what)
         transfer_s = time.perf_counter() - t0
-        for name, channel in (("send (MM2S)", self.dma.sendchannel), ("receive (S2MM)", self.dma.recvchannel)):
-            if getattr(channel, "error", False):  # pynq: the DMA's status register has an error bit set
-                raise AcceleratorError(f"{op} {m}x{k}x{n}: the DMA's {name} channel reports an error ({self.status()})")
-        got = _received_bytes(self.dma.recvchannel, out_beats * 8)
-        if getattr(self.dma.recvchannel, "overflowed", False) or got != out_beats * 8:
-            raise AcceleratorError(f"{op} {m}x{k}x{n}: received {got} bytes, expected {out_beats * 8}")
+        got = self.dma.read(dma_regs.S2MM + dma_regs.LENGTH)  # the bytes the packet had (PG021)
+        t0 = time.perf_counter()
+        dst.invalidate()  # the DMA wrote DDR behind the CPU's cache
+        out = np.array(dst[:out_beats], dtype=np.uint64)
+        copy_s += time.perf_counter() - t0
+        if got != out_beats * 8:
+            raise AcceleratorError(f"{what}: received {got} bytes, expected {out_beats * 8}")
         errors = self.read("ERROR")
         if errors:
             self.write("ERROR", errors)
-            raise AcceleratorError(f"{op} {m}x{k}x{n}: the core reported {self._error_names(errors)}")
+            raise AcceleratorError(f"{what}: the core reported {self._error_names(errors)}")
         self.cycles = self.read("CYCLES_BUSY")
-        t0 = time.perf_counter()
-        if hasattr(dst, "invalidate"):
-            dst.invalidate()
-        out = np.array(dst, dtype=np.uint64)
-        copy_s += time.perf_counter() - t0
         self.calls.append(CallTiming(op, (m, k, n), pack_s, copy_s, transfer_s, self.cycles, sends * beats.size, out_beats))
         return out
+
+    def _buffer(self, direction: str, beats: int):
+        """The DMA buffer for ``direction``, of at least ``beats`` 64-bit beats: the one kept from
+        before, or a larger one in its place."""
+        buf = self._buffers.get(direction)
+        if buf is None or buf.size < beats:
+            if buf is not None:
+                buf.freebuffer()
+            buf = self._buffers[direction] = self.allocate((max(beats, 1),), np.uint64)
+        return buf
+
+    def _wait(self, channel: int, deadline: float, what: str) -> None:
+        """Poll ``channel``'s status register until its transfer completes; a DMA error or the
+        deadline raises, after recovering."""
+        name = dma_regs.CHANNELS[channel]
+        while True:
+            status = self.dma.read(channel + dma_regs.DMASR)
+            if status & dma_regs.SR_ERRORS:
+                state = self.status()
+                self._recover(what)
+                raise AcceleratorError(f"{what}: the DMA's {name} channel stopped on a "
+                                       f"{' and '.join(dma_regs.error_names(status))} error (DMASR 0x{status:x}; "
+                                       f"core aborted, DMA reset; {state})")
+            if status & dma_regs.SR_IDLE:
+                return
+            if time.monotonic() > deadline:
+                state = self.status()
+                self._recover(what)
+                raise TimeoutError(f"{what}: the {name} transfer did not finish in {self.timeout:g} s "
+                                   f"(core aborted, DMA reset; {state})")
+
+    def _recover(self, what: str) -> None:
+        """Core and DMA back to idle: abort the core and wait until it reports idle (an input
+        packet it had begun drains as the DMA finishes sending it; polling the send channel's
+        status is what lets the simulation run meanwhile), then reset the DMA (whichever transfer
+        is left is dropped) and start both channels again."""
+        self.write("CTRL", REGISTERS["CTRL"].pack(abort=1))
+        busy = REGISTERS["STATUS"].field("busy")
+        deadline = time.monotonic() + RECOVER_S
+        while busy.get(self.read("STATUS")):
+            if time.monotonic() > deadline:
+                raise AcceleratorError(f"{what}: the core still reports busy {RECOVER_S:g} s after an abort "
+                                       f"({self.status()}); reload the overlay")
+            self.dma.read(dma_regs.MM2S + dma_regs.DMASR)
+        self.dma.write(dma_regs.MM2S + dma_regs.DMACR, dma_regs.CR_RESET)
+        deadline = time.monotonic() + RECOVER_S
+        while self.dma.read(dma_regs.MM2S + dma_regs.DMACR) & dma_regs.CR_RESET:
+            if time.monotonic() > deadline:
+                raise AcceleratorError(f"{what}: the DMA did not come out of its reset in {RECOVER_S:g} s")
+        for base, channel in ((dma_regs.MM2S, self.dma.sendchannel), (dma_regs.S2MM, self.dma.recvchannel)):
+            status = self.dma.read(base + dma_regs.DMASR)
+            if status & dma_regs.SR_ERRORS:  # a halted channel with an error never runs: pynq's start() would spin
+                raise AcceleratorError(f"{what}: the DMA's {dma_regs.CHANNELS[base]} channel still reports a "
+                                       f"{' and '.join(dma_regs.error_names(status))} error after its reset")
+            channel.start()
 
     @staticmethod
     def _error_names(word: int) -> str:
@@ -217,6 +289,26 @@ class Accelerator:
         beats = packet(x, weights, self.limits.tile_rows, resid)
         out = self.run(code, m, k, n, beats, m * -(-n // 8), pack_s=time.perf_counter() - t0)
         return out.view(np.int8).reshape(m, -1)[:, :n].copy()
+
+    def matmul(self, a, b) -> np.ndarray:
+        """golden.matmul on the core (OP_MATMUL): A int8, or uint8 (OP.a_unsigned: the softmax's
+        probabilities), B int8 (K, N); the int32 product (M, N)."""
+        a = np.asarray(a)
+        if a.dtype not in (np.int8, np.uint8) or a.ndim != 2:
+            raise ValueError(f"a: expected a 2-D int8 or uint8 array (rows, K), got {a.ndim}-D {a.dtype}")
+        b = _int8_rows("b", b)
+        if b.shape[0] != a.shape[1]:
+            raise ValueError(f"b: expected {a.shape[1]} rows (a's K), got {b.shape[0]}")
+        (m, k), n = a.shape, b.shape[1]
+        lim = self.limits
+        t0 = time.perf_counter()
+        beats = packet(np.ascontiguousarray(a).view(np.int8), weight_beats(b, [[] for _ in range(n)]), lim.tile_rows)
+        code = REGISTERS["OP"].pack(code=OP_MATMUL, a_unsigned=int(a.dtype == np.uint8))
+        out = self.run(code, m, k, n, beats, -(-m * n // 2), pack_s=time.perf_counter() - t0)
+        order = matmul_order(np.arange(m * n).reshape(m, n), lim.rows, lim.cols, lim.tile_rows)
+        d = np.empty(m * n, np.int32)
+        d[order] = out.view("<i4")[:m * n]
+        return d.reshape(m, n)
 
     # ------------------------------------------------------------------ the fused operations
     # ``weights``: the operation's weight part (golden.layout.*_weights), built once per layer.
@@ -257,23 +349,6 @@ class Accelerator:
         d = heads * dh
         out = self.run(OP_ATTENTION, t, dh, heads, beats, t * d // 8, pack_s=time.perf_counter() - t0, sends=heads)
         return out.view(np.int8).reshape(t, d).copy()
-
-
-#: The AXI DMA's LENGTH register, from its channel's base (MM2S 0x00, S2MM 0x30: 0x28 and 0x58):
-#: after an S2MM transfer it holds the bytes the packet had.
-DMA_LENGTH_OFFSET = 0x28
-
-
-def _received_bytes(channel, expected: int) -> int:
-    """Bytes the receive channel wrote: the simulation says it; pynq 3's channel has no accessor, so
-    its LENGTH register is read through the channel's own MMIO (pynq's private ``_mmio`` and
-    ``_offset``); ``expected`` when neither is there."""
-    if hasattr(channel, "transferred"):
-        return int(channel.transferred)
-    mmio, offset = getattr(channel, "_mmio", None), getattr(channel, "_offset", None)
-    if mmio is not None and offset is not None:
-        return int(mmio.read(offset + DMA_LENGTH_OFFSET))
-    return expected
 
 
 def _int8_rows(name: str, x) -> np.ndarray:

@@ -20,6 +20,24 @@ REG_WINDOW = 0x1_0000
 #: Width of the DMA's buffer-length register: a transfer may be up to 2**26 - 1 bytes (64 MB),
 #: above the largest packet the host sends (an OP_LINEAR of BERT-base's FFN out: about 15 MB).
 DMA_LENGTH_BITS = 26
+#: The DMA's configuration as vivado/build.tcl sets it and the .hwh reports it to pynq's DMA driver
+#: (PG021's parameter names): simple mode, both channels, 64-bit memory and stream sides, no
+#: realignment engine.
+DMA_PARAMETERS = {
+    "c_include_sg": "0",
+    "c_micro_dma": "0",
+    "c_sg_length_width": str(DMA_LENGTH_BITS),
+    "c_include_mm2s": "1",
+    "c_include_s2mm": "1",
+    "c_include_mm2s_dre": "0",
+    "c_include_s2mm_dre": "0",
+    "c_m_axi_mm2s_data_width": "64",
+    "c_m_axis_mm2s_tdata_width": "64",
+    "c_m_axi_s2mm_data_width": "64",
+    "c_s_axis_s2mm_tdata_width": "64",
+    "c_mm2s_burst_size": "64",
+    "c_s2mm_burst_size": "64",
+}
 
 
 #: The Vivado flow's default build parameters (array shape, maxima, clock), which the simulation

@@ -16,10 +16,11 @@ def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None)
     if backend == "golden":
         return None
     if backend == "sim":
-        from .sim.platform import SimDMA, SimIP, Simulator, allocate
+        from .sim.platform import Simulator, platform
 
         sim = Simulator(announce=announce)
-        acc = Accelerator(SimIP(sim), SimDMA(sim), allocate, timeout)
+        ip, dma, allocate, _ = platform(sim)
+        acc = Accelerator(ip, dma, allocate, timeout)
         acc.simulator = sim
         return acc
     if backend == "pynq":

@@ -17,7 +17,7 @@ from host.divergence import locate, save_replay
 from host.driver import Accelerator, AcceleratorError
 from host.layer import LayerRunner, forward
 from host.overlay import build_defaults
-from host.sim.platform import SimDMA, SimIP, Simulator, allocate
+from host.sim.platform import SimDMA, SimIP, Simulator
 from tb.operands import attention_problem, gelu_problem, linear_problem, ln_problem
 from tests.tiny_bert import tiny_int_bert
 
@@ -29,7 +29,7 @@ def acc():
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("IBERT_KIT_CACHE", str(ROOT / "build" / "kit-cache"))
         sim = Simulator()
-    return Accelerator(SimIP(sim), SimDMA(sim), allocate, timeout=30)
+    return Accelerator(SimIP(sim), SimDMA(sim), sim.allocate, timeout=30)
 
 
 def test_the_core_describes_itself(acc):
@@ -86,18 +86,23 @@ def test_a_stuck_transfer_times_out_with_the_status(acc):
 
 
 def test_the_simulated_dma_wait_is_bounded(acc):
-    """pynq's channel.wait() blocks for ever on a stuck transfer; the simulated one gives up."""
+    """pynq's channel.wait() blocks for ever on a stuck transfer; the simulated one gives up. A
+    driver opened afterwards finds the receive channel still busy and the core started, and
+    returns both to idle before its first operation."""
     acc.write("OP", 2)
     for reg, v in (("DIM_M", 4), ("DIM_K", 16), ("DIM_N", 8)):
         acc.write(reg, v)
     acc.write("CTRL", 1)  # started, and no packet will come
-    dst = allocate((4,), np.uint64)
+    dst = acc.allocate((4,), np.uint64)
     acc.dma.recvchannel.transfer(dst)
     with pytest.raises(TimeoutError, match=r"receive \(S2MM\) channel was not idle after 0.2 s"):
         acc.dma.recvchannel.wait(timeout=0.2)
-    acc.write("CTRL", 2)  # abort: the core is idle again
+    with pytest.raises(RuntimeError, match="DMA channel not idle"):
+        acc.dma.recvchannel.transfer(dst)
+    again = Accelerator(acc.ip, acc.dma, acc.allocate, timeout=30)
     x, dense, rq = linear_problem(4, 16, 8, np.random.default_rng(6))
-    assert np.array_equal(acc.linear(x, dense, rq), golden.linear(x, dense, rq))
+    assert np.array_equal(again.linear(x, dense, rq), golden.linear(x, dense, rq))
+    again.close()
 
 
 def test_a_core_error_is_raised(acc):

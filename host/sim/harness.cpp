@@ -159,6 +159,14 @@ void sim_recv(void* p, uint64_t* buf, uint64_t cap) {
   s->recv_busy = true;
 }
 
+// Drop the channel's transfer (0 send, 1 receive), as the DMA's reset or run/stop bit does: the
+// send channel offers no more beats (the packet ends without tlast), the receive channel takes none.
+void sim_stop(void* p, int channel) {
+  Sim* s = static_cast<Sim*>(p);
+  if (channel == 0) s->send_len = s->send_pos = 0;
+  else s->recv_busy = false;
+}
+
 int sim_send_idle(void* p) {
   Sim* s = static_cast<Sim*>(p);
   return s->send_pos >= s->send_len;
