@@ -33,7 +33,7 @@ from . import bert, cache, params_io
 from .checkpoint import default_model_dir, load_checkpoint
 from .divergence import locate, save_replay
 from .driver import timing_table
-from .layer import LayerRunner
+from .layer import LayerRunner, OperationFailed
 from .platform import BACKENDS, open_accelerator
 from .tokenize import Tokenizer
 
@@ -137,14 +137,34 @@ def run_on_accelerator(a, acc, qmodel, meta, ids, e_int, e_f32, params_path) -> 
     x = bert.embed_int(qmodel, ids)
     n = len(qmodel.layers)
     t0 = time.perf_counter()
-    for i, layer in enumerate(qmodel.layers):
-        print(f"\r{a.backend}: layer {i + 1}/{n} [{'#' * (i + 1)}{'.' * (n - i - 1)}]", end="", file=sys.stderr, flush=True)
-        x = runner.layer(i, x, layer)
+    failed = None
+    try:
+        for i, layer in enumerate(qmodel.layers):
+            print(f"\r{a.backend}: layer {i + 1}/{n} [{'#' * (i + 1)}{'.' * (n - i - 1)}]", end="", file=sys.stderr,
+                  flush=True)
+            x = runner.layer(i, x, layer)
+    except OperationFailed as e:
+        failed = e.step
     print(file=sys.stderr)
     wall = time.perf_counter() - t0
-    e_acc = bert.pool(C.dequantize(x, qmodel.out_scale))
     div = locate(runner.trace, qmodel.layers)
 
+    def replay_command(step) -> str:
+        path = params_path
+        if not Path(path).is_file():  # the kit's own folder: nothing of the user's is replaced
+            path = params_io.save(cache.cache_dir() / "divergence" / "params.npz", qmodel, meta, overwrite=True)
+        replay = save_replay(step, path, cache.cache_dir() / "divergence")
+        return f"re-run just that operation: python3 -m host.replay {replay} --backend {a.backend}"
+
+    if failed is not None:
+        print(f"{a.backend}: the accelerator failed layer {failed.layer}, operation {failed.op} "
+              f"({len(runner.trace) - 1} operations before it ran): {failed.error}")
+        if div is not None:
+            print(f"  an earlier operation already differed from golden: {div.describe()}")
+        print(replay_command(div.step if div is not None else failed))
+        return 1
+
+    e_acc = bert.pool(C.dequantize(x, qmodel.out_scale))
     print(f"{a.backend}: {n} layers in {wall:.1f} s; cycles per layer, as the core counts them:")
     total = 0
     for i in range(n):
@@ -163,10 +183,7 @@ def run_on_accelerator(a, acc, qmodel, meta, ids, e_int, e_f32, params_path) -> 
         print(f"equal to golden bit for bit: yes ({len(runner.trace)} operations)")
     else:
         print(f"equal to golden bit for bit: NO. {div.describe()}")
-        if not Path(params_path).is_file():  # the kit's own folder: nothing of the user's is replaced
-            params_path = params_io.save(cache.cache_dir() / "divergence" / "params.npz", qmodel, meta, overwrite=True)
-        replay = save_replay(div, params_path, cache.cache_dir() / "divergence")
-        print(f"re-run just that operation: python3 -m host.replay {replay} --backend {a.backend}")
+        print(replay_command(div.step))
     print(f"{a.backend} vs float32 embedding: cosine {float(e_acc @ e_f32):.5f} "
           f"(golden vs float32: {float(e_int @ e_f32):.5f})")
     return 0 if div is None else 1

@@ -1,7 +1,9 @@
 """Where the accelerator and golden first disagree: every operation of a run is checked against
 its golden function on the very inputs the accelerator got, so the first mismatch names the
-operation that went wrong (not one that only inherited a wrong input). A mismatch is saved with
-its inputs, and ``python3 -m host.replay FILE`` re-runs just that operation on both sides."""
+operation that went wrong (not one that only inherited a wrong input). An operation the
+accelerator failed outright (host.layer.OperationFailed: a core or DMA error, a packet of the wrong
+length, a timeout) is located the same way. Either is saved with its inputs, and
+``python3 -m host.replay FILE`` re-runs just that operation on both sides."""
 
 from __future__ import annotations
 
@@ -45,18 +47,21 @@ def first_difference(got: np.ndarray, want: np.ndarray) -> tuple[tuple[int, ...]
 def locate(trace: list[Step], layers) -> Divergence | None:
     """The first operation in ``trace`` whose output is not its golden function's on its inputs."""
     for step in trace:
+        if step.output is None:  # failed: host.layer.OperationFailed reports it
+            continue
         d = first_difference(step.output, golden_op(step.op, step.inputs, layers[step.layer]))
         if d is not None:
             return Divergence(step.layer, step.op, d[0], d[1], d[2], d[3], step)
     return None
 
 
-def save_replay(div: Divergence, params_path: str | Path, folder: Path) -> Path:
-    """Write the diverging operation's inputs (and where its parameters are) for host.replay."""
+def save_replay(step: Step, params_path: str | Path, folder: Path) -> Path:
+    """Write one operation's inputs (and where its parameters are) for host.replay: the diverging
+    one (``Divergence.step``) or the failed one (``OperationFailed.step``)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"divergence-layer{div.layer}-{div.op}.npz"
+    path = folder / f"divergence-layer{step.layer}-{step.op}.npz"
     tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, layer=div.layer, op=div.op, params=str(params_path),
-             **{f"in_{k}": v for k, v in div.step.inputs.items()})
+    np.savez(tmp, layer=step.layer, op=step.op, params=str(params_path),
+             **{f"in_{k}": v for k, v in step.inputs.items()})
     tmp.replace(path)
     return path

@@ -246,6 +246,7 @@ class Accelerator:
                                        f"{' and '.join(dma_regs.error_names(status))} error (DMASR 0x{status:x}; "
                                        f"core aborted, DMA reset; {state})")
             if status & dma_regs.SR_IDLE:
+                self.dma.write(channel + dma_regs.DMASR, dma_regs.SR_IOC_IRQ)  # acknowledged: the intc's line falls
                 return
             if time.monotonic() > deadline:
                 state = self.status()

@@ -8,7 +8,7 @@ The layer is five operations (golden.encoder_layer's dataflow):
   attn_out  OP_MM_LN: golden.mm_ln(ctx, attn_out, ..., residual x)
   ffn_in    OP_MM_GELU: golden.mm_gelu(a1, ffn_in, ...)
   ffn_out   OP_MM_LN: golden.mm_ln(g, ffn_out, ..., residual a1)
-Each is bit-identical to the golden composition (tests/test_host_layer.py checks it).
+Each is bit-identical to the golden composition (tests/test_host_sim.py checks it).
 """
 
 from __future__ import annotations
@@ -48,13 +48,25 @@ def attention(qkv: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
 
 @dataclass
 class Step:
-    """One operation of one layer: its name, inputs, output and (accelerator) cycles."""
+    """One operation of one layer: its name, inputs, output and (accelerator) cycles; or, when the
+    accelerator failed it (a core or DMA error, a packet of the wrong length, a timeout), no output
+    and the ``error``."""
 
     layer: int
     op: str
     inputs: dict
-    output: np.ndarray
+    output: np.ndarray | None
     cycles: int | None = None
+    error: str | None = None
+
+
+class OperationFailed(RuntimeError):
+    """The accelerator failed one operation of a run; ``step`` has the layer, the operation, its
+    inputs (for host.replay) and the error."""
+
+    def __init__(self, step: Step):
+        super().__init__(f"layer {step.layer}, operation {step.op}: {step.error}")
+        self.step = step
 
 
 def golden_op(op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
@@ -92,24 +104,32 @@ class LayerRunner:
         return self._weights[i]
 
     def op(self, i: int, op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
-        acc = self.acc
-        if acc is None:
+        if self.acc is None:
             out, cycles = golden_op(op, inputs, p), None
         else:
-            w = self.weights(i, p).get(op)
-            if op == "qkv":
-                out = acc.linear(inputs["x"], *fused_qkv(p), weights=w)
-            elif op == "attention":
-                out = acc.attention(inputs["qkv"], p.heads, p.head(0))
-            elif op == "attn_out":
-                out = acc.mm_ln(inputs["ctx"], p.attn_out, p.attn_rq, inputs["r"], p.attn_res, p.ln1, p.ln1_rq, weights=w)
-            elif op == "ffn_in":
-                out = acc.mm_gelu(inputs["a1"], p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias, weights=w)
-            else:
-                out = acc.mm_ln(inputs["g"], p.ffn_out, p.ffn_rq, inputs["r"], p.ffn_res, p.ln2, p.ln2_rq, weights=w)
-            cycles = acc.cycles
+            from .driver import AcceleratorError
+
+            try:
+                out, cycles = self._on_accelerator(i, op, inputs, p), self.acc.cycles
+            except (AcceleratorError, TimeoutError) as e:
+                self.trace.append(Step(i, op, inputs, None, None, str(e)))
+                raise OperationFailed(self.trace[-1]) from e
         self.trace.append(Step(i, op, inputs, out, cycles))
         return out
+
+    def _on_accelerator(self, i: int, op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
+        acc, w = self.acc, self.weights(i, p).get(op)
+        if op == "qkv":
+            return acc.linear(inputs["x"], *fused_qkv(p), weights=w)
+        if op == "attention":
+            return acc.attention(inputs["qkv"], p.heads, p.head(0))
+        if op == "attn_out":
+            return acc.mm_ln(inputs["ctx"], p.attn_out, p.attn_rq, inputs["r"], p.attn_res, p.ln1, p.ln1_rq, weights=w)
+        if op == "ffn_in":
+            return acc.mm_gelu(inputs["a1"], p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias, weights=w)
+        if op == "ffn_out":
+            return acc.mm_ln(inputs["g"], p.ffn_out, p.ffn_rq, inputs["r"], p.ffn_res, p.ln2, p.ln2_rq, weights=w)
+        raise ValueError(f"op: expected one of {', '.join(OPS)}, got {op!r}")
 
     def layer(self, i: int, x: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
         qkv = self.op(i, "qkv", {"x": x}, p)

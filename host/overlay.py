@@ -13,9 +13,11 @@ OVERLAY_DIR = Path(__file__).resolve().parent / "overlay"
 #: Block-design cell names (pynq's Overlay exposes the IPs under these names).
 ACCEL_CELL = "accel"
 DMA_CELL = "dma"
+INTC_CELL = "intc"   # the AXI interrupt controller both DMA interrupts reach IRQ_F2P[0] through
 #: Addresses on the PS's GP0 port (AXI4-Lite), and the window each gets.
 ACCEL_BASE = 0x43C0_0000
 DMA_BASE = 0x4040_0000
+INTC_BASE = 0x4180_0000
 REG_WINDOW = 0x1_0000
 #: Width of the DMA's buffer-length register: a transfer may be up to 2**26 - 1 bytes (64 MB),
 #: above the largest packet the host sends (an OP_LINEAR of BERT-base's FFN out: about 15 MB).

@@ -2,9 +2,11 @@
 
     python3 -m host.replay FILE [--backend sim|pynq] [--debug]
 
-FILE is the .npz the main job wrote when the accelerator and golden disagreed; it holds the
-operation's inputs and the path of the parameter file they belong to. Prints the first element
-that differs, or that they agree. Exit status 0 when equal, 1 when they differ, 2 on a user error.
+FILE is the .npz the main job wrote when the accelerator and golden disagreed, or when the
+accelerator failed an operation (a core or DMA error, a packet of the wrong length, a timeout); it
+holds the operation's inputs and the path of the parameter file they belong to. Prints the first
+element that differs, the accelerator's error, or that they agree. Exit status 0 when equal, 1 when
+they differ or the accelerator fails, 2 on a user error.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 
 from . import params_io
 from .divergence import first_difference
-from .layer import OPS, LayerRunner, golden_op
+from .layer import OPS, LayerRunner, OperationFailed, golden_op
 from .platform import open_accelerator
 
 
@@ -36,7 +38,11 @@ def run(a: argparse.Namespace) -> int:
     qmodel, _ = params_io.load(params)
     p = qmodel.layers[layer]
     acc = open_accelerator(a.backend, announce=lambda: print("building the simulation (once)...", file=sys.stderr))
-    got = LayerRunner(acc).op(layer, op, inputs, p)
+    try:
+        got = LayerRunner(acc).op(layer, op, inputs, p)
+    except OperationFailed as e:
+        print(f"layer {layer}, operation {op}: {a.backend} failed: {e.step.error}")
+        return 1
     d = first_difference(got, golden_op(op, inputs, p))
     if d is None:
         print(f"layer {layer}, operation {op}: {a.backend} and golden agree ({got.size} elements)")

@@ -28,7 +28,7 @@ from host.regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN
 from .axis import Streams
 from .common import parameters, start, wait_until
 from .csr import Csr
-from .operands import (
+from host.operands import (
     attention_problem,
     gelu_problem,
     linear_problem,
@@ -42,7 +42,7 @@ TR = P.get("TILE_ROWS", P["N1"] * ((P["N2"] + 7) // 8))
 
 def operation(op: str, m: int, k: int, n: int, rng):
     """(code, packets, check(output beats), constant registers) of one operation on random operands
-    (tb/operands.py)."""
+    (host/operands.py)."""
     if op == "attention":
         qkv, p = attention_problem(m, n, k, rng)
         want = golden.attention_qkv(qkv, n, p)

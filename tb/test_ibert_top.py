@@ -34,7 +34,7 @@ from host.regmap import (
 from .axis import DIRECTED_STALLS, Streams
 from .common import StuckError, for_examples, parameters, start, wait_until
 from .csr import Csr
-from .operands import (
+from host.operands import (
     attention_problem,
     gelu_problem,
     linear_problem,

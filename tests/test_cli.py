@@ -109,6 +109,39 @@ def test_main_job_on_the_simulated_accelerator(tiny, capsys, monkeypatch):
     assert "sim: layer 2/2" in err
 
 
+def test_a_failing_core_is_located_like_a_wrong_value(tiny, capsys, monkeypatch):
+    """An operation the core fails (here every OP_MM_LN packet one beat short, so the core zero-fills
+    it and reports ERROR.in_short) is named as a divergence is: its layer and operation, the error,
+    and a replay file whose command re-runs it (on the healthy core: equal to golden)."""
+    from pathlib import Path
+
+    import host.driver
+    from host.replay import main as replay
+
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(Path(__file__).resolve().parents[1] / "build" / "kit-cache"))
+    whole = host.driver.packet
+
+    def short_packet(x, weights, rows, resid=None):
+        beats = whole(x, weights, rows, resid)
+        return beats[:-1] if resid is not None else beats
+
+    monkeypatch.setattr(host.driver, "packet", short_packet)
+    code, out, err = run(capsys, "the cat sat on the mat", "--checkpoint", str(tiny), "--calibration", "16",
+                         "--backend", "sim")
+    assert code == 1, err
+    assert "sim: the accelerator failed layer 0, operation attn_out (2 operations before it ran): " in out
+    assert "OP_MM_LN" in out and "the core reported in_short" in out and "Traceback" not in out + err
+    command = next(line for line in out.splitlines() if line.startswith("re-run just that operation: "))
+    path = command.split("python3 -m host.replay ")[1].split()[0]
+    assert Path(path).name == "divergence-layer0-attn_out.npz" and Path(path).is_file()
+    monkeypatch.setattr(host.driver, "packet", whole)
+    assert replay([path, "--backend", "sim"]) == 0
+    assert "layer 0, operation attn_out: sim and golden agree" in capsys.readouterr().out
+    monkeypatch.setattr(host.driver, "packet", short_packet)
+    assert replay([path, "--backend", "sim"]) == 1
+    assert "layer 0, operation attn_out: sim failed: OP_MM_LN" in capsys.readouterr().out
+
+
 def test_replay_reruns_one_saved_operation(tiny, capsys, monkeypatch, tmp_path):
     """python3 -m host.replay on a saved operation (as the main job writes one when it diverges):
     the operation again on the simulated RTL and on golden, their agreement and exit status 0; a
@@ -117,7 +150,7 @@ def test_replay_reruns_one_saved_operation(tiny, capsys, monkeypatch, tmp_path):
 
     from host import bert
     from host.checkpoint import load_checkpoint
-    from host.divergence import Divergence, save_replay
+    from host.divergence import save_replay
     from host.layer import LayerRunner
     from host.replay import main as replay
     from host.tokenize import Tokenizer
@@ -129,7 +162,7 @@ def test_replay_reruns_one_saved_operation(tiny, capsys, monkeypatch, tmp_path):
     runner = LayerRunner()
     runner.layer(0, bert.embed_int(q, tok.encode("a big dog ran")), q.layers[0])
     step = runner.trace[3]  # ffn_in
-    path = save_replay(Divergence(0, step.op, (0, 0), 0, 0, 1, step), params, tmp_path)
+    path = save_replay(step, params, tmp_path)
     assert replay([str(path)]) == 0
     out = capsys.readouterr().out
     assert "layer 0, operation ffn_in: sim and golden agree" in out

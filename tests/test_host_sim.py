@@ -18,7 +18,7 @@ from host.driver import Accelerator, AcceleratorError
 from host.layer import LayerRunner, forward
 from host.overlay import build_defaults
 from host.sim.platform import SimDMA, SimIP, Simulator
-from tb.operands import attention_problem, gelu_problem, linear_problem, ln_problem
+from host.operands import attention_problem, gelu_problem, linear_problem, ln_problem
 from tests.tiny_bert import tiny_int_bert
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -181,7 +181,7 @@ def test_divergence_locator_names_the_first_wrong_operation(tmp_path):
     assert (div.layer, div.op, div.index, div.mismatches) == (1, "ffn_in", (2, 3), 1)
     assert div.got == div.want ^ 1
     assert "layer 1, operation ffn_in: first difference at element [2, 3]" in div.describe()
-    path = save_replay(div, tmp_path / "params.npz", tmp_path)
+    path = save_replay(div.step, tmp_path / "params.npz", tmp_path)
     with np.load(path) as f:
         assert str(f["op"]) == "ffn_in" and int(f["layer"]) == 1
         assert np.array_equal(f["in_a1"], div.step.inputs["a1"])

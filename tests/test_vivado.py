@@ -31,7 +31,6 @@ proc current_project {} { return project }
 proc current_fileset {} { return sources_1 }
 proc get_board_parts {args} { record get_board_parts {*}$args; return $::board }
 proc get_files {args} {
-    if {[lindex $args 0] eq "-all"} { return [list $::hwh] }
     if {[llength $args] == 1 && [string match *.bd $args]} { return "bd:$args" }
     return $args
 }
@@ -53,27 +52,32 @@ proc make_wrapper {args} { record make_wrapper {*}$args; return wrapper.v }
 """
 
 
-def run_script(tmp_path: Path, args: list[str], board: str = "tul.com.tw:pynq-z2:part0:1.0"):
-    """Run build.tcl under the recorder; returns (returncode, stderr, recorded calls as strings)."""
+def run_script(tmp_path: Path, args: list[str], board: str = "tul.com.tw:pynq-z2:part0:1.0", handoff: str | None = "gen"):
+    """Run build.tcl under the recorder, its project in tmp_path/build, the hardware handoff where
+    Vivado 2020.2 and later write it (``handoff`` "gen"), or earlier ones ("srcs"), or nowhere
+    (None); returns (returncode, stdout and stderr, recorded calls as strings)."""
     if shutil.which("tclsh") is None:
         pytest.fail("tclsh not found: install the tcl package (the README's test command does)")
     run_dir = tmp_path / "impl_1"
-    run_dir.mkdir(exist_ok=True)
+    run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "ibert_wrapper.bit").write_bytes(b"bit")
-    (tmp_path / "ibert.hwh").write_text("hwh")
+    if handoff:
+        hwh = tmp_path / "build" / f"ibert_kit.{handoff}" / "sources_1" / "bd" / "ibert" / "hw_handoff" / "ibert.hwh"
+        hwh.parent.mkdir(parents=True, exist_ok=True)
+        hwh.write_text("hwh")
     driver = tmp_path / "driver.tcl"
-    tcl_args = " ".join("{" + a + "}" for a in args)
+    tcl_args = " ".join("{" + a + "}" for a in [*args, "-build", str(tmp_path / "build")])
     driver.write_text(RECORDER + f"""
 set ::board {{{board}}}
 set ::run_dir {{{run_dir}}}
-set ::hwh {{{tmp_path / 'ibert.hwh'}}}
 set argv [list {tcl_args}]
 set status [catch {{source {{{SCRIPT}}}}} message]
 foreach c $::calls {{ puts "CALL $c" }}
 if {{$status}} {{ puts stderr $message; exit 1 }}
 """)
     res = subprocess.run(["tclsh", str(driver)], capture_output=True, text=True, cwd=tmp_path)
-    return res.returncode, res.stderr, [line[5:] for line in res.stdout.splitlines() if line.startswith("CALL ")]
+    said = "\n".join(line for line in res.stdout.splitlines() if not line.startswith("CALL ")) + res.stderr
+    return res.returncode, said, [line[5:] for line in res.stdout.splitlines() if line.startswith("CALL ")]
 
 
 def index(calls: list[str], prefix: str) -> int:
@@ -143,13 +147,79 @@ def test_parameters_reach_the_wrapper_and_the_clock(tmp_path):
     assert any("launch_runs synth_1 -jobs 2" in c for c in calls)
 
 
-def test_bad_options_and_missing_board_files_fail_with_a_message(tmp_path):
+def test_bad_options_fail_with_a_message(tmp_path):
     rc, err, _ = run_script(tmp_path, ["-n3", "4"])
     assert rc == 1 and "unknown option -n3" in err
     rc, err, _ = run_script(tmp_path, ["-clock_mhz", "fast"])
     assert rc == 1 and "-clock_mhz expects a positive integer, got 'fast'" in err
+    rc, err, calls = run_script(tmp_path, ["-board_repo", str(tmp_path / "nowhere")])
+    assert rc == 1 and "is not a folder" in err and not calls
+
+
+def test_board_files_are_optional_and_their_store_is_set_first(tmp_path):
+    """With -board_repo, the board store is set before the project exists (Vivado reads it at
+    create_project); without board files, the design builds from the part, the PS7 without the
+    board preset, as Xilinx's own PYNQ-Z2 overlays do."""
+    boards = tmp_path / "boards"
+    boards.mkdir()
+    rc, err, calls = run_script(tmp_path, ["-board_repo", str(boards)])
+    assert rc == 0, err
+    assert index(calls, f"set_param board.repoPaths {boards}") < index(calls, "create_project")
+    assert 'apply_board_preset 1' in calls[index(calls, "apply_bd_automation")]
     rc, err, calls = run_script(tmp_path, [], board="")
-    assert rc == 1 and "board files" in err and not any(c.startswith("create_bd_design") for c in calls)
+    assert rc == 0, err
+    assert "no PYNQ-Z2 board files" in err and "building from the part xc7z020clg400-1 alone" in err
+    assert not any(c.startswith("set_property board_part") for c in calls)
+    assert 'apply_board_preset 0' in calls[index(calls, "apply_bd_automation")]
+    assert index(calls, "launch_runs impl_1") > 0
+
+
+def test_the_hardware_handoff_is_found_where_vivado_writes_it(tmp_path):
+    for where in ("gen", "srcs"):
+        out = tmp_path / where / "out"
+        rc, err, _ = run_script(tmp_path / where, ["-out", str(out)], handoff=where)
+        assert rc == 0, err
+        assert (out / "ibert.hwh").read_text() == "hwh"
+    rc, err, calls = run_script(tmp_path / "none", ["-out", str(tmp_path / "none" / "out")], handoff=None)
+    assert rc == 1 and "no ibert.hwh under" in err and "hw_handoff" in err
+    assert not any(c.startswith("launch_runs") for c in calls), "it must fail before synthesis, not after"
+
+
+def test_dma_interrupts_reach_the_ps_through_an_interrupt_controller(tmp_path):
+    """PYNQ finds PL interrupts through an axi_intc on IRQ_F2P[0] (its one PL interrupt line)."""
+    rc, err, calls = run_script(tmp_path, ["-out", str(tmp_path / "out")])
+    assert rc == 0, err
+    intc, dma = overlay.INTC_CELL, overlay.DMA_CELL
+    assert f"create_bd_cell -type ip -vlnv xilinx.com:ip:axi_intc:4.1 {intc}" in calls
+    assert f"set_property CONFIG.C_IRQ_CONNECTION 1 cell:{intc}" in calls
+    for net in (f"pin:{dma}/mm2s_introut pin:irq/In0", f"pin:{dma}/s2mm_introut pin:irq/In1",
+                f"pin:irq/dout pin:{intc}/intr", f"pin:{intc}/irq pin:ps7/IRQ_F2P"):
+        assert f"connect_bd_net {net}" in calls, net
+    assert not any("IRQ_F2P" in c and f"{intc}/irq" not in c for c in calls if c.startswith("connect_bd_net"))
+    assert any("CONFIG.PCW_IRQ_F2P_INTR 1" in c for c in calls)
+    assert f"connect_bd_intf_net intf:ctrl_ic/M02_AXI intf:{intc}/s_axi" in calls
+    line = next(c for c in calls if c.startswith("assign_bd_address") and f"seg:{intc}/S_AXI/Reg" in c)
+    assert f"-offset 0x{overlay.INTC_BASE:08X}" in line
+    text = "\n".join(calls)
+    assert f"pin:{intc}/s_axi_aclk" in text and f"pin:{intc}/s_axi_aresetn" in text
+
+
+def test_dma_configuration_is_the_drivers_and_widths_are_user_set(tmp_path):
+    """The DMA is configured as host/overlay.py's DMA_PARAMETERS says (what pynq's DMA driver reads
+    from the .hwh), and every width set by hand is marked VALUE_SRC USER before it is set."""
+    rc, err, calls = run_script(tmp_path, ["-out", str(tmp_path / "out")])
+    assert rc == 0, err
+    at = next(i for i, c in enumerate(calls) if c.startswith("set_property -dict") and "CONFIG.c_include_sg" in c)
+    set_values = dict(re.findall(r"CONFIG\.(c_\w+) ([^\s{}]+)", calls[at]))
+    assert set_values, calls[at]
+    for name, value in set_values.items():
+        assert overlay.DMA_PARAMETERS[name] == value, (name, value)
+    for name in ("c_include_sg", "c_sg_length_width", "c_m_axi_mm2s_data_width", "c_m_axi_s2mm_data_width",
+                 "c_include_mm2s", "c_include_s2mm", "c_include_mm2s_dre", "c_include_s2mm_dre"):
+        assert name in set_values, name
+    user = set(re.findall(r"CONFIG\.(\w+)\.VALUE_SRC USER", "\n".join(calls[:at])))
+    widths = {n for n in set_values if "width" in n}
+    assert widths and widths <= user, widths - user
 
 
 def test_dma_length_register_covers_the_largest_packet():

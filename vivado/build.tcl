@@ -2,15 +2,24 @@
 #
 #   vivado -mode batch -source vivado/build.tcl -tclargs [-clock_mhz 100] [-n1 12] [-n2 16]
 #          [-max_m 128] [-max_k 3072] [-max_n 3072] [-part xc7z020clg400-1] [-jobs 2]
-#          [-board_repo DIR] [-out DIR]
+#          [-board_repo DIR] [-out DIR] [-build DIR]
 #
-# (or `make -C vivado bitstream`). Defaults: vivado/defaults.tcl. The block design: the Zynq PS with
-# the PYNQ-Z2 board preset (DDR and MIO), an AXI DMA without scatter-gather whose MM2S and S2MM
-# reach DDR through HP0, the accelerator (rtl/ibert_axi.v, a module reference) with its AXI4-Lite on
-# GP0 beside the DMA's registers, one processor system reset, the DMA's interrupts to the PS. Names
-# and addresses: host/overlay.py. Products: <out>/ibert.bit and ibert.hwh (out defaults to
-# host/overlay, where the driver loads them) and the utilisation and timing reports beside them.
-# The PYNQ-Z2 board files (TUL) must be installed or given with -board_repo.
+# (or `make -C vivado bitstream`). Defaults: vivado/defaults.tcl. The block design: the Zynq PS, an
+# AXI DMA without scatter-gather whose MM2S and S2MM reach DDR through HP0, the accelerator
+# (rtl/ibert_axi.v, a module reference) with its AXI4-Lite on GP0 beside the DMA's registers and an
+# AXI interrupt controller's, one processor system reset. Names and addresses: host/overlay.py.
+# Products: <out>/ibert.bit and ibert.hwh (out defaults to host/overlay, where the driver loads them)
+# and the utilisation and timing reports beside them.
+#
+# Board files: with TUL's PYNQ-Z2 files (installed in Vivado's board store, or -board_repo DIR) the
+# PS takes the board preset; without them the design is built from the part alone, as Xilinx's own
+# PYNQ-Z2 overlays are: the PYNQ image's boot files configure DDR and MIO, the bitstream does not.
+#
+# Interrupts: both DMA channels' interrupts go through an axi_intc into IRQ_F2P[0], the one PL
+# interrupt line PYNQ images expose, which is how pynq finds PL interrupts (its Interrupt class reads
+# the controller from the .hwh). The kit's driver does not wait on them: it polls the DMA's status
+# with a deadline, so a missing interrupt can never hang it; they are there for pynq's own
+# DMA.wait_async and for users of asyncio.
 
 set root [file normalize [file join [file dirname [info script]] ..]]
 source [file join $root vivado defaults.tcl]
@@ -28,6 +37,7 @@ foreach name {clock_mhz n1 n2 max_m max_k max_n jobs} {
     }
 }
 if {$cfg(out) eq ""} { set cfg(out) [file join $root host overlay] }
+if {$cfg(build) eq ""} { set cfg(build) [file join $root build vivado] }
 
 # ------------------------------------------------------------------ names shared with host/overlay.py
 set overlay ibert
@@ -35,18 +45,27 @@ set accel accel
 set dma dma
 set accel_base 0x43C00000
 set dma_base 0x40400000
+set intc intc
+set intc_base 0x41800000
 set reg_window 64K
 set dma_length_bits 26
 
 # ------------------------------------------------------------------ project and sources
-set build [file join $root build vivado]
-create_project ibert_kit $build -part $cfg(part) -force
-if {$cfg(board_repo) ne ""} { set_param board.repoPaths [list $cfg(board_repo)] }
-set board [lindex [get_board_parts -quiet -latest_file_version tul.com.tw:pynq-z2:part0:*] 0]
-if {$board eq ""} {
-    error "build.tcl: the PYNQ-Z2 board files (tul.com.tw:pynq-z2) are not installed; pass -board_repo DIR"
+set build [file normalize $cfg(build)]
+set project ibert_kit
+# The board store is read when the project is created: set it first.
+if {$cfg(board_repo) ne ""} {
+    if {![file isdirectory $cfg(board_repo)]} { error "build.tcl: -board_repo $cfg(board_repo) is not a folder" }
+    set_param board.repoPaths [list [file normalize $cfg(board_repo)]]
 }
-set_property board_part $board [current_project]
+create_project $project $build -part $cfg(part) -force
+set board [lindex [get_board_parts -quiet -latest_file_version tul.com.tw:pynq-z2:part0:*] 0]
+if {$board ne ""} {
+    set_property board_part $board [current_project]
+} else {
+    puts "build.tcl: no PYNQ-Z2 board files (tul.com.tw:pynq-z2): building from the part $cfg(part) alone; the\
+          PYNQ image's boot files configure DDR and MIO"
+}
 
 # The RTL: every SystemVerilog file of rtl/, packages first (tb/runner.py compiles the same list),
 # then the Verilog-2001 wrapper the block design references.
@@ -67,7 +86,7 @@ create_bd_design $overlay
 
 create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7
 apply_bd_automation -rule xilinx.com:bd_rule:processing_system7 \
-    -config {make_external "FIXED_IO, DDR" apply_board_preset "1" Master "Disable" Slave "Disable"} \
+    -config [list make_external "FIXED_IO, DDR" apply_board_preset [expr {$board ne ""}] Master Disable Slave Disable] \
     [get_bd_cells ps7]
 set_property -dict [list \
     CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ $cfg(clock_mhz) \
@@ -79,8 +98,19 @@ set_property -dict [list \
 ] [get_bd_cells ps7]
 
 create_bd_cell -type ip -vlnv xilinx.com:ip:axi_dma:7.1 $dma
+# Widths set by hand are marked USER first: otherwise Vivado may propagate its own over them when the
+# interfaces are connected (host/overlay.py's DMA_PARAMETERS is what the .hwh then reports).
+set dma_widths {c_sg_length_width c_m_axi_mm2s_data_width c_m_axis_mm2s_tdata_width c_m_axi_s2mm_data_width
+                c_s_axis_s2mm_tdata_width}
+set user {}
+foreach name $dma_widths { lappend user CONFIG.$name.VALUE_SRC USER }
+set_property -dict $user [get_bd_cells $dma]
 set_property -dict [list \
     CONFIG.c_include_sg {0} \
+    CONFIG.c_include_mm2s {1} \
+    CONFIG.c_include_s2mm {1} \
+    CONFIG.c_include_mm2s_dre {0} \
+    CONFIG.c_include_s2mm_dre {0} \
     CONFIG.c_sg_length_width $dma_length_bits \
     CONFIG.c_m_axi_mm2s_data_width {64} \
     CONFIG.c_m_axis_mm2s_tdata_width {64} \
@@ -98,46 +128,55 @@ set_property -dict [list \
 
 create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst
 create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 ctrl_ic
-set_property CONFIG.NUM_MI {2} [get_bd_cells ctrl_ic]
+set_property CONFIG.NUM_MI {3} [get_bd_cells ctrl_ic]
 create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 mem_ic
 set_property -dict [list CONFIG.NUM_SI {2} CONFIG.NUM_MI {1}] [get_bd_cells mem_ic]
 create_bd_cell -type ip -vlnv xilinx.com:ip:xlconcat:2.1 irq
 set_property CONFIG.NUM_PORTS {2} [get_bd_cells irq]
+create_bd_cell -type ip -vlnv xilinx.com:ip:axi_intc:4.1 $intc
+set_property CONFIG.C_IRQ_CONNECTION {1} [get_bd_cells $intc]  ;# one irq output, to the PS
 
 # One clock (FCLK_CLK0) and one reset for everything.
 set clk [get_bd_pins ps7/FCLK_CLK0]
 connect_bd_net $clk [get_bd_pins ps7/M_AXI_GP0_ACLK] [get_bd_pins ps7/S_AXI_HP0_ACLK] \
     [get_bd_pins rst/slowest_sync_clk] [get_bd_pins $accel/aclk] \
     [get_bd_pins $dma/s_axi_lite_aclk] [get_bd_pins $dma/m_axi_mm2s_aclk] [get_bd_pins $dma/m_axi_s2mm_aclk] \
+    [get_bd_pins $intc/s_axi_aclk] \
     [get_bd_pins ctrl_ic/ACLK] [get_bd_pins ctrl_ic/S00_ACLK] [get_bd_pins ctrl_ic/M00_ACLK] \
-    [get_bd_pins ctrl_ic/M01_ACLK] [get_bd_pins mem_ic/ACLK] [get_bd_pins mem_ic/S00_ACLK] \
+    [get_bd_pins ctrl_ic/M01_ACLK] [get_bd_pins ctrl_ic/M02_ACLK] [get_bd_pins mem_ic/ACLK] [get_bd_pins mem_ic/S00_ACLK] \
     [get_bd_pins mem_ic/S01_ACLK] [get_bd_pins mem_ic/M00_ACLK]
 connect_bd_net [get_bd_pins ps7/FCLK_RESET0_N] [get_bd_pins rst/ext_reset_in]
 connect_bd_net [get_bd_pins rst/interconnect_aresetn] [get_bd_pins ctrl_ic/ARESETN] [get_bd_pins mem_ic/ARESETN]
 connect_bd_net [get_bd_pins rst/peripheral_aresetn] [get_bd_pins $accel/aresetn] [get_bd_pins $dma/axi_resetn] \
+    [get_bd_pins $intc/s_axi_aresetn] \
     [get_bd_pins ctrl_ic/S00_ARESETN] [get_bd_pins ctrl_ic/M00_ARESETN] [get_bd_pins ctrl_ic/M01_ARESETN] \
+    [get_bd_pins ctrl_ic/M02_ARESETN] \
     [get_bd_pins mem_ic/S00_ARESETN] [get_bd_pins mem_ic/S01_ARESETN] [get_bd_pins mem_ic/M00_ARESETN]
 
-# Control: GP0 -> the accelerator's registers and the DMA's.
+# Control: GP0 -> the accelerator's registers, the DMA's and the interrupt controller's.
 connect_bd_intf_net [get_bd_intf_pins ps7/M_AXI_GP0] [get_bd_intf_pins ctrl_ic/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins ctrl_ic/M00_AXI] [get_bd_intf_pins $accel/s_axi_ctrl]
 connect_bd_intf_net [get_bd_intf_pins ctrl_ic/M01_AXI] [get_bd_intf_pins $dma/S_AXI_LITE]
+connect_bd_intf_net [get_bd_intf_pins ctrl_ic/M02_AXI] [get_bd_intf_pins $intc/s_axi]
 # Data: DDR -> MM2S -> accelerator -> S2MM -> DDR, both through HP0.
 connect_bd_intf_net [get_bd_intf_pins $dma/M_AXIS_MM2S] [get_bd_intf_pins $accel/s_axis]
 connect_bd_intf_net [get_bd_intf_pins $accel/m_axis] [get_bd_intf_pins $dma/S_AXIS_S2MM]
 connect_bd_intf_net [get_bd_intf_pins $dma/M_AXI_MM2S] [get_bd_intf_pins mem_ic/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins $dma/M_AXI_S2MM] [get_bd_intf_pins mem_ic/S01_AXI]
 connect_bd_intf_net [get_bd_intf_pins mem_ic/M00_AXI] [get_bd_intf_pins ps7/S_AXI_HP0]
-# The DMA's interrupts to the PS.
+# The DMA's interrupts through the interrupt controller into IRQ_F2P[0] (the header says why).
 connect_bd_net [get_bd_pins $dma/mm2s_introut] [get_bd_pins irq/In0]
 connect_bd_net [get_bd_pins $dma/s2mm_introut] [get_bd_pins irq/In1]
-connect_bd_net [get_bd_pins irq/dout] [get_bd_pins ps7/IRQ_F2P]
+connect_bd_net [get_bd_pins irq/dout] [get_bd_pins $intc/intr]
+connect_bd_net [get_bd_pins $intc/irq] [get_bd_pins ps7/IRQ_F2P]
 
 # Addresses: registers on GP0 (host/overlay.py), all of DDR for the DMA.
 assign_bd_address -offset $accel_base -range $reg_window \
     -target_address_space [get_bd_addr_spaces ps7/Data] [get_bd_addr_segs $accel/s_axi_ctrl/reg0] -force
 assign_bd_address -offset $dma_base -range $reg_window \
     -target_address_space [get_bd_addr_spaces ps7/Data] [get_bd_addr_segs $dma/S_AXI_LITE/Reg] -force
+assign_bd_address -offset $intc_base -range $reg_window \
+    -target_address_space [get_bd_addr_spaces ps7/Data] [get_bd_addr_segs $intc/S_AXI/Reg] -force
 assign_bd_address -target_address_space [get_bd_addr_spaces $dma/Data_MM2S] [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM] -force
 assign_bd_address -target_address_space [get_bd_addr_spaces $dma/Data_S2MM] [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM] -force
 
@@ -145,6 +184,17 @@ validate_bd_design
 save_bd_design
 set bd_file [get_files $overlay.bd]
 generate_target all $bd_file
+# The hardware handoff pynq needs beside the bitstream: where Vivado writes it (.gen from 2020.2,
+# .srcs before), found now rather than after an hour of implementation.
+set hwh ""
+foreach dir {gen srcs} {
+    set candidate [file join $build $project.$dir sources_1 bd $overlay hw_handoff $overlay.hwh]
+    if {[file isfile $candidate]} { set hwh $candidate; break }
+}
+if {$hwh eq ""} {
+    error "build.tcl: no $overlay.hwh under [file join $build $project.gen sources_1 bd $overlay hw_handoff] (nor .srcs):\
+           generate_target did not write the hardware handoff"
+}
 set wrapper [make_wrapper -files $bd_file -top]
 add_files -norecurse -fileset sources_1 $wrapper
 set_property top ${overlay}_wrapper [current_fileset]
@@ -170,5 +220,5 @@ if {$wns < 0} { error "build.tcl: timing not met at $cfg(clock_mhz) MHz (worst s
 # pynq wants the bitstream and its hardware handoff side by side under one base name.
 set run_dir [get_property DIRECTORY [get_runs impl_1]]
 file copy -force [file join $run_dir ${overlay}_wrapper.bit] [file join $cfg(out) $overlay.bit]
-file copy -force [lindex [get_files -all -of_objects $bd_file $overlay.hwh] 0] [file join $cfg(out) $overlay.hwh]
+file copy -force $hwh [file join $cfg(out) $overlay.hwh]
 puts "build.tcl: wrote [file join $cfg(out) $overlay.bit] and $overlay.hwh (worst slack $wns ns at $cfg(clock_mhz) MHz)"

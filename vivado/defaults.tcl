@@ -11,4 +11,5 @@ set defaults {
     jobs      2
     board_repo ""
     out       ""
+    build     ""
 }

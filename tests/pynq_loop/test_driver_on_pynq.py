@@ -21,7 +21,7 @@ from pynq.lib.dma import DMA, _SDMAChannel  # noqa: E402
 import golden  # noqa: E402
 from host.driver import Accelerator, AcceleratorError  # noqa: E402
 from host.sim.platform import Simulator, platform  # noqa: E402
-from tb.operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices  # noqa: E402
+from host.operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +143,12 @@ def test_a_real_minilm_layer_equals_golden(acc):
     got = runner.layer(0, x, q.layers[0])
     assert np.array_equal(got, golden.encoder_layer(x, q.layers[0]))
     assert locate(runner.trace, q.layers) is None and len(runner.trace) == 5
+
+
+def test_the_bring_up_self_test_passes_through_pynqs_classes(capsys):
+    """python3 -m host.selftest --backend sim, which here runs over pynq's own classes."""
+    from host.selftest import main
+
+    assert main(["--backend", "sim"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "self-test passed on sim: 9 checks" and all(line.startswith("ok   ") for line in out[:-1])

@@ -1,0 +1,148 @@
+"""Bring-up check of an accelerator: the first thing to run on a new board.
+
+    python3 -m host.selftest [--backend pynq|sim] [--timeout S] [--debug]
+
+Opens the core (the board's overlay with ``pynq``, the simulated board with ``sim``), reads what it
+says of itself (ID, register-map version, maxima, array), runs every operation at small shapes on
+random operands and compares each with its golden function, and times DMA round trips. One line per
+check; the first failure ends the run with exit status 1 and what to look at. Exit status 0 when
+every check passes, 2 when the backend cannot be opened at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+
+import golden
+
+from .driver import Accelerator, AcceleratorError
+from .operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
+from .platform import open_accelerator
+from .regmap import REGISTERS
+
+#: Round trips timed for the DMA figure.
+ROUND_TRIPS = 20
+
+
+class CheckFailed(Exception):
+    """One check failed: its message and what to look at."""
+
+    def __init__(self, what: str, hint: str):
+        super().__init__(what)
+        self.hint = hint
+
+
+def identity(acc: Accelerator) -> str:
+    version = REGISTERS["VERSION"].unpack(acc.read("VERSION"))
+    return f"ID 0x{acc.read('ID'):08x} (IBRT), register map {version['major']}.{version['minor']}"
+
+
+def limits(acc: Accelerator) -> str:
+    lim = acc.limits
+    attn = f"attention with d_head up to {lim.max_dh}" if lim.max_dh else "no attention (MAX_DH reads 0)"
+    return (f"{lim.rows} x {lim.cols} array, row tiles of {lim.tile_rows}; M <= {lim.max_m}, K <= {lim.max_k}, "
+            f"N <= {lim.max_n}, LayerNorm rows <= {lim.max_d}; {attn}")
+
+
+def operations(acc: Accelerator, rng: np.random.Generator):
+    """(name, run on the core, golden) of each operation at small shapes (two row tiles where
+    the rows allow, odd sizes, edge-clipped array tiles)."""
+    m = min(acc.limits.tile_rows + 3, acc.limits.max_m)
+    a, b = matrices(m, 40, 21, rng)
+    ua, ub = matrices(5, 24, 9, rng, unsigned=True)
+    lin = linear_problem(m, 70, 21, rng)
+    gel = gelu_problem(5, 33, 40, rng)
+    ln = ln_problem(m, 48, 30, rng)
+    yield "OP_MATMUL", lambda: acc.matmul(a, b), lambda: golden.matmul(a, b)
+    yield "OP_MATMUL (unsigned A)", lambda: acc.matmul(ua, ub), lambda: golden.matmul(ua, ub, a_unsigned=True)
+    yield "OP_LINEAR", lambda: acc.linear(*lin), lambda: golden.linear(*lin)
+    yield "OP_MM_GELU", lambda: acc.mm_gelu(*gel), lambda: golden.mm_gelu(*gel)
+    yield "OP_MM_LN", lambda: acc.mm_ln(*ln), lambda: golden.mm_ln(*ln)
+    if acc.limits.max_dh:
+        qkv, p = attention_problem(11, 3, 16, rng)
+        yield "OP_ATTENTION", lambda: acc.attention(qkv, 3, p), lambda: golden.attention_qkv(qkv, 3, p)
+
+
+def check_operation(name: str, run, want) -> str:
+    try:
+        got = run()
+    except (AcceleratorError, TimeoutError) as e:
+        raise CheckFailed(f"{name}: {e}", "the core or the DMA failed the operation: the message names the error "
+                          "bits; on a board, check that ibert.bit and ibert.hwh come from the same build") from None
+    expected = want()
+    if got.shape != expected.shape or not np.array_equal(got, expected):
+        bad = np.argwhere(got != expected) if got.shape == expected.shape else None
+        where = f"first at {tuple(int(i) for i in bad[0])}, {len(bad)} of {got.size} differ" if bad is not None \
+            else f"shape {got.shape}, golden's {expected.shape}"
+        raise CheckFailed(f"{name}: not equal to golden ({where})", "the bitstream does not compute what golden "
+                          "says: rebuild it from this checkout (vivado/) and run the RTL suite "
+                          "(python3 -m pytest tests/test_rtl.py -k ibert_top)")
+    return f"{name} {'x'.join(map(str, got.shape))}: equal to golden"
+
+
+def round_trip(acc: Accelerator, backend: str) -> str:
+    x, dense, rq = linear_problem(1, 8, 8, np.random.default_rng(0))
+    times = []
+    for _ in range(ROUND_TRIPS):
+        t0 = time.perf_counter()
+        acc.linear(x, dense, rq)
+        times.append(time.perf_counter() - t0)
+    where = "on the board" if backend == "pynq" else "host time over the simulation, not the board's"
+    return (f"DMA round trip (a 1x8x8 OP_LINEAR, {ROUND_TRIPS} runs): median {statistics.median(times) * 1e6:.0f} us, "
+            f"best {min(times) * 1e6:.0f} us ({where}); the core's own time: {acc.cycles} cycles")
+
+
+def run(a: argparse.Namespace) -> int:
+    try:
+        acc = open_accelerator(a.backend, a.timeout, announce=lambda: print(
+            "building the simulated accelerator (Verilator, once)...", file=sys.stderr))
+    except AcceleratorError as e:  # the core answered, but not as this driver's core
+        print(f"FAIL 1 identity: {e}\n     look at: the overlay loaded must be the kit's (host/overlay/ibert.bit with "
+              f"its ibert.hwh), with the accelerator at the address of host/overlay.py, built from this checkout")
+        return 1
+    checks = [("identity", lambda: identity(acc)), ("maxima", lambda: limits(acc))]
+    rng = np.random.default_rng(a.seed)
+    checks += [(name, lambda n=name, r=r, w=w: check_operation(n, r, w)) for name, r, w in operations(acc, rng)]
+    checks.append(("round trip", lambda: round_trip(acc, a.backend)))
+    with acc:
+        for i, (_, check) in enumerate(checks, 1):
+            try:
+                line = check()
+            except CheckFailed as e:
+                print(f"FAIL {i}/{len(checks)} {e}\n     look at: {e.hint}")
+                return 1
+            print(f"ok   {i}/{len(checks)} {line}")
+    print(f"self-test passed on {a.backend}: {len(checks)} checks")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python3 -m host.selftest", description=__doc__.splitlines()[0])
+    ap.add_argument("--backend", choices=("pynq", "sim"), default="pynq" if _on_board() else "sim",
+                    help="the board (the default where pynq is installed) or the simulated board")
+    ap.add_argument("--timeout", type=float, default=10.0, help="seconds an operation may take (default 10)")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the random operands")
+    ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    a = ap.parse_args(argv)
+    try:
+        return run(a)
+    except (ValueError, OSError, RuntimeError) as e:
+        if a.debug:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _on_board() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pynq") is not None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
