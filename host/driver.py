@@ -43,7 +43,8 @@ ID_VALUE = 0x49425254  # "IBRT"
 #: OP_ATTENTION's most heads (rtl/ibert_top.sv's MAX_HEADS; the core refuses more with bad_dims).
 MAX_HEADS = 16
 ERROR_BITS = [f.name for f in REGISTERS["ERROR"].fields]
-OP_NAMES = {OP_MATMUL: "OP_MATMUL", OP_LINEAR: "OP_LINEAR", OP_MM_GELU: "OP_MM_GELU", OP_MM_LN: "OP_MM_LN", OP_ATTENTION: "OP_ATTENTION"}
+OP_NAMES = {OP_MATMUL: "OP_MATMUL", OP_LINEAR: "OP_LINEAR", OP_MM_GELU: "OP_MM_GELU", OP_MM_LN: "OP_MM_LN",
+            OP_ATTENTION: "OP_ATTENTION"}
 
 
 @dataclass
@@ -234,25 +235,29 @@ class Accelerator:
         return buf
 
     def _wait(self, channel: int, deadline: float, what: str) -> None:
-        """Poll ``channel``'s status register until its transfer completes; a DMA error or the
-        deadline raises, after recovering."""
-        name = dma_regs.CHANNELS[channel]
+        """Poll ``channel``'s status register until its transfer completes. An error on either
+        channel raises at once (a receive channel stopped by an error holds the core's output, and
+        so its input: the send would otherwise just time out); so does the deadline; both after
+        recovering."""
+        other = dma_regs.S2MM if channel == dma_regs.MM2S else dma_regs.MM2S
         while True:
-            status = self.dma.read(channel + dma_regs.DMASR)
-            if status & dma_regs.SR_ERRORS:
-                state = self.status()
-                self._recover(what)
-                raise AcceleratorError(f"{what}: the DMA's {name} channel stopped on a "
-                                       f"{' and '.join(dma_regs.error_names(status))} error (DMASR 0x{status:x}; "
-                                       f"core aborted, DMA reset; {state})")
-            if status & dma_regs.SR_IDLE:
+            status = {channel: self.dma.read(channel + dma_regs.DMASR)}
+            if status[channel] & dma_regs.SR_IDLE:
                 self.dma.write(channel + dma_regs.DMASR, dma_regs.SR_IOC_IRQ)  # acknowledged: the intc's line falls
                 return
+            status[other] = self.dma.read(other + dma_regs.DMASR)
+            for base, word in status.items():
+                if word & dma_regs.SR_ERRORS:
+                    state = self.status()
+                    self._recover(what)
+                    raise AcceleratorError(f"{what}: the DMA's {dma_regs.CHANNELS[base]} channel stopped on a "
+                                           f"{' and '.join(dma_regs.error_names(word))} error (DMASR 0x{word:x}; "
+                                           f"core aborted, DMA reset; {state})")
             if time.monotonic() > deadline:
                 state = self.status()
                 self._recover(what)
-                raise TimeoutError(f"{what}: the {name} transfer did not finish in {self.timeout:g} s "
-                                   f"(core aborted, DMA reset; {state})")
+                raise TimeoutError(f"{what}: the {dma_regs.CHANNELS[channel]} transfer did not finish in "
+                                   f"{self.timeout:g} s (core aborted, DMA reset; {state})")
 
     def _recover(self, what: str) -> None:
         """Core and DMA back to idle: abort the core and wait until it reports idle (an input
