@@ -42,13 +42,12 @@ DMA_PARAMETERS = {
 }
 
 
-#: The Vivado flow's default build parameters (array shape, maxima, clock), which the simulation
-#: backend and the yosys fit use too.
-BUILD_DEFAULTS = Path(__file__).resolve().parents[1] / "vivado" / "defaults.tcl"
-
-
 def build_defaults() -> dict[str, str]:
-    """vivado/defaults.tcl's ``set defaults { name value ... }`` as a dict."""
+    """vivado/defaults.tcl's ``set defaults { name value ... }`` as a dict: the Vivado flow's
+    default build parameters (array shape, maxima, clock), which the simulation backend and the
+    yosys fit use too."""
     import re
 
-    return dict(re.findall(r"^\s*(\w+)\s+(\S+)\s*$", BUILD_DEFAULTS.read_text(), re.M))
+    from .resources import vivado_dir
+
+    return dict(re.findall(r"^\s*(\w+)\s+(\S+)\s*$", (vivado_dir() / "defaults.tcl").read_text(), re.M))

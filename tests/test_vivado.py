@@ -66,6 +66,8 @@ def run_script(tmp_path: Path, args: list[str], board: str = "tul.com.tw:pynq-z2
         hwh.parent.mkdir(parents=True, exist_ok=True)
         hwh.write_text("hwh")
     driver = tmp_path / "driver.tcl"
+    if "-out" not in args:  # never the checkout's host/overlay, where a user's real bitstream may be
+        args = [*args, "-out", str(tmp_path / "out")]
     tcl_args = " ".join("{" + a + "}" for a in [*args, "-build", str(tmp_path / "build")])
     driver.write_text(RECORDER + f"""
 set ::board {{{board}}}

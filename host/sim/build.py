@@ -16,16 +16,15 @@ from pathlib import Path
 
 from ..cache import cache_dir
 from ..overlay import build_defaults
+from ..resources import rtl_dir
 
-ROOT = Path(__file__).resolve().parents[2]
-RTL = ROOT / "rtl"
 HARNESS = Path(__file__).resolve().parent / "harness.cpp"
 LIBRARY = "libibert_sim.so"
 
 
 def rtl_sources() -> list[Path]:
     """Every RTL file, package first (each module's file is named after it)."""
-    return sorted(sorted(RTL.glob("*.sv")), key=lambda p: not p.stem.endswith("_pkg"))
+    return sorted(sorted(rtl_dir().glob("*.sv")), key=lambda p: not p.stem.endswith("_pkg"))
 
 
 def device_parameters() -> dict[str, int]:

@@ -1,6 +1,7 @@
-// The simulation backend's native half: rtl/ibert_top under Verilator, with the two AXI DMA
-// channels and the AXI4-Lite master modelled in C++, so data moves at the simulator's speed and
-// Python only starts transfers and reads registers (host/sim/platform.py, through ctypes).
+// The simulation backend's native half: rtl/ibert_top under Verilator, with the stream ends of the
+// AXI DMA's two channels and the AXI4-Lite master in C++, so data moves at the simulator's speed
+// and Python only starts transfers and reads registers (host/sim/platform.py, through ctypes; the
+// DMA's registers are modelled there, host/sim/axi_dma.py, which starts and stops these ends).
 //
 // Every clock edge services the pending stream transfers: the send channel offers its buffer's
 // beats (tlast on the last) and the receive channel takes beats into its buffer until tlast, as
