@@ -206,7 +206,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def console() -> None:
-    """The ``ibert-kit`` command (pyproject's console script)."""
+    """The ``ibert-kit`` command (pyproject's console script): ``ibert-kit "a sentence"`` is the
+    main job, ``ibert-kit embed FILE -o OUT.npy`` embeds a file (host/embed.py)."""
+    if sys.argv[1:2] == ["embed"]:
+        from .embed import main as embed
+
+        raise SystemExit(embed(sys.argv[2:]))
     raise SystemExit(main())
 
 

@@ -132,19 +132,38 @@ class LayerRunner:
         raise ValueError(f"op: expected one of {', '.join(OPS)}, got {op!r}")
 
     def layer(self, i: int, x: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
+        """Layer ``i`` on one sequence's rows (T, D)."""
+        return self.layers(i, [x], p)[0]
+
+    def layers(self, i: int, xs: list[np.ndarray], p: EncoderLayerParams) -> list[np.ndarray]:
+        """Layer ``i`` on several sequences at once: their rows share the projections and the FFN
+        (one operation each over all the rows, so each pass of the weights serves them all), and
+        attention runs per sequence over its own rows. Every operation but attention is row by row
+        (per-channel requants, LayerNorm over each row), so each sequence's result is bit-identical
+        to running it alone."""
+        x = xs[0] if len(xs) == 1 else np.concatenate(xs)
+        cuts = np.cumsum([len(v) for v in xs])[:-1]
         qkv = self.op(i, "qkv", {"x": x}, p)
-        ctx = self.op(i, "attention", {"qkv": qkv}, p)
+        ctxs = [self.op(i, "attention", {"qkv": part}, p) for part in np.split(qkv, cuts)]
+        ctx = ctxs[0] if len(ctxs) == 1 else np.concatenate(ctxs)
         a1 = self.op(i, "attn_out", {"ctx": ctx, "r": x}, p)
         g = self.op(i, "ffn_in", {"a1": a1}, p)
-        return self.op(i, "ffn_out", {"g": g, "r": a1}, p)
+        return np.split(self.op(i, "ffn_out", {"g": g, "r": a1}, p), cuts)
 
 
 def forward(runner: LayerRunner, model, ids) -> np.ndarray:
     """The whole integer model (a host.bert.IntBert) on ``runner``'s backend: the embedding on the
     host, every encoder layer as the operations above; the final int8 hidden states (T, D)."""
+    return forward_batch(runner, model, [ids])[0]
+
+
+def forward_batch(runner: LayerRunner, model, batch: list) -> list[np.ndarray]:
+    """:func:`forward` for several sequences (token id lists) at once, their rows sharing every
+    operation but attention (:meth:`LayerRunner.layers`); each result is bit-identical to its
+    :func:`forward`."""
     from .bert import embed_int
 
-    x = embed_int(model, ids)
+    xs = [embed_int(model, ids) for ids in batch]
     for i, layer in enumerate(model.layers):
-        x = runner.layer(i, x, layer)
-    return x
+        xs = runner.layers(i, xs, layer)
+    return xs

@@ -1,5 +1,6 @@
 """The kit as a user installs it: the wheel built from this checkout, installed in a fresh virtual
-environment, runs the main job from outside the checkout; in the pynq environment, pynq's own
+environment, runs the main job, ibert-kit embed and the encoder API from outside the checkout; in
+the pynq environment, pynq's own
 notebook discovery finds the notebooks the wheel carries. Marked ``wheel``: not in the default run
 (it builds environments); .ci/run runs it after the suite (python3 -m pytest -m wheel)."""
 
@@ -45,6 +46,15 @@ def test_the_wheel_runs_the_main_job_from_outside_the_checkout(wheel, tmp_path):
     assert str(venv) in done.stdout, f"host imported from {done.stdout.strip()}, not the wheel"
     done = sh(py, "-m", "host", "--calibration", "16", "A sentence embedded from an installed wheel.", cwd=away, env=env)
     assert "equal to golden bit for bit: yes (30 operations)" in done.stdout, done.stdout + done.stderr
+    (away / "in.txt").write_text("A first sentence.\nA second one, a little longer than the first.\n")
+    done = sh(venv / "bin" / "ibert-kit", "embed", "in.txt", "-o", "out.npy", "--calibration", "16", cwd=away, env=env)
+    assert "2 sentences -> out.npy (2 x 384 float32)" in done.stdout, done.stdout + done.stderr
+    done = sh(py, "-c", "import numpy as np\n"
+                        "from host.encoder import Encoder\n"
+                        "with Encoder(calibration=16) as enc:\n"
+                        "    e = enc.encode(['A first sentence.', 'A second one, a little longer than the first.'])\n"
+                        "print(np.array_equal(e, np.load('out.npy')), e.shape, e.dtype)", cwd=away, env=env)
+    assert done.stdout.strip() == "True (2, 384) float32", done.stdout + done.stderr
 
 
 @pytest.mark.skipif(not PYNQ_PYTHON.is_file(), reason="no build/pynq-env (.ci/run makes it)")

