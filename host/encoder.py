@@ -150,17 +150,24 @@ def run_batch(spec: EngineSpec, batch: list[list[int]], check: bool = False):
     return engine.run(batch, check)
 
 
-def batches(lengths: list[int], batch_size: int, max_rows: int) -> list[list[int]]:
+def batches(lengths: list[int], batch_size: int, max_rows: int, tile_rows: int | None = None) -> list[list[int]]:
     """Consecutive sentences (by index) grouped: at most ``batch_size`` sentences and ``max_rows``
-    token rows in each."""
+    token rows in each. With ``tile_rows`` (the core's row tile: every tile, full or not, streams
+    all the weights once), each batch is the prefix of what is left with the fewest tiles per
+    sentence (the longest among equals): 16-token sentences go six to a batch (4 tiles of 24) rather
+    than eight (6 tiles, the last a third full)."""
     out: list[list[int]] = []
-    rows = 0
-    for i, n in enumerate(lengths):
-        if not out or len(out[-1]) == batch_size or rows + n > max_rows:
-            out.append([])
-            rows = 0
-        out[-1].append(i)
-        rows += n
+    i = 0
+    while i < len(lengths):
+        take, rows, best = 0, 0, None
+        while i + take < len(lengths) and take < batch_size and (take == 0 or rows + lengths[i + take] <= max_rows):
+            rows += lengths[i + take]
+            take += 1
+            cost = -(-rows // tile_rows) / take if tile_rows else -take
+            if best is None or cost <= best[0]:
+                best = (cost, take)
+        out.append(list(range(i, i + best[1])))
+        i += best[1]
     return out
 
 
@@ -202,10 +209,23 @@ class Encoder:
         self.spec = EngineSpec(str(path), backend, float(timeout), self.pooling)
         self.workers, self.scheduler = workers, scheduler
         self._engine = Engine(self.spec) if workers == 1 and scheduler is None else None
+        #: The core's row tile, which batches fill (host.driver.Limits; on golden and with workers,
+        #: the device build's, vivado/defaults.tcl).
+        self.tile_rows = self._tile_rows()
         self._pool = None
         self._client = None
         #: Each sentence's cycles on the core in the last encode() (None on golden).
         self.cycles: np.ndarray | None = None
+
+    def _tile_rows(self) -> int | None:
+        if self.spec.backend == "golden":
+            return None
+        if self._engine is not None:
+            return self._engine.acc.limits.tile_rows
+        from .overlay import build_defaults
+
+        d = build_defaults()
+        return int(d["n1"]) * -(-int(d["n2"]) // 8)
 
     # ------------------------------------------------------------------ encode
     def encode(self, sentences, batch_size: int = 32, show_progress_bar: bool | None = None,
@@ -226,7 +246,7 @@ class Encoder:
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size: expected a positive integer, got {batch_size!r}")
         ids = [self.tokenizer.encode(s) for s in items]  # longer than MAX_TOKENS: truncated, with a warning
-        groups = batches([len(i) for i in ids], batch_size, self.max_tokens)
+        groups = batches([len(i) for i in ids], batch_size, self.max_tokens, self.tile_rows)
         emb = np.zeros((len(ids), self.dimension), np.float32)
         cycles = np.zeros(len(ids), np.int64)
         on_accelerator = self.spec.backend != "golden"

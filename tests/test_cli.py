@@ -142,6 +142,21 @@ def test_a_failing_core_is_located_like_a_wrong_value(tiny, capsys, monkeypatch)
     assert "layer 0, operation attn_out: sim failed: OP_MM_LN" in capsys.readouterr().out
 
 
+def test_no_compiler_is_one_line_saying_what_to_install(tiny, capsys, monkeypatch, tmp_path):
+    """A machine without make or g++ (a fresh wheel install): the simulation backend says so before
+    any build starts, in one line with the packages to install."""
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(tmp_path / "empty-cache"))  # nothing built here yet
+    import host.sim.build as build
+
+    real_which = build.shutil.which
+    monkeypatch.setattr(build.shutil, "which", lambda tool, path=None: None if tool == "g++" else real_which(tool, path=path))
+    code, out, err = run(capsys, "the cat", "--checkpoint", str(tiny), "--backend", "sim")
+    assert code == 2
+    assert one_line_error(err) == ("error: the simulation backend builds the RTL with Verilator, which needs g++, not "
+                                   "found: apt-get install g++ (Debian, Ubuntu), or --backend golden")
+    assert "building" not in err
+
+
 def test_replay_reruns_one_saved_operation(tiny, capsys, monkeypatch, tmp_path):
     """python3 -m host.replay on a saved operation (as the main job writes one when it diverges):
     the operation again on the simulated RTL and on golden, their agreement and exit status 0; a

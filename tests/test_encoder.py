@@ -100,9 +100,15 @@ def test_bad_input_is_one_clear_error(tiny):
         Encoder(tiny, "fpga")
 
 
-def test_batches_respect_both_limits():
+def test_batches_respect_both_limits_and_fill_row_tiles():
     assert batches([5, 5, 5, 5, 5], 2, 100) == [[0, 1], [2, 3], [4]]
     assert batches([60, 60, 10, 128], 8, 128) == [[0, 1], [2], [3]]
+    assert batches([16] * 16, 8, 128) == [list(range(8)), list(range(8, 16))]
+    # with the core's 24-row tiles: six 16-token sentences fill 4 tiles; eight would take 6
+    assert batches([16] * 16, 8, 128, 24) == [list(range(6)), list(range(6, 12)), [12, 13, 14], [15]]
+    assert batches([24, 24, 5], 8, 128, 24) == [[0, 1, 2]]  # a tile each, whichever way: the longest
+    assert batches([20, 20, 4], 8, 128, 24) == [[0, 1, 2]]  # 2 tiles for 3 beats 2 for 2
+    assert sum(batches([7, 30, 3, 90, 2, 2, 40] * 5, 4, 128, 24), []) == list(range(35))
 
 
 def test_batches_spread_over_processes_and_a_dask_cluster(tiny):
