@@ -5,11 +5,12 @@ roofline, and the projected time per layer and per model.
 
 The layer as the top runs it: the QKV projection as OP_LINEAR, attention over all heads as
 OP_ATTENTION (the QKV rows sent once per head), the output projection and FFN-out as OP_MM_LN,
-FFN-in as OP_MM_GELU: five operations. Each operation goes through AXI only (registers, one packet in, one out) at full stream
-rate; the roofline of an operation is max(MACs / PEs, input beats, output beats) (64-bit streams,
-one beat a cycle; the input counts the weights once per row tile, as the packet carries them).
-The projection multiplies by the model's layers at 100 and 150 MHz, with and without 60 us of
-host round trip per DMA transfer (two per operation).
+FFN-in as OP_MM_GELU: five operations. Each operation goes through AXI only (registers, one packet
+in, one out) at full stream rate. The roofline is first-principles (host/roofline.py): max(MACs /
+PEs, bytes in / 8, bytes out / 8), where bytes in counts every byte the operation needs once; the
+design's own input traffic (the weights once per row tile, attention's QKV rows once per head) is
+printed beside it, as beats and as a multiple of what is needed. The projection multiplies by the
+model's layers at 100 and 150 MHz, with and without 60 us of host round trip per DMA transfer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from host.overlay import build_defaults  # noqa: E402
+from host.roofline import work  # noqa: E402
 from tb.runner import run  # noqa: E402
 
 T = 128
@@ -39,19 +41,6 @@ def layer_ops(d: int, heads: int, f: int) -> list[tuple[str, str, int, int, int,
     return [("QKV projection", "linear", T, d, 3 * d, 1), ("attention", "attention", T, dh, heads, 1),
             ("output projection", "mm_ln", T, d, d, 1),
             ("FFN in", "mm_gelu", T, d, f, 1), ("FFN out", "mm_ln", T, f, d, 1)]
-
-
-def roofline(op: str, m: int, k: int, n: int, pes: int, in_beats: int) -> float:
-    """max(MACs / PEs, input beats, output beats). Attention (m = T, k = d_head, n = heads): the
-    scores and the context, 2 T^2 d_head MACs a head; its input counts the QKV rows once per head."""
-    if op == "attention":
-        return max(2 * m * m * k * n / pes, in_beats, m * k * n / 8)
-    out_beats = -(-m * n // 2) if op == "matmul" else m * -(-n // 8)
-    return max(m * k * n / pes, in_beats, out_beats)
-
-
-def macs(op: str, m: int, k: int, n: int) -> int:
-    return 2 * m * m * k * n if op == "attention" else m * k * n
 
 
 def main() -> None:
@@ -73,19 +62,22 @@ def main() -> None:
             run("ibert_top", "verilator", params, test_module="tb.perf_top")
             measured = json.loads(out.read_text())
         print(f"\n{name}: T={T}, hidden {d}, {heads} heads, FFN {f}; a {a.n1}x{a.n2} array (Verilator)")
-        print(f"{'operation':<20}{'op':<9}{'M x K x N':>18}{'count':>6}{'cycles':>10}{'roofline':>10}{'ratio':>7}"
-              f"{'PE util':>9}{'starved':>9}{'stalled':>9}")
-        print("  (attention: T x d_head x heads; MACs 2 T^2 d_head per head; input: the QKV rows once per head)")
+        print(f"{'operation':<20}{'op':<9}{'M x K x N':>18}{'cycles':>10}{'roofline':>10}{'bound':>11}{'ratio':>7}"
+              f"{'PE util':>9}{'design in':>11}{'x needed':>9}{'starved':>9}{'stalled':>9}")
+        print("  (attention: T x d_head x heads, 2 T^2 d_head MACs a head; roofline: every byte needed once; "
+              "design in: the beats the packets carried)")
         total = ideal = transfers = 0
         for (label, op, m, k, n, count), r in zip(ops, measured):
-            roof = roofline(op, m, k, n, pes, r["in_beats"])
-            util = macs(op, m, k, n) / pes / r["cycles"]
-            print(f"{label:<20}{op:<9}{f'{m} x {k} x {n}':>18}{count:>6}{r['cycles']:>10}{roof:>10.0f}"
-                  f"{r['cycles'] / roof:>6.2f}x{util:>8.1%}{r['starved']:>9}{r['stalled']:>9}")
+            w = work(op, m, k, n)
+            roof = w.cycles(pes)
+            util = w.macs / pes / r["cycles"]
+            print(f"{label:<20}{op:<9}{f'{m} x {k} x {n}':>18}{r['cycles']:>10,}{roof:>10,.0f}{w.bound(pes):>11}"
+                  f"{r['cycles'] / roof:>6.2f}x{util:>8.1%}{r['in_beats']:>11,}{r['in_beats'] * 8 / w.bytes_in:>8.2f}x"
+                  f"{r['starved']:>9,}{r['stalled']:>9,}")
             total += count * r["cycles"]
             ideal += count * roof
             transfers += count * (1 + (n if op == "attention" else 1))
-        print(f"{'layer':<20}{'':<9}{'':>18}{'':>6}{total:>10}{ideal:>10.0f}{total / ideal:>6.2f}x")
+        print(f"{'layer':<20}{'':<9}{'':>18}{total:>10,}{ideal:>10,.0f}{'':>11}{total / ideal:>6.2f}x")
         for mhz in (100, 150):
             ms = total / (mhz * 1e3)
             rt = transfers * ROUND_TRIP_US / 1e3

@@ -59,13 +59,15 @@ class CallTiming:
     copy_s: float
     transfer_s: float
     cycles: int
-    in_beats: int = 0
+    in_beats: int = 0   # the design's own traffic: what the packets carried (the weights once per row tile, ...)
     out_beats: int = 0
 
     def roofline(self, pes: int) -> float:
-        """The operation's lower bound in cycles: max(MACs / PEs, input beats, output beats)."""
-        m, k, n = self.shape
-        return max(m * k * n / pes, self.in_beats, self.out_beats)
+        """The operation's first-principles lower bound in cycles (host/roofline.py: every byte it
+        needs once); the design's traffic, ``in_beats``, is reported beside it, not inside."""
+        from .roofline import work
+
+        return work(self.op, *self.shape).cycles(pes)
 
     def board_ms(self, clock_mhz: float = 100.0) -> float:
         return self.cycles / (clock_mhz * 1e3)
@@ -73,11 +75,11 @@ class CallTiming:
 
 def timing_table(calls: list[CallTiming], clock_mhz: float = 100.0) -> str:
     """The calls as a table: per call the core's time at ``clock_mhz`` apart from the host's."""
-    lines = [f"{'operation':<12}{'M x K x N':>18}{'cycles':>11}{'board ms':>10}{'transfer s':>12}"
+    lines = [f"{'operation':<14}{'M x K x N':>18}{'cycles':>11}{'board ms':>10}{'beats in':>10}{'transfer s':>12}"
              f"{'pack ms':>9}{'copy ms':>9}"]
     for c in calls:
-        lines.append(f"{c.op:<12}{' x '.join(map(str, c.shape)):>18}{c.cycles:>11,}{c.board_ms(clock_mhz):>10.3f}"
-                     f"{c.transfer_s:>12.3f}{c.pack_s * 1e3:>9.2f}{c.copy_s * 1e3:>9.2f}")
+        lines.append(f"{c.op:<14}{' x '.join(map(str, c.shape)):>18}{c.cycles:>11,}{c.board_ms(clock_mhz):>10.3f}"
+                     f"{c.in_beats:>10,}{c.transfer_s:>12.3f}{c.pack_s * 1e3:>9.2f}{c.copy_s * 1e3:>9.2f}")
     return "\n".join(lines)
 
 
