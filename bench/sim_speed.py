@@ -22,7 +22,7 @@ from host import bert, cache  # noqa: E402
 from host.checkpoint import default_model_dir, load_checkpoint  # noqa: E402
 from host.divergence import locate  # noqa: E402
 from host.layer import LayerRunner  # noqa: E402
-from host.platform import open_accelerator  # noqa: E402
+from host.platform import open_simulation  # noqa: E402
 from host.tokenize import Tokenizer  # noqa: E402
 
 SENTENCE = "A small red boat drifted slowly across the quiet lake at dawn today."
@@ -37,15 +37,15 @@ def main() -> int:
     model, tok = load_checkpoint(folder), Tokenizer(folder)
     q, _, _ = cache.quantized(model, tok, bert.CALIBRATION_SENTENCES)
     ids = tok.encode(SENTENCE)[:16]
-    acc = open_accelerator("sim", announce=lambda: print("building the simulation (once)...", file=sys.stderr))
+    acc, sim = open_simulation(announce=lambda: print("building the simulation (once)...", file=sys.stderr))
     best = None
     for _ in range(a.runs):
         runner = LayerRunner(acc)
         x = bert.embed_int(q, ids)
-        c0, t0 = acc.simulator.cycles, time.perf_counter()
+        c0, t0 = sim.cycles, time.perf_counter()
         for i, layer in enumerate(q.layers):
             x = runner.layer(i, x, layer)
-        wall, cycles = time.perf_counter() - t0, acc.simulator.cycles - c0
+        wall, cycles = time.perf_counter() - t0, sim.cycles - c0
         assert locate(runner.trace, q.layers) is None, "the RTL and golden differ"
         best = wall if best is None else min(best, wall)
         print(f"{len(ids)} tokens, {len(q.layers)} layers: {wall:.2f} s, {cycles:,} cycles simulated, "

@@ -34,6 +34,7 @@ from .checkpoint import default_model_dir, load_checkpoint
 from .divergence import locate, save_replay
 from .driver import timing_table
 from .layer import LayerRunner, OperationFailed
+from .paths import cache_dir
 from .platform import BACKENDS, open_accelerator
 from .tokenize import Tokenizer
 
@@ -152,8 +153,8 @@ def run_on_accelerator(a, acc, qmodel, meta, ids, e_int, e_f32, params_path) -> 
     def replay_command(step) -> str:
         path = params_path
         if not Path(path).is_file():  # the kit's own folder: nothing of the user's is replaced
-            path = params_io.save(cache.cache_dir() / "divergence" / "params.npz", qmodel, meta, overwrite=True)
-        replay = save_replay(step, path, cache.cache_dir() / "divergence")
+            path = params_io.save(cache_dir() / "divergence" / "params.npz", qmodel, meta, overwrite=True)
+        replay = save_replay(step, path, cache_dir() / "divergence")
         return f"re-run just that operation: python3 -m host.replay {replay} --backend {a.backend}"
 
     if failed is not None:

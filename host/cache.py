@@ -6,21 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
 from golden.calibrate import Calibration
 
 from . import bert, params_io
+from .paths import cache_dir
 from .sentences import calibration_sentences
-
-
-def cache_dir() -> Path:
-    if os.environ.get("IBERT_KIT_CACHE"):
-        return Path(os.environ["IBERT_KIT_CACHE"])
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "ibert-kit"
 
 
 def calibration_settings(count: int, cal: Calibration) -> dict:

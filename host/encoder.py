@@ -122,11 +122,11 @@ class Engine:
             return emb, None
         rows = np.array([len(ids) for ids in batch], dtype=np.float64)
         cycles = np.zeros(len(batch))
-        heads = 0
+        attention = 0  # every layer runs one attention per sentence, in the batch's order
         for step in trace:
             if step.op == "attention":
-                cycles[heads % len(batch)] += step.cycles
-                heads += 1
+                cycles[attention % len(batch)] += step.cycles
+                attention += 1
             else:
                 cycles += step.cycles * rows / rows.sum()
         return emb, np.rint(cycles).astype(np.int64)

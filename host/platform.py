@@ -16,13 +16,7 @@ def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None)
     if backend == "golden":
         return None
     if backend == "sim":
-        from .sim.platform import Simulator, platform
-
-        sim = Simulator(announce=announce)
-        ip, dma, allocate, _ = platform(sim)
-        acc = Accelerator(ip, dma, allocate, timeout)
-        acc.simulator = sim
-        return acc
+        return open_simulation(timeout, announce)[0]
     if backend == "pynq":
         try:
             import pynq
@@ -38,3 +32,13 @@ def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None)
             raise RuntimeError(f"--backend pynq: the overlay did not load ({e}); use --backend sim") from None
         return Accelerator(getattr(overlay, ACCEL_CELL), getattr(overlay, DMA_CELL), pynq.allocate, timeout)
     raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
+
+
+def open_simulation(timeout: float = 60.0, announce=lambda: None):
+    """The driver over the simulated board, and the board (host.sim.platform.Simulator: its clock,
+    memory and DMA model, for benches and tests that look under the driver)."""
+    from .sim.platform import Simulator, platform
+
+    sim = Simulator(announce=announce)
+    ip, dma, allocate, _ = platform(sim)
+    return Accelerator(ip, dma, allocate, timeout), sim

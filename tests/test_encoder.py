@@ -65,6 +65,28 @@ def test_the_real_model_in_sentence_transformers_conventions(monkeypatch):
         assert float(e @ bert.forward_float(model, i, np.float32)) > 0.97
 
 
+def test_check_raises_where_an_operation_differs_from_golden(tiny, monkeypatch):
+    """check=True compares every operation with its golden function; here golden's FFN-in is made to
+    differ by one bit, and the error names the layer, the operation and the element."""
+    import host.divergence
+    from host.encoder import DivergenceError
+
+    real = host.divergence.golden_op
+
+    def off(op, inputs, p):
+        out = real(op, inputs, p)
+        if op == "ffn_in":
+            out = out.copy()
+            out[0, 1] ^= 1
+        return out
+
+    with Encoder(tiny, "golden", calibration=16) as enc:
+        assert enc.encode(WORDS[:2], check=True).shape == (2, 32)
+        monkeypatch.setattr(host.divergence, "golden_op", off)
+        with pytest.raises(DivergenceError, match=r"layer 0, operation ffn_in: first difference at element \[0, 1\]"):
+            enc.encode(WORDS[:2], check=True)
+
+
 def test_pooling_follows_the_checkpoint(tiny, tmp_path):
     assert Pooling.of_checkpoint(tiny) == Pooling("mean", False)  # a plain HuggingFace folder
     (tiny / "modules.json").write_text(json.dumps([

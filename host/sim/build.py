@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..cache import cache_dir
+from ..paths import cache_dir
 from ..overlay import build_defaults
 from ..resources import rtl_dir
 
