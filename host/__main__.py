@@ -31,6 +31,7 @@ from golden.calibrate import Calibration
 
 from . import bert, cache, params_io
 from .checkpoint import default_model_dir, load_checkpoint
+from .cli import positive_int, run_command
 from .divergence import locate, save_replay
 from .driver import timing_table
 from .layer import LayerRunner, OperationFailed
@@ -41,16 +42,6 @@ from .tokenize import Tokenizer
 DEFAULT_SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
 #: Fewer calibration sentences than this calibrate poorly (bench/model_fidelity.py uses 256).
 FEW_CALIBRATION = 16
-
-
-def positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
-    return v
 
 
 def parser() -> argparse.ArgumentParser:
@@ -191,19 +182,7 @@ def run_on_accelerator(a, acc, qmodel, meta, ids, e_int, e_f32, params_path) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    a = parser().parse_args(argv)  # bad options: argparse's one line and exit status 2
-    with warnings.catch_warnings():  # warnings are messages to the user: one line each, on stderr
-        warnings.simplefilter("always")
-        warnings.showwarning = lambda msg, *rest: print(f"warning: {msg}", file=sys.stderr)
-        try:
-            return run(a)
-        except (ValueError, TypeError, OSError, RuntimeError) as e:
-            if a.debug:
-                raise
-            print(f"error: {e}", file=sys.stderr)
-            return 2
-        except KeyboardInterrupt:
-            return 130
+    return run_command(run, parser().parse_args(argv))  # bad options: argparse's one line and exit status 2
 
 
 def console() -> None:

@@ -12,26 +12,15 @@ existing file without --force. Progress goes to stderr; a mistake is one line an
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from . import bert
+from .cli import positive_int, run_command
+from .paths import atomic_write
 from .platform import BACKENDS
-
-
-def positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
-    return v
 
 
 def parser() -> argparse.ArgumentParser:
@@ -71,21 +60,10 @@ def read_sentences(name: str) -> list[str]:
 
 
 def save_npy(path: Path, array: np.ndarray, overwrite: bool) -> None:
-    """Write ``array`` to ``path`` atomically; an existing file only with ``overwrite``."""
-    if path.exists() and not overwrite:
-        raise ValueError(f"{path} exists: pass --force to overwrite it")
+    """Write ``array`` to ``path`` (a .npy name) atomically; an existing file only with ``overwrite``."""
     if path.suffix != ".npy":
         raise ValueError(f"{path}: expected a .npy file name (numpy adds .npy otherwise)")
-    if not path.parent.is_dir():
-        raise ValueError(f"{path.parent}: no such folder")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npy")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, array)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda f: np.save(f, array), overwrite)
 
 
 def run(a: argparse.Namespace) -> int:
@@ -93,7 +71,7 @@ def run(a: argparse.Namespace) -> int:
 
     out = Path(a.output)
     if out.exists() and not a.force:  # before minutes of work, not after
-        raise ValueError(f"{out} exists: pass --force to overwrite it")
+        raise FileExistsError(f"{out} exists (pass --force to overwrite it)")
     sentences = read_sentences(a.file)
     with Encoder(a.checkpoint, a.backend, params=a.params, calibration=a.calibration, timeout=a.timeout,
                  workers=a.workers, scheduler=a.scheduler) as enc:
@@ -109,19 +87,7 @@ def run(a: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    a = parser().parse_args(argv)
-    with warnings.catch_warnings():
-        warnings.simplefilter("always")
-        warnings.showwarning = lambda msg, *rest: print(f"warning: {msg}", file=sys.stderr)
-        try:
-            return run(a)
-        except (ValueError, TypeError, OSError, RuntimeError) as e:
-            if a.debug:
-                raise
-            print(f"error: {e}", file=sys.stderr)
-            return 2
-        except KeyboardInterrupt:
-            return 130
+    return run_command(run, parser().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -8,8 +8,6 @@ refuses a parameter file made from another checkpoint."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import typing
 import zipfile
 from dataclasses import fields, is_dataclass
@@ -19,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .bert import IntBert
+from .paths import atomic_write
 
 FORMAT = "ibert-kit-params"
 #: 2: softmax probabilities at 2**-8 (unsigned), so the context requant constants differ from 1.
@@ -51,18 +50,7 @@ def save(path: str | Path, model: IntBert, meta: dict | None = None, overwrite: 
     path = Path(path)
     if path.suffix != ".npz":
         path = path.with_suffix(path.suffix + ".npz")
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists (pass --force to overwrite it)")
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"{path.parent}: no such folder")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **{MANIFEST: np.array(json.dumps(manifest))}, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda f: np.savez(f, **{MANIFEST: np.array(json.dumps(manifest))}, **arrays), overwrite)
     return path
 
 

@@ -18,6 +18,7 @@ import zipfile
 import numpy as np
 
 from . import params_io
+from .cli import run_command
 from .divergence import first_difference
 from .layer import OPS, LayerRunner, OperationFailed, golden_op
 from .platform import open_accelerator
@@ -58,14 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("file")
     ap.add_argument("--backend", choices=("sim", "pynq"), default="sim")
     ap.add_argument("--debug", action="store_true")
-    a = ap.parse_args(argv)
-    try:
-        return run(a)
-    except (ValueError, OSError, RuntimeError, TimeoutError) as e:
-        if a.debug:
-            raise
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    return run_command(run, ap.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -20,8 +20,15 @@ import numpy as np
 
 import golden
 
+from .cli import run_command
 from .driver import Accelerator, AcceleratorError
-from .operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
+from .operands import (
+    attention_problem,
+    gelu_problem,
+    linear_problem,
+    ln_problem,
+    matrices,
+)
 from .platform import open_accelerator
 from .regmap import REGISTERS
 
@@ -128,14 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds an operation may take (default 10)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the random operands")
     ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
-    a = ap.parse_args(argv)
-    try:
-        return run(a)
-    except (ValueError, OSError, RuntimeError) as e:
-        if a.debug:
-            raise
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    return run_command(run, ap.parse_args(argv))
 
 
 def _on_board() -> bool:

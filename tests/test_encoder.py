@@ -162,7 +162,7 @@ def test_embed_command_writes_a_file_safely(tiny, tmp_path, capsys, monkeypatch)
         assert np.array_equal(np.load(out), enc.encode(WORDS))
     before = out.read_bytes()
     assert main([str(src), "-o", str(out), *args]) == 2
-    assert "exists: pass --force to overwrite it" in capsys.readouterr().err and out.read_bytes() == before
+    assert "exists (pass --force to overwrite it)" in capsys.readouterr().err and out.read_bytes() == before
     monkeypatch.setattr("sys.stdin", io.StringIO("the cat\na dog\n"))
     assert main(["-", "-o", str(out), "--force", *args]) == 0
     assert np.load(out).shape == (2, 32)

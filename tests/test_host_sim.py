@@ -18,7 +18,8 @@ from host.driver import Accelerator, AcceleratorError
 from host.layer import LayerRunner, forward
 from host.overlay import build_defaults
 from host.sim.platform import SimDMA, SimIP, Simulator
-from host.operands import attention_problem, gelu_problem, linear_problem, ln_problem
+from host.operands import linear_problem, ln_problem
+from host.selftest import operations
 from tests.tiny_bert import tiny_int_bert
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,17 +41,14 @@ def test_the_core_describes_itself(acc):
     assert (lim.max_d, lim.max_dh) == (int(d["max_n"]) // 4, 64)
 
 
-def test_fused_operations_equal_golden(acc):
-    rng = np.random.default_rng(0)
-    x, dense, rq = linear_problem(9, 70, 21, rng)
-    assert np.array_equal(acc.linear(x, dense, rq), golden.linear(x, dense, rq))
-    assert acc.cycles > 0
-    x, dense, consts, rq, gb = gelu_problem(5, 33, 40, rng)
-    assert np.array_equal(acc.mm_gelu(x, dense, consts, rq, gb), golden.mm_gelu(x, dense, consts, rq, gb))
-    job = ln_problem(7, 48, 30, rng)
-    assert np.array_equal(acc.mm_ln(*job), golden.mm_ln(*job))
-    qkv, p = attention_problem(11, 3, 16, rng)
-    assert np.array_equal(acc.attention(qkv, 3, p), golden.attention_qkv(qkv, 3, p))
+def test_every_operation_equals_golden(acc):
+    """Every operation at small shapes (two row tiles, odd sizes: host.selftest's list) on two draws."""
+    for seed in (0, 1):
+        ops = list(operations(acc, np.random.default_rng(seed)))
+        assert {name for name, _, _ in ops} >= {"OP_MATMUL", "OP_LINEAR", "OP_MM_GELU", "OP_MM_LN", "OP_ATTENTION"}
+        for name, run, want in ops:
+            assert np.array_equal(run(), want()), name
+            assert acc.cycles > 0, name
 
 
 def test_bad_input_is_one_clear_error(acc):

@@ -14,8 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..paths import cache_dir
 from ..overlay import build_defaults
+from ..paths import cache_dir
 from ..resources import rtl_dir
 
 HARNESS = Path(__file__).resolve().parent / "harness.cpp"

@@ -22,7 +22,8 @@ from pynq.lib.dma import DMA, _SDMAChannel  # noqa: E402
 import golden  # noqa: E402
 from host.driver import Accelerator, AcceleratorError  # noqa: E402
 from host.sim.platform import Simulator, platform  # noqa: E402
-from host.operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices  # noqa: E402
+from host.operands import linear_problem  # noqa: E402
+from host.selftest import operations  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -50,20 +51,13 @@ def test_pynqs_own_classes_are_in_the_loop(board, acc):
 
 
 def test_every_operation_equals_golden(acc):
-    rng = np.random.default_rng(1)
-    a, b = matrices(13, 40, 30, rng)
-    assert np.array_equal(acc.matmul(a, b), golden.matmul(a, b))
-    a, b = matrices(7, 24, 9, rng, unsigned=True)
-    assert np.array_equal(acc.matmul(a, b), golden.matmul(a, b, a_unsigned=True))
-    x, dense, rq = linear_problem(30, 70, 21, rng)
-    assert np.array_equal(acc.linear(x, dense, rq), golden.linear(x, dense, rq))
-    x, dense, consts, rq, gb = gelu_problem(5, 33, 40, rng)
-    assert np.array_equal(acc.mm_gelu(x, dense, consts, rq, gb), golden.mm_gelu(x, dense, consts, rq, gb))
-    job = ln_problem(26, 48, 30, rng)
-    assert np.array_equal(acc.mm_ln(*job), golden.mm_ln(*job))
-    qkv, p = attention_problem(11, 3, 16, rng)
-    assert np.array_equal(acc.attention(qkv, 3, p), golden.attention_qkv(qkv, 3, p))
-    assert acc.cycles > 0
+    """Every operation at small shapes (host.selftest's list: two row tiles, odd sizes, signed and
+    unsigned OP_MATMUL) through pynq's DMA channel class."""
+    ops = list(operations(acc, np.random.default_rng(1)))
+    assert len(ops) == 6
+    for name, run, want in ops:
+        assert np.array_equal(run(), want()), name
+        assert acc.cycles > 0, name
 
 
 def test_a_too_short_deadline_then_the_next_operation_runs(acc):
