@@ -45,7 +45,7 @@ def bounds(enc: Encoder) -> tuple[int, float, int, int]:
     q, _ = params_io.load(enc.spec.params)
     p = q.layers[0]
     weights = sum(w.size for w in LayerRunner().weights(0, p).values())  # uint64 beats, constants included
-    d, f, h = p.hidden, p.ffn_in.w.shape[1], p.heads
+    d, f = p.hidden, p.ffn_in.w.shape[1]
     macs = TOKENS * d * 3 * d + 2 * TOKENS * TOKENS * d + TOKENS * d * d + 2 * TOKENS * d * f
     lim = enc._engine.acc.limits
     return weights, macs, lim.rows * lim.cols, len(q.layers)

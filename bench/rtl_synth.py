@@ -27,7 +27,7 @@ def dsp_expected(module: str, params: dict) -> int | None:
 
 
 #: The Vivado post-implementation figures of the course design the kit compares with (its published
-#: report; the README's benchmark section quotes them).
+#: report; docs/benchmarks.md quotes them).
 COURSE = {"div": (342, 130, 0, 0), "exp": (545, 546, 0, 18), "gelu": (398, 412, 0, 6),
           "softmax": (1285, 1050, 1.5, 25),  # course softmax: rows of 32
           "layernorm": (3074, 2569, 0, 12)}  # course layer_norm: rows of 768

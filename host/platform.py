@@ -25,7 +25,7 @@ def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None)
                                "use --backend sim to run the same driver on the simulated RTL") from None
         bit = OVERLAY_DIR / f"{OVERLAY_NAME}.bit"
         if not bit.is_file():
-            raise RuntimeError(f"--backend pynq: no bitstream at {bit} (build it with vivado/, README 'On the board')")
+            raise RuntimeError(f"--backend pynq: no bitstream at {bit} (build it with vivado/: docs/board.md)")
         try:
             overlay = pynq.Overlay(str(bit))
         except Exception as e:  # pynq raises several types when no board answers

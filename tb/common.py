@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from . import profiles  # noqa: F401  (loads the hypothesis profile in the simulator process)
+from .stalls import stalls
 
 #: Signals worth showing when a wait times out: handshakes, status, state.
 _STATE_NAMES = ("tvalid", "tready", "tlast", "busy", "done", "err", "state", "ready", "valid")
@@ -96,8 +97,6 @@ async def for_examples(strategy: st.SearchStrategy, check: Callable[[Any], Await
     shrinks and replays with its data.
     """
     if streams is not None:
-        from .axis import stalls  # tb.axis builds on this module
-
         inner = check
 
         async def check(example: Any) -> None:

@@ -23,11 +23,6 @@ from golden.layout import (
     unpack_i32,
     unpack_rows,
 )
-from host.regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN
-
-from .axis import Streams
-from .common import parameters, start, wait_until
-from .csr import Csr
 from host.operands import (
     attention_problem,
     gelu_problem,
@@ -35,6 +30,11 @@ from host.operands import (
     ln_problem,
     matrices,
 )
+from host.regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN
+
+from .axis import Streams
+from .common import parameters, start, wait_until
+from .csr import Csr
 
 P = parameters()
 TR = P.get("TILE_ROWS", P["N1"] * ((P["N2"] + 7) // 8))

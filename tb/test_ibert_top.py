@@ -22,6 +22,14 @@ from golden.layout import (
     unpack_rows,
 )
 from golden.params import Dense, Rescale
+from host.operands import (
+    attention_problem,
+    gelu_problem,
+    linear_problem,
+    ln_problem,
+    matrices,
+    small_layer,
+)
 from host.regmap import (
     OP_ATTENTION,
     OP_LINEAR,
@@ -31,17 +39,10 @@ from host.regmap import (
     REGISTERS,
 )
 
-from .axis import DIRECTED_STALLS, Streams
+from .axis import Streams
 from .common import StuckError, for_examples, parameters, start, wait_until
 from .csr import Csr
-from host.operands import (
-    attention_problem,
-    gelu_problem,
-    linear_problem,
-    ln_problem,
-    matrices,
-    small_layer,
-)
+from .stalls import DIRECTED_STALLS
 
 P = parameters()
 N1, N2 = P.get("N1", 8), P.get("N2", 8)

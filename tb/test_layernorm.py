@@ -14,8 +14,9 @@ import golden
 from golden.layout import to_signed
 from golden.params import LayerNormParams
 
-from .axis import DIRECTED_STALLS, Streams
+from .axis import Streams
 from .common import for_examples, parameters, start
+from .stalls import DIRECTED_STALLS
 
 MAX_C = parameters().get("MAX_C", 768)
 i32 = st.integers(-(2**31), 2**31 - 1)

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 import golden
 from golden.layout import pack_rows, tile_order, unpack_i32
 
-from .axis import DIRECTED_STALLS, Streams
+from .axis import Streams
 from .common import for_examples, parameters, start, wait_until
+from .stalls import DIRECTED_STALLS
 
 P = parameters()
 N1, N2 = P.get("N1", 4), P.get("N2", 4)

@@ -9,8 +9,8 @@ from cocotb.triggers import ReadOnly, RisingEdge, Timer
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSource
 from hypothesis import strategies as st
 
-from .axis import pause_generator, stalls
 from .common import for_examples, monitor, parameters, start, wait_until
+from .stalls import pause_generator, stalls
 
 MAX = parameters().get("MAX", 8)
 W = parameters().get("W", 32)

@@ -8,8 +8,8 @@ from cocotb.triggers import FallingEdge, RisingEdge
 from cocotbext.axi import AxiStreamBus, AxiStreamSink
 from hypothesis import strategies as st
 
-from .axis import pause_generator, stalls
 from .common import for_examples, parameters, start, within
+from .stalls import pause_generator, stalls
 
 W = parameters().get("W", 8)
 

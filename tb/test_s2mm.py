@@ -9,8 +9,8 @@ from cocotb.triggers import ReadOnly, RisingEdge
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSource
 from hypothesis import strategies as st
 
-from .axis import pause_generator, stalls
 from .common import for_examples, start, wait_until
+from .stalls import pause_generator, stalls
 
 section = st.tuples(st.integers(1, 5), st.integers(1, 4), st.integers(-3, 3))  # rows, kb, length error
 

@@ -12,8 +12,9 @@ import golden
 from golden import constants as C
 from golden.layout import exp_recip
 
-from .axis import DIRECTED_STALLS, Streams
+from .axis import Streams
 from .common import for_examples, parameters, start
+from .stalls import DIRECTED_STALLS
 
 MAX_N = parameters().get("MAX_N", 128)
 i32 = st.integers(-(2**31), 2**31 - 1)

@@ -16,10 +16,10 @@ import golden
 from host.divergence import locate, save_replay
 from host.driver import Accelerator, AcceleratorError
 from host.layer import LayerRunner, forward
-from host.overlay import build_defaults
-from host.sim.platform import SimDMA, SimIP, Simulator
 from host.operands import linear_problem, ln_problem
+from host.overlay import build_defaults
 from host.selftest import operations
+from host.sim.platform import SimDMA, SimIP, Simulator
 from tests.tiny_bert import tiny_int_bert
 
 ROOT = Path(__file__).resolve().parents[1]

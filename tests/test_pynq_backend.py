@@ -1,5 +1,5 @@
 """The pynq backend against the real pynq package (3.0.1, with numpy 1.26 as board images carry), in
-its own virtual environment (build/pynq-env, made by .ci/run; the README says how):
+its own virtual environment (build/pynq-env, made by .ci/run; docs/testing.md says how):
 
 - the driver through pynq's own classes against the simulated board: tests/pynq_loop, run by that
   environment's pytest, with a real all-MiniLM-L6-v2 layer handed over from this one;

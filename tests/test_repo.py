@@ -20,6 +20,15 @@ def test_ci_runs_the_readme_test_command():
     assert tests in ci.splitlines(), (tests, ci)
 
 
+def test_readme_is_a_front_page_whose_links_resolve():
+    """At most 100 lines; every file it names in docs/ (and every docs/ page) exists."""
+    text = (ROOT / "README.md").read_text()
+    assert len(text.splitlines()) <= 100
+    named = set(re.findall(r"`(docs/[\w.]+\.md)`", text))
+    assert named and all((ROOT / n).is_file() for n in named), named
+    assert {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")} <= named, "a docs page the front page does not link"
+
+
 def test_golden_exports_every_operation():
     for name in ["requant", "matmul", "lopd", "sqrt", "div", "exp", "softmax", "layernorm", "gelu",
                  "attn_head", "encoder_layer"]:

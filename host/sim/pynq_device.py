@@ -6,7 +6,7 @@ registers are the simulation's and whose memory is the simulated DDR, so that ``
 pynq's MMIO reaches a device with the ``REGISTER_RW`` capability through its ``read_registers``
 and ``write_registers`` (pynq 3's hook for devices without /dev/mem); its buffers flush and
 invalidate through the device and free through ``return_to.return_pointer``. Importing this module
-needs pynq 3 (which pins numpy 1.x: build/pynq-env, README).
+needs pynq 3 (which pins numpy 1.x: build/pynq-env, docs/testing.md).
 
 What is not pynq's here: ``pynq.Overlay`` (it needs a bitstream and its .hwh, which only Vivado
 makes), so the IP objects are built from the descriptions the .hwh would give them
@@ -22,7 +22,14 @@ from pynq.buffer import PynqBuffer
 from pynq.lib.dma import DMA
 from pynq.pl_server.device import Device
 
-from ..overlay import ACCEL_BASE, ACCEL_CELL, DMA_BASE, DMA_CELL, DMA_PARAMETERS, REG_WINDOW
+from ..overlay import (
+    ACCEL_BASE,
+    ACCEL_CELL,
+    DMA_BASE,
+    DMA_CELL,
+    DMA_PARAMETERS,
+    REG_WINDOW,
+)
 
 
 class SimDevice(Device):
