@@ -2,7 +2,7 @@
 use: each beat carries its own channel's constants), drawn from scales and shifts and from the
 extreme constants golden allows; each beat's q at and either side of its own clip point
 (|q| = -qb), around zero and at the int32 extremes (where the output saturates), under drawn
-stall patterns."""
+stall patterns; and the output exactly at each int32 bound and one past it."""
 
 import cocotb
 import numpy as np
@@ -69,3 +69,26 @@ async def gelu_every_edge_of_every_constant_set(dut):
         assert [to_signed(v, 32) for v in await io.recv()] == expected(bs)
 
     await for_examples(consts, check, max_examples=20, streams=io)
+
+
+#: The output saturation exactly at each int32 bound and one past it. With qb = qc = -1 and shift 0,
+#: erf is -1 for q > 0 and 0 for q < 0, so out = q (1 - q1) for q > 0 and -|q| |q1| for q < 0
+#: (2**31 - 1 is prime: q = 1 is the only way to land on it).
+AT_THE_BOUNDS = [
+    (1, -(2**31 - 2), 2**31 - 1),      # 2**31 - 1: the largest int32, not saturated
+    (1, -(2**31 - 1), 2**31 - 1),      # 2**31: one past, saturated (a wrap would give -2**31)
+    (-2, -(2**30), -(2**31)),          # -2**31: the smallest int32, not saturated
+    (-3, -715_827_883, -(2**31)),      # -2**31 - 1: one past, saturated (a wrap would give 2**31 - 1)
+]
+
+
+@cocotb.test()
+async def gelu_saturates_exactly_at_the_int32_bounds(dut):
+    io = Streams(dut, cycles_per_beat=2)
+    await start(dut)
+    bs = [(q, GeluConsts(qb=-1, qc=-1, q1=q1, shift=0)) for q, q1, _ in AT_THE_BOUNDS]
+    assert [q * (1 - q1) if q > 0 else -abs(q) * abs(q1) for q, q1, _ in AT_THE_BOUNDS] == \
+        [2**31 - 1, 2**31, -(2**31), -(2**31) - 1]  # the values before saturation, by hand
+    assert expected(bs) == [want for _, _, want in AT_THE_BOUNDS]
+    await io.send([pack_gelu(q, c) for q, c in bs])
+    assert [to_signed(v, 32) for v in await io.recv()] == [want for _, _, want in AT_THE_BOUNDS]
