@@ -37,14 +37,11 @@ from golden.layout import (
 from golden.params import Dense, GeluConsts, LayerNormParams, Rescale
 
 from . import axi_dma as dma_regs
+from .operations import BY_NAME, OPERATIONS
 from .regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN, REGISTERS
 
 ID_VALUE = 0x49425254  # "IBRT"
-#: OP_ATTENTION's most heads (rtl/ibert_top.sv's MAX_HEADS; the core refuses more with bad_dims).
-MAX_HEADS = 16
 ERROR_BITS = [f.name for f in REGISTERS["ERROR"].fields]
-OP_NAMES = {OP_MATMUL: "OP_MATMUL", OP_LINEAR: "OP_LINEAR", OP_MM_GELU: "OP_MM_GELU", OP_MM_LN: "OP_MM_LN",
-            OP_ATTENTION: "OP_ATTENTION"}
 
 
 @dataclass
@@ -166,28 +163,18 @@ class Accelerator:
 
     # ------------------------------------------------------------------ one operation
     def check_dims(self, op: str, m: int, k: int, n: int) -> None:
-        lim = self.limits
-        if op == "OP_ATTENTION":
-            if not lim.max_dh:
-                raise ValueError("OP_ATTENTION: this core was built without it (MAX_DH reads 0)")
-            if not (1 <= m <= lim.max_m and 8 <= k <= lim.max_dh and k % 8 == 0 and 1 <= n <= MAX_HEADS
-                    and n * k <= lim.max_d):
-                raise ValueError(f"OP_ATTENTION: T = {m}, d_head = {k}, heads = {n} are outside this core's T "
-                                 f"1..{lim.max_m}, d_head a multiple of 8 up to {lim.max_dh}, 1..{MAX_HEADS} heads of "
-                                 f"at most {lim.max_d} columns in all")
-            return
-        max_n = lim.max_d if op == "OP_MM_LN" else lim.max_n
-        for name, v, hi in (("M (rows)", m, lim.max_m), ("K", k, lim.max_k), ("N", n, max_n)):
-            if not 1 <= v <= hi:
-                raise ValueError(f"{op}: {name} = {v} is outside this core's 1..{hi}")
+        """Refuse (ValueError, one line) dimensions the core would refuse (host/operations.py)."""
+        BY_NAME[op].check(m, k, n, self.limits)
 
     def run(self, code: int, m: int, k: int, n: int, beats: np.ndarray, out_beats: int, pack_s: float = 0.0,
             sends: int = 1) -> np.ndarray:
         """One operation: registers, start, ``beats`` (uint64) out (``sends`` times: OP_ATTENTION
         takes its packet once per head), ``out_beats`` beats back."""
-        op = OP_NAMES.get(REGISTERS["OP"].field("code").get(code), f"operation {code}")
+        operation = OPERATIONS.get(REGISTERS["OP"].field("code").get(code))
+        op = operation.name if operation else f"operation {code}"
         what = f"{op} {m}x{k}x{n}"
-        self.check_dims(op, m, k, n)
+        if operation:
+            operation.check(m, k, n, self.limits)
         t0 = time.perf_counter()
         self.write("OP", code)
         self.write("DIM_M", m)

@@ -1,0 +1,79 @@
+"""host/operations.py is the one statement of every operation's dimension rules: the simulated core
+(the device's build, vivado/defaults.tcl, behind the register-level board) is started at every edge
+of every rule, through its registers only, and its verdict (ERROR.bad_dims, or a start) must be
+the table's. So a rule changed on one side only, or a maximum that moves, fails here."""
+
+from itertools import product
+from pathlib import Path
+
+import pytest
+
+from host.driver import Accelerator
+from host.operations import MAX_HEADS, OPERATIONS
+from host.regmap import OP_ATTENTION, REGISTERS
+from host.sim.platform import SimDMA, SimIP, Simulator
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def acc():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("IBERT_KIT_CACHE", str(ROOT / "build" / "kit-cache"))
+        sim = Simulator()
+    with Accelerator(SimIP(sim), SimDMA(sim), sim.allocate) as a:
+        yield a
+
+
+def edges(hi: int, lo: int = 1) -> list[int]:
+    return [lo - 1, lo, hi, hi + 1]
+
+
+def cases(code: int, lim) -> list[tuple[int, int, int]]:
+    if code == OP_ATTENTION:
+        dhs = [0, 7, 8, 9, 16, lim.max_dh, lim.max_dh + 8]
+        heads = [0, 1, MAX_HEADS, MAX_HEADS + 1, lim.max_d // lim.max_dh, lim.max_d // lim.max_dh + 1]
+        return list(product(edges(lim.max_m), dhs, heads))
+    n_hi = OPERATIONS[code].n_max
+    return list(product(edges(lim.max_m), edges(lim.max_k), edges(getattr(lim, n_hi))))
+
+
+def core_refuses(acc: Accelerator, code: int, m: int, k: int, n: int) -> bool:
+    """Start the core at these dimensions (nothing is sent) and read its verdict; leave it idle."""
+    all_bits = (1 << len(REGISTERS["ERROR"].fields)) - 1
+    for reg, v in (("OP", code), ("DIM_M", m), ("DIM_K", k), ("DIM_N", n)):
+        acc.write(reg, v)
+    acc.write("ERROR", all_bits)
+    acc.write("CTRL", REGISTERS["CTRL"].pack(start=1))
+    errors = REGISTERS["ERROR"].unpack(acc.read("ERROR"))
+    started = REGISTERS["STATUS"].unpack(acc.read("STATUS"))["busy"]
+    acc.write("CTRL", REGISTERS["CTRL"].pack(abort=1))  # nothing was sent: back to idle at once
+    acc.write("ERROR", all_bits)
+    assert errors["bad_op"] == 0 and errors["start_busy"] == 0, (code, m, k, n, errors)
+    assert started != errors["bad_dims"], (code, m, k, n, errors, started)
+    return bool(errors["bad_dims"])
+
+
+@pytest.mark.parametrize("code", sorted(OPERATIONS), ids=lambda c: OPERATIONS[c].name)
+def test_the_core_refuses_exactly_what_the_table_refuses(acc, code):
+    op = OPERATIONS[code]
+    checked = 0
+    for m, k, n in cases(code, acc.limits):
+        try:
+            op.check(m, k, n, acc.limits)
+            table_refuses = False
+        except ValueError:
+            table_refuses = True
+        assert core_refuses(acc, code, m, k, n) == table_refuses, (op.name, m, k, n)
+        checked += 1
+    assert checked >= 64
+
+
+def test_the_driver_refuses_before_sending(acc):
+    """The driver's check is the table's: a refused shape never reaches the core."""
+    lim = acc.limits
+    with pytest.raises(ValueError, match=rf"OP_ATTENTION: T = 4, d_head = 8, heads = {MAX_HEADS + 1} are outside"):
+        acc.check_dims("OP_ATTENTION", 4, 8, MAX_HEADS + 1)
+    with pytest.raises(ValueError, match=rf"OP_MM_LN: N = {lim.max_d + 1} is outside this core's 1..{lim.max_d}"):
+        acc.check_dims("OP_MM_LN", 4, 8, lim.max_d + 1)
+    acc.check_dims("OP_LINEAR", lim.max_m, lim.max_k, lim.max_n)
