@@ -43,6 +43,7 @@ CASES = [
     ("ibert_csr", {"ADDR_W": 8}),
     ("axis_frame", {"ROWS_W": 4, "KB_W": 3}),
     ("ln_tail", {"MAX_C": 24, "MAX_M": 8}),
+    ("epilogue", {"N1": 2, "N2": 3, "TR": 4, "MAX_M": 16, "MAX_N": 24}),
     ("sreg", {"W": 8, "DEPTH": 0}),
     ("sreg", {"W": 8, "DEPTH": 3}),
     ("systolic", {"N1": 2, "N2": 2}),

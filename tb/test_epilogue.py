@@ -1,0 +1,105 @@
+"""epilogue in its OP_LINEAR and OP_MM_GELU modes, against the golden pieces it composes: int32
+accumulators (m x n) arrive two a beat in the engine's order (per row tile of TR rows,
+golden.layout.tile_order on the N1 x N2 array), each tile one packet; int8 rows leave row-major,
+eight a beat, each row padded to whole beats, tlast on the operation's last beat:
+  gelu = 0: golden.requant(q, m, e, bias)                          (golden.linear's epilogue)
+  gelu = 1: golden.requant(golden.gelu(sat32(q + b)), m, e, bias)   (golden.mm_gelu's)
+with each channel's constants written through q_we/q_data and g_we/g_data (the header's layouts)
+before the values. Drawn: m and n (edge-clipped array tiles, a short last row tile), the
+accumulators (up to int32's edges), per-channel constants of either sign, under drawn stalls. The
+ln and attn modes are verified through the top (tb/test_ibert_top.py)."""
+
+import cocotb
+import numpy as np
+from cocotb.triggers import RisingEdge
+from hypothesis import strategies as st
+
+import golden
+from golden import constants as C
+from golden.layout import tile_order
+
+from .axis import Streams
+from .common import for_examples, parameters, start
+
+P = parameters()
+N1, N2, TR = P.get("N1", 4), P.get("N2", 4), P.get("TR", P.get("N1", 4))
+MAX_M, MAX_N = P.get("MAX_M", 128), P.get("MAX_N", 1024)
+
+
+def field(v: int, bits: int) -> int:
+    return int(v) & ((1 << bits) - 1)
+
+
+def q_data(m: int, e: int, bias: int) -> int:
+    """{e[5:0], bias[31:0], m[31:0]}"""
+    return (field(e, 6) << 64) | (field(bias, 32) << 32) | field(m, 32)
+
+
+def g_data(c, b: int) -> int:
+    """{shift[5:0], q1[31:0], qc[45:0], qb[22:0], b[31:0]}"""
+    return ((field(c.shift, 6) << 133) | (field(c.q1, 32) << 101) | (field(c.qc, 46) << 55)
+            | (field(c.qb, 23) << 32) | field(b, 32))
+
+
+@st.composite
+def jobs(draw):
+    m = draw(st.integers(1, min(MAX_M, 3 * TR)))
+    n = draw(st.integers(1, min(MAX_N, 3 * N2 + 3)))
+    gelu = draw(st.booleans())
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    q = rng.integers(-(2**31), 2**31, (m, n))
+    q[rng.integers(0, m), rng.integers(0, n)] = draw(st.sampled_from([-(2**31), 2**31 - 1, 0]))
+    if gelu:  # accumulators at a dense layer's scale, constants as the quantizer makes them
+        q = rng.integers(-(2**24), 2**24, (m, n))
+        acc = rng.uniform(2e-5, 2e-4, n)
+        consts, g_scale = C.gelu_consts(acc, C.gelu_shift(acc, 130 * 0.03))
+        rq = C.requant_params(g_scale / 0.03)
+        b = rng.integers(-(1 << 20), 1 << 20, n)
+        bias = rng.integers(-(1 << 10), 1 << 10, n)
+        return q, gelu, (consts, b), (rq.m, rq.e, bias)
+    sign = rng.choice([-1, 1], n)
+    return q, gelu, None, (sign * rng.integers(1 << 30, 1 << 31, n), rng.integers(30, 50, n),
+                           rng.integers(-(1 << 20), 1 << 20, n))
+
+
+def expected(q, gelu, g, rq) -> list[int]:
+    m_, e, bias = rq
+    if gelu:
+        consts, b = g
+        q = golden.gelu(np.clip(q + b, -(2**31), 2**31 - 1), consts)
+    out = golden.requant(q, np.asarray(m_), np.asarray(e), np.asarray(bias)).astype(np.int8)
+    padded = np.zeros((out.shape[0], -(-out.shape[1] // 8) * 8), np.int8)
+    padded[:, :out.shape[1]] = out
+    return padded.view(np.uint64).reshape(-1).tolist()
+
+
+@cocotb.test()
+async def epilogue_linear_and_gelu_match_golden(dut):
+    io = Streams(dut, cycles_per_beat=6)
+    for name in ("start", "gelu", "ln", "attn", "q_we", "g_we", "l_we", "r_we", "x_we", "x_done"):
+        getattr(dut, name).value = 0
+    await start(dut)
+
+    async def check(job):
+        q, gelu, g, rq = job
+        m, n = q.shape
+        for c in range(n):  # the constants, one channel a cycle, as they arrive beside the weights
+            dut.c_addr.value, dut.q_we.value = c, 1
+            dut.q_data.value = q_data(rq[0][c], rq[1][c], rq[2][c])
+            if gelu:
+                consts, b = g
+                per = type(consts)(*(np.asarray(getattr(consts, f))[c] for f in ("qb", "qc", "q1", "shift")))
+                dut.g_we.value, dut.g_data.value = 1, g_data(per, b[c])
+            await RisingEdge(dut.clk)
+        dut.q_we.value = dut.g_we.value = 0
+        dut.m.value, dut.n.value, dut.gelu.value, dut.start.value = m, n, int(gelu), 1
+        await RisingEdge(dut.clk)
+        dut.start.value = 0
+        for r0 in range(0, m, TR):  # one engine job a row tile, its values in tile order
+            v = [x & 0xFFFFFFFF for x in tile_order(q[r0:r0 + TR], N1, N2)]
+            v += [0] * (len(v) % 2)
+            await io.send([v[i] | v[i + 1] << 32 for i in range(0, len(v), 2)])
+        got = await io.recv(out_beats=m * -(-n // 8))
+        assert got == expected(q, gelu, g, rq)
+
+    await for_examples(jobs(), check, streams=io, max_examples=40)
