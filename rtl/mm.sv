@@ -14,7 +14,7 @@
 // rows of the (edge-clipped) N1 x N2 block in row-major order.
 //
 // Compute: per (jt, it) tile, Kp = max(K, N1 + N2 - 1) cycles feed the systolic array (zeros past K
-// and past the matrix edges). Results drain (mem_read_D -> mm2s) while the next tile computes; a
+// and past the matrix edges). Results drain (mem_read_d -> mm2s) while the next tile computes; a
 // tile's last k waits only while the previous tile is still draining. Bad packet lengths follow
 // s2mm: err_short (zero-filled) and err_long (excess dropped) are sticky until the next start.
 // Configuration must satisfy 1 <= M <= MAX_M, 1 <= K <= MAX_K, 1 <= N <= MAX_N (the host checks).
@@ -113,10 +113,10 @@ module mm #(
       .err_short(e_short), .err_long(e_long),
       .s_axis_tdata, .s_axis_tvalid, .s_axis_tready, .s_axis_tlast
   );
-  mem_write_A #(.N1(N1), .KB_W(KB_W), .ADDR_W(A_AW)) u_wa (
+  mem_write_a #(.N1(N1), .KB_W(KB_W), .ADDR_W(A_AW)) u_wa (
       .clk, .rst, .start, .kb(kb_q), .step(wr_en && in_a), .bank(wa_bank), .addr(wa_addr)
   );
-  mem_write_B #(.N2(N2), .KB_W(KB_W), .KB_MAX(KB_MAX), .ADDR_W(B_AW)) u_wb (
+  mem_write_b #(.N2(N2), .KB_W(KB_W), .KB_MAX(KB_MAX), .ADDR_W(B_AW)) u_wb (
       .clk, .rst, .start, .kb(kb_q), .cols(wb_cols), .step(wr_en && in_b), .bank(wb_bank),
       .addr(wb_addr), .buffer(wb_buffer), .tile_done(wb_tile_done)
   );
@@ -297,7 +297,7 @@ module mm #(
   // ---------------------------------------------------------------- drain: result bank -> stream
   logic rd_active, rd_last, out_ready;
   logic [$clog2(N1*N2)-1:0] rd_index;
-  mem_read_D #(.N1(N1), .N2(N2)) u_rd (
+  mem_read_d #(.N1(N1), .N2(N2)) u_rd (
       .clk, .rst, .load(d_valid), .rows(drain_rows_q), .cols(drain_cols_q),
       .step(out_ready), .active(rd_active), .index(rd_index), .last(rd_last)
   );

@@ -1,6 +1,6 @@
 // Stream to memory: accepts one section of an AXI-stream packet of exactly ROWS x KB beats (64-bit,
-// eight packed int8, KB beats a row) and turns it into memory write strobes; an address generator (mem_write_A,
-// mem_write_B) maps each strobe to a bank and address.
+// eight packed int8, KB beats a row) and turns it into memory write strobes; an address generator (mem_write_a,
+// mem_write_b) maps each strobe to a bank and address.
 //
 // Bad lengths never hang and never leak into the next transfer:
 //   - tlast before ROWS x KB beats (too short): err_short pulses, the remaining words are written as

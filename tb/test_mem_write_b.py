@@ -1,4 +1,4 @@
-"""mem_write_B: under random steps and tile widths, the (bank, address, buffer) of every beat of B^T
+"""mem_write_b: under random steps and tile widths, the (bank, address, buffer) of every beat of B^T
 equals the layout mm documents: column j of a tile in bank j, word buffer * KB_MAX + beat, buffers
 alternating; tile_done pulses exactly with the last beat of every tile (its last column's last beat)."""
 

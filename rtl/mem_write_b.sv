@@ -4,7 +4,7 @@
 // last beat of a tile (`cols` columns; the final tile may be narrower), and `buffer` flips after it.
 `default_nettype none
 
-module mem_write_B #(
+module mem_write_b #(
     parameter int N2 = 4,       // banks (columns of the systolic array)
     parameter int KB_W = 8,     // width of KB
     parameter int KB_MAX = 96,  // words per buffer in a bank (MAX_K / 8)

@@ -3,7 +3,7 @@
 // index i*N2 + j. `load` starts a walk; `step` advances; `last` marks the final index.
 `default_nettype none
 
-module mem_read_D #(
+module mem_read_d #(
     parameter int N1 = 4,   // rows of the result tile
     parameter int N2 = 4    // columns of the result tile
 ) (

@@ -3,7 +3,7 @@
 // gives the N1 rows of a row tile in parallel. Advances on `step`; `start` rewinds.
 `default_nettype none
 
-module mem_write_A #(
+module mem_write_a #(
     parameter int N1 = 4,       // banks (rows of the systolic array)
     parameter int KB_W = 8,     // width of KB (beats per row)
     parameter int ADDR_W = 12   // word address width of a bank

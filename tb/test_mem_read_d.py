@@ -1,4 +1,4 @@
-"""mem_read_D: the walk over an edge-clipped result tile gives the row-major bank indices i*N2 + j
+"""mem_read_d: the walk over an edge-clipped result tile gives the row-major bank indices i*N2 + j
 and marks the last one."""
 
 import cocotb

@@ -1,4 +1,4 @@
-"""mem_write_A: under random steps, the (bank, address) of every beat of A equals the layout mm
+"""mem_write_a: under random steps, the (bank, address) of every beat of A equals the layout mm
 documents: row r in bank r mod N1, word (r div N1) * KB + beat (a Python model of it)."""
 
 import cocotb
