@@ -19,18 +19,9 @@ from host.layer import LayerRunner, forward
 from host.operands import linear_problem, ln_problem
 from host.overlay import build_defaults
 from host.selftest import operations
-from host.sim.platform import SimDMA, SimIP, Simulator
 from tests.tiny_bert import tiny_int_bert
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def acc():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("IBERT_KIT_CACHE", str(ROOT / "build" / "kit-cache"))
-        sim = Simulator()
-    return Accelerator(SimIP(sim), SimDMA(sim), sim.allocate, timeout=30)
 
 
 def test_the_core_describes_itself(acc):

@@ -11,18 +11,8 @@ import pytest
 from host.driver import Accelerator
 from host.operations import MAX_HEADS, OPERATIONS
 from host.regmap import OP_ATTENTION, REGISTERS
-from host.sim.platform import SimDMA, SimIP, Simulator
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def acc():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("IBERT_KIT_CACHE", str(ROOT / "build" / "kit-cache"))
-        sim = Simulator()
-    with Accelerator(SimIP(sim), SimDMA(sim), sim.allocate) as a:
-        yield a
 
 
 def edges(hi: int, lo: int = 1) -> list[int]:
