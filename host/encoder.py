@@ -136,18 +136,34 @@ class Engine:
             self.acc.close()
 
 
+#: Seconds a worker may take to open its backend (a first simulation build included).
+WORKER_START_S = 600
+
 _ENGINES: dict[EngineSpec, Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def run_batch(spec: EngineSpec, batch: list[list[int]], check: bool = False):
-    """One batch on this process's engine for ``spec`` (opened on first use and kept): the task a
-    worker process or a Dask worker runs."""
+def _engine(spec: EngineSpec) -> Engine:
+    """This process's engine for ``spec``, opened on first use and kept."""
     with _ENGINES_LOCK:
         engine = _ENGINES.get(spec)
         if engine is None:
             engine = _ENGINES[spec] = Engine(spec)
-    return engine.run(batch, check)
+    return engine
+
+
+def run_batch(spec: EngineSpec, batch: list[list[int]], check: bool = False):
+    """One batch on this process's engine: the task a worker process or a Dask worker runs."""
+    return _engine(spec).run(batch, check)
+
+
+def tile_rows(spec: EngineSpec) -> int | None:
+    """The row tile of this process's core (its ARRAY register), None on golden."""
+    return tile_rows_of(_engine(spec))
+
+
+def tile_rows_of(engine: Engine) -> int | None:
+    return None if engine.acc is None else engine.acc.limits.tile_rows
 
 
 def batches(lengths: list[int], batch_size: int, max_rows: int, tile_rows: int | None = None) -> list[list[int]]:
@@ -209,23 +225,38 @@ class Encoder:
         self.spec = EngineSpec(str(path), backend, float(timeout), self.pooling)
         self.workers, self.scheduler = workers, scheduler
         self._engine = Engine(self.spec) if workers == 1 and scheduler is None else None
-        #: The core's row tile, which batches fill (host.driver.Limits; on golden and with workers,
-        #: the device build's, vivado/defaults.tcl).
-        self.tile_rows = self._tile_rows()
         self._pool = None
         self._client = None
+        #: The core's row tile, which batches fill (its ARRAY register; with workers, a worker's core).
+        self.tile_rows = tile_rows_of(self._engine) if self._engine is not None else self._first_answer()
         #: Each sentence's cycles on the core in the last encode() (None on golden).
         self.cycles: np.ndarray | None = None
 
-    def _tile_rows(self) -> int | None:
-        if self.spec.backend == "golden":
-            return None
-        if self._engine is not None:
-            return self._engine.acc.limits.tile_rows
-        from .overlay import build_defaults
+    def _first_answer(self) -> int | None:
+        """A worker's core's row tile: the first answer of a worker, which also opens its backend."""
+        try:
+            return self._submit(tile_rows, self.spec).result(timeout=WORKER_START_S)
+        except TimeoutError:
+            self.close()
+            raise RuntimeError(f"no worker opened its backend in {WORKER_START_S} s (a Dask scheduler without "
+                               "workers, or a simulation build that does not finish?)") from None
 
-        d = build_defaults()
-        return int(d["n1"]) * -(-int(d["n2"]) // 8)
+    def _submit(self, fn, *args):
+        """A future of ``fn(*args)`` on a worker: a process of this encoder's pool, or Dask."""
+        if self.scheduler is not None:
+            try:
+                from distributed import Client
+            except ImportError:
+                raise RuntimeError("scheduler: Dask is not installed: python3 -m pip install 'ibert-kit[dask]'") from None
+            if self._client is None:
+                self._client = self.scheduler if isinstance(self.scheduler, Client) else Client(self.scheduler)
+            return self._client.submit(fn, *args, pure=False)
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool.submit(fn, *args)
 
     # ------------------------------------------------------------------ encode
     def encode(self, sentences, batch_size: int = 32, show_progress_bar: bool | None = None,
@@ -268,29 +299,11 @@ class Encoder:
             for group, batch in zip(groups, work):
                 yield group, self._engine.run(batch, check)
             return
+        futures = {self._submit(run_batch, self.spec, batch, check): group for group, batch in zip(groups, work)}
         if self.scheduler is not None:
-            yield from self._run_dask(work, groups, check)
-            return
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-        from concurrent.futures import as_completed
-
-        futures = {self._pool.submit(run_batch, self.spec, batch, check): group for group, batch in zip(groups, work)}
-        for f in as_completed(futures):
-            yield futures[f], f.result()
-
-    def _run_dask(self, work, groups, check):
-        try:
-            from distributed import Client, as_completed
-        except ImportError:
-            raise RuntimeError("scheduler: Dask is not installed: python3 -m pip install 'ibert-kit[dask]'") from None
-        if self._client is None:
-            self._client = self.scheduler if isinstance(self.scheduler, Client) else Client(self.scheduler)
-        futures = {self._client.submit(run_batch, self.spec, batch, check, pure=False): group
-                   for group, batch in zip(groups, work)}
+            from distributed import as_completed
+        else:
+            from concurrent.futures import as_completed
         for f in as_completed(futures):
             yield futures[f], f.result()
 
@@ -319,23 +332,10 @@ class Encoder:
 
 
 def _progress(total: int, show: bool | None, several: bool):
-    """A tqdm bar over sentences (shown when asked, or by default when stderr is a terminal and
-    there is more than one batch); a silent stand-in otherwise."""
+    """A tqdm bar over sentences: shown when asked, or by default when stderr is a terminal and
+    there is more than one batch."""
+    from tqdm import tqdm
+
     if show is None:
         show = several and sys.stderr.isatty()
-    if show:
-        try:
-            from tqdm import tqdm
-
-            return tqdm(total=total, unit="sentence", file=sys.stderr)
-        except ImportError:
-            pass
-
-    class Silent:
-        def update(self, n):
-            pass
-
-        def close(self):
-            pass
-
-    return Silent()
+    return tqdm(total=total, unit="sentence", file=sys.stderr, disable=not show)

@@ -147,6 +147,16 @@ def test_batches_spread_over_processes_and_a_dask_cluster(tiny):
             assert len(enc._client.scheduler_info()["workers"]) == 2
 
 
+def test_a_cluster_without_workers_is_one_clear_error_not_a_hang(tiny, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    import host.encoder
+
+    monkeypatch.setattr(host.encoder, "WORKER_START_S", 2)
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster:
+        with pytest.raises(RuntimeError, match="no worker opened its backend in 2 s"):
+            Encoder(tiny, "sim", calibration=16, scheduler=cluster.scheduler_address)
+
+
 def test_embed_command_writes_a_file_safely(tiny, tmp_path, capsys, monkeypatch):
     import io
 
