@@ -234,10 +234,24 @@ def pack_matmul(a: np.ndarray, b: np.ndarray, rows_per_tile: int) -> list[int]:
     return packet(a, weight_beats(b, [[] for _ in range(b.shape[1])]), rows_per_tile).tolist()
 
 
-def pack_attention(qkv: np.ndarray) -> list[int]:
-    """One input packet of OP_ATTENTION: the fused QKV projection's rows (T x 3D int8, in
-    golden.qkv_columns order) as :func:`pack_rows`; the operation takes it once per head."""
-    return pack_rows(qkv)
+def attention_beats(qkv: np.ndarray, heads: int) -> np.ndarray:
+    """OP_ATTENTION's input, head-major: (heads, T x 3 d_head / 8) uint64 beats, row h the packet
+    of head h. The fused QKV projection (T x 3D int8, in golden.qkv_columns order) holds head h in
+    its columns ``3 h d_head .. 3 (h + 1) d_head``; head h's packet is those columns' T rows, as
+    :func:`rows_beats` (Q_h, K_h and V_h side by side, d_head a multiple of 8). Each byte of the
+    projection crosses the stream once."""
+    qkv = np.asarray(qkv)
+    if qkv.ndim != 2 or heads < 1 or qkv.shape[1] % (24 * heads):
+        raise ValueError(f"qkv: expected (T, 3 x heads x d_head) with d_head a multiple of 8 for {heads} heads, "
+                         f"got shape {qkv.shape}")
+    t, w = qkv.shape[0], qkv.shape[1] // heads
+    per_head = np.ascontiguousarray(qkv.reshape(t, heads, w).transpose(1, 0, 2)).reshape(heads * t, w)
+    return rows_beats(per_head).reshape(heads, -1)
+
+
+def pack_attention(qkv: np.ndarray, heads: int) -> list[list[int]]:
+    """The input packets of OP_ATTENTION, one per head (:func:`attention_beats`), as Python ints."""
+    return attention_beats(qkv, heads).tolist()
 
 
 def attention_registers(p) -> dict[str, dict[str, int]]:

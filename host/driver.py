@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from golden.layout import (
+    attention_beats,
     attention_registers,
     check_residual,
     linear_weights,
@@ -31,7 +32,6 @@ from golden.layout import (
     mm_gelu_weights,
     mm_ln_weights,
     packet,
-    rows_beats,
     weight_beats,
 )
 from golden.params import Dense, GeluConsts, LayerNormParams, Rescale
@@ -168,8 +168,8 @@ class Accelerator:
 
     def run(self, code: int, m: int, k: int, n: int, beats: np.ndarray, out_beats: int, pack_s: float = 0.0,
             sends: int = 1) -> np.ndarray:
-        """One operation: registers, start, ``beats`` (uint64) out (``sends`` times: OP_ATTENTION
-        takes its packet once per head), ``out_beats`` beats back."""
+        """One operation: registers, start, ``beats`` (uint64) out as ``sends`` packets of equal
+        length (OP_ATTENTION takes one packet per head), ``out_beats`` beats back."""
         operation = OPERATIONS.get(REGISTERS["OP"].field("code").get(code))
         op = operation.name if operation else f"operation {code}"
         what = f"{op} {m}x{k}x{n}"
@@ -193,8 +193,11 @@ class Accelerator:
         t0 = time.perf_counter()
         deadline = time.monotonic() + self.timeout
         self.dma.recvchannel.transfer(dst, 0, dst.nbytes)
-        for _ in range(sends if beats.size else 0):
-            self.dma.sendchannel.transfer(src, 0, beats.size * 8)  # flushes src
+        if beats.size % sends:
+            raise ValueError(f"{what}: {beats.size} beats do not split into {sends} equal packets")
+        each = beats.size // sends * 8
+        for i in range(sends if beats.size else 0):
+            self.dma.sendchannel.transfer(src, i * each, each)  # flushes that part of src
             self._wait(dma_regs.MM2S, deadline, what)
         self._wait(dma_regs.S2MM, deadline, what)
         transfer_s = time.perf_counter() - t0
@@ -210,7 +213,7 @@ class Accelerator:
             self.write("ERROR", errors)
             raise AcceleratorError(f"{what}: the core reported {self._error_names(errors)}")
         self.cycles = self.read("CYCLES_BUSY")
-        self.calls.append(CallTiming(op, (m, k, n), pack_s, copy_s, transfer_s, self.cycles, sends * beats.size, out_beats))
+        self.calls.append(CallTiming(op, (m, k, n), pack_s, copy_s, transfer_s, self.cycles, beats.size, out_beats))
         return out
 
     def _buffer(self, direction: str, beats: int):
@@ -329,8 +332,8 @@ class Accelerator:
 
     def attention(self, qkv, heads: int, p) -> np.ndarray:
         """golden.attention_qkv on the core (OP_ATTENTION): the fused QKV (T, 3D) in
-        golden.qkv_columns order, sent once per head; ``p`` has the ``softmax`` constants and the
-        per-tensor ``ctx_rq``. Returns the int8 context (T, D)."""
+        golden.qkv_columns order, sent head-major, one packet per head (golden.layout.attention_beats);
+        ``p`` has the ``softmax`` constants and the per-tensor ``ctx_rq``. Returns the int8 context (T, D)."""
         qkv = _int8_rows("qkv", qkv)
         t = qkv.shape[0]
         if heads < 1 or qkv.shape[1] % (3 * heads):
@@ -340,7 +343,7 @@ class Accelerator:
         for reg, values in attention_registers(p).items():
             self.write(reg, REGISTERS[reg].pack(**values))
         t0 = time.perf_counter()
-        beats = rows_beats(qkv).reshape(-1)
+        beats = attention_beats(qkv, heads).reshape(-1)
         d = heads * dh
         out = self.run(OP_ATTENTION, t, dh, heads, beats, t * d // 8, pack_s=time.perf_counter() - t0, sends=heads)
         return out.view(np.int8).reshape(t, d).copy()

@@ -4,7 +4,7 @@ operation's inputs and output for the divergence locator (host/divergence.py).
 The layer is five operations (golden.encoder_layer's dataflow):
   qkv       OP_LINEAR: [Q | K | V] = requant(x [Wq | Wk | Wv] + b), one (T, 3D) operation
   attention OP_ATTENTION: all heads, requant(softmax(Q_h K_h^T) V_h), (T, D), the QKV output sent
-            once per head
+            head-major, one packet per head
   attn_out  OP_MM_LN: golden.mm_ln(ctx, attn_out, ..., residual x)
   ffn_in    OP_MM_GELU: golden.mm_gelu(a1, ffn_in, ...)
   ffn_out   OP_MM_LN: golden.mm_ln(g, ffn_out, ..., residual a1)

@@ -1,8 +1,9 @@
 // OP_ATTENTION (golden.attention_qkv): all heads of the attention core on the one array.
 //
-// Input: the fused QKV projection (T rows of 3D int8, golden.qkv_columns order: per head its Q, K
-// and V columns side by side), sent once per head, `heads` packets in all. From head h's packet
-// the unit keeps the head's 3 d_head columns: Q_h and K_h into row buffers, V_h into a transpose
+// Input: one packet per head, `heads` in all: head h's columns of the fused QKV projection
+// (golden.qkv_columns order), T rows of 3 d_head int8 (its Q, K and V side by side; the host
+// sends the projection head-major, so every byte crosses the stream once). The unit keeps
+// Q_h and K_h in row buffers, V_h in a transpose
 // buffer (eight byte memories with a skewed layout: element (t, c) in memory (t + c) mod 8, so a
 // row of V and a column of V are both eight different memories, one beat a cycle either way).
 // Then, per query tile of up to TR rows, two engine jobs with the softmax between them:
@@ -30,7 +31,8 @@ module attn #(
     localparam int DH_W = $clog2(MAX_DH + 1),
     localparam int H_W = $clog2(MAX_HEADS + 1),
     localparam int COL_W = $clog2(MAX_HEADS * MAX_DH + 1),
-    localparam int J_W = T_W > DH_W ? T_W : DH_W   // the engine's dimensions: T or d_head
+    localparam int J_W = T_W > DH_W ? T_W : DH_W,  // the engine's dimensions: T or d_head
+    localparam int R_W = $clog2(MAX_T + TR + 1)    // a tile's first row, up to one tile past T
 ) (
     input  wire logic               clk,
     input  wire logic               rst,
@@ -80,8 +82,8 @@ module attn #(
   localparam int TB = MAX_T / 8 > 1 ? MAX_T / 8 : 1;  // beats of a row of P
   localparam int QAW = $clog2(MAX_T * DB);
   localparam int TRH = (TR + 1) / 2;             // rows of P per softmax unit
-  localparam int PAW = $clog2(TRH * TB > 1 ? TRH * TB : 2);
-  localparam int SAW = $clog2(TR * MAX_T);       // S values of a tile
+  localparam int PAW = $clog2(TRH * TB > 1 ? TRH * TB : 2) + 1;  // {bank, address in the bank}
+  localparam int SAW = $clog2(TR * MAX_T);       // S values of a tile; {bank, beat} addresses a beat
   localparam int N2_W = $clog2(N2 + 1);
   localparam int RW = TR > 1 ? $clog2(TR) : 1;
   localparam int BW = $clog2(TB + 1);
@@ -101,35 +103,50 @@ module attn #(
   logic [COL_W-1:0] hcol_q;                     // the head's first context column
   logic [DH_W-4:0] dhb_q;                       // beats of a Q / K / V row: dh / 8
   logic [BW-1:0] tb_q;                          // beats of a P row: ceil(T / 8)
-  logic [T_W-1:0] r0_q;                         // the query tile's first row
-  wire logic [T_W-1:0] rows_left = t_q - r0_q;
-  wire logic [T_W-1:0] tr_now = rows_left < T_W'(TR) ? rows_left : T_W'(TR);
 
   // ---------------------------------------------------------------- phases
-  typedef enum logic [3:0] {P_IDLE, P_IN, P_S_GO, P_S, P_SM, P_C_GO, P_C, P_NEXT, P_DONE, P_DRAIN}
-      phase_e;
+  // P_IN takes a head's packet; P_RUN runs its query tiles as a pipeline of three streams, each
+  // counting the tiles it finished: the engine's S jobs (into S bank i mod 2), the softmax (S bank
+  // -> P bank i mod 2) and the engine's C jobs (P bank -> context). S(i) waits for the softmax of
+  // tile i - 2 (its S bank), the softmax of tile i for S(i) and for C(i - 2) (its P bank), C(i)
+  // for the softmax of tile i; the engine takes a ready C before a ready S.
+  typedef enum logic [2:0] {P_IDLE, P_IN, P_RUN, P_DONE, P_DRAIN} phase_e;
   phase_e ph_q;
+  typedef enum logic [1:0] {E_IDLE, E_GO, E_S, E_C} estate_e;
+  estate_e es_q;                                // the engine's job
+  typedef enum logic [1:0] {M_IDLE, M_PREP, M_RUN} mstate_e;
+  mstate_e ms_q;                                // the softmax pass
   logic s_done_q, c_done_q, mm_idle_q;        // the S job's values all stored; the C job's written
+  logic [T_W-1:0] s_cnt_q, m_cnt_q, c_cnt_q;    // tiles done by each stream
+  logic [R_W-1:0] s_r0_q, m_r0_q, c_r0_q;       // the first row of each stream's next tile
+  logic eng_c_q, eng_bank_q;                    // the engine's job: C (else S), its bank
+  logic [T_W-1:0] eng_r0_q, eng_tr_q;           // its tile's first row and rows
+  logic m_bank_q, m_start, m_go_q;              // the softmax pass's banks (S read, P written)
+  logic [T_W-1:0] m_tr_q;                       // its tile's rows
   assign busy = ph_q != P_IDLE;
+  wire logic running = ph_q == P_RUN;
+  wire logic c_ready = c_r0_q < R_W'(t_q) && m_cnt_q > c_cnt_q;
+  wire logic s_ready = s_r0_q < R_W'(t_q) && m_cnt_q + 1'b1 >= s_cnt_q;
+  wire logic m_ready = m_r0_q < R_W'(t_q) && s_cnt_q > m_cnt_q && c_cnt_q + 1'b1 >= m_cnt_q;
+  // rows from each stream's next tile to T (read only while that tile is below T)
+  wire logic [T_W-1:0] s_left = t_q - T_W'(s_r0_q), c_left = t_q - T_W'(c_r0_q), m_left = t_q - T_W'(m_r0_q);
 
   // ---------------------------------------------------------------- ingest
-  // the row's beats: segment (head) by segment, each 3 dhb beats: Q, K, V
+  // the row's beats: Q, K, V, dhb beats each
   typedef enum logic [1:0] {I_RUN, I_FILL, I_DROP} istate_e;
   istate_e is_q;
   logic begun_q;
   logic [T_W-1:0] in_row_q;
-  logic [H_W-1:0] in_seg_q;
   logic [1:0] in_part_q;
   logic [DH_W-4:0] in_b_q;
-  wire logic in_final = in_row_q == t_q - 1'b1 && in_seg_q == heads_q - 1'b1 && in_part_q == 2'd2
-                     && in_b_q == dhb_q - 1'b1;
+  wire logic in_final = in_row_q == t_q - 1'b1 && in_part_q == 2'd2 && in_b_q == dhb_q - 1'b1;
   wire logic ingesting = ph_q == P_IN;
   assign s_axis_tready = (ingesting && is_q != I_FILL) || ph_q == P_DRAIN;
   assign want = ingesting && is_q == I_RUN;
   wire logic in_take = s_axis_tvalid && s_axis_tready;
   wire logic in_step = ingesting && (is_q == I_FILL || (is_q == I_RUN && in_take));
   wire logic [63:0] in_data = is_q == I_RUN ? s_axis_tdata : 64'd0;
-  wire logic keep = in_step && in_seg_q == head_q;
+  wire logic keep = in_step;
   wire logic [QAW-1:0] in_addr = QAW'(in_row_q) * QAW'(DB) + QAW'(in_b_q);
 
   wire logic in_done = (in_step && in_final && !(is_q == I_RUN && !s_axis_tlast))
@@ -171,7 +188,6 @@ module attn #(
       is_q <= I_RUN;
       begun_q <= 1'b0;
       in_row_q <= '0;
-      in_seg_q <= '0;
       in_part_q <= '0;
       in_b_q <= '0;
     end else begin
@@ -181,12 +197,7 @@ module attn #(
           in_b_q <= '0;
           if (in_part_q == 2'd2) begin
             in_part_q <= '0;
-            if (in_seg_q == heads_q - 1'b1) begin
-              in_seg_q <= '0;
-              in_row_q <= in_row_q == t_q - 1'b1 ? '0 : in_row_q + 1'b1;
-            end else begin
-              in_seg_q <= in_seg_q + 1'b1;
-            end
+            in_row_q <= in_row_q == t_q - 1'b1 ? '0 : in_row_q + 1'b1;
           end else begin
             in_part_q <= in_part_q + 1'b1;
           end
@@ -217,7 +228,7 @@ module attn #(
   logic f_active_q, f_sec_q, f_job_c_q, can_issue;
   logic [J_W-1:0] f_row_q;
   logic [BW-1:0] f_beat_q;
-  wire logic [J_W-1:0] f_rows = f_sec_q ? (f_job_c_q ? J_W'(dh_q) : J_W'(t_q)) : J_W'(tr_now);
+  wire logic [J_W-1:0] f_rows = f_sec_q ? (f_job_c_q ? J_W'(dh_q) : J_W'(t_q)) : J_W'(eng_tr_q);
   wire logic [BW-1:0] f_beats = f_job_c_q ? tb_q : BW'(dhb_q);
   wire logic f_row_end = f_beat_q == f_beats - 1'b1;
   wire logic f_sec_end = f_row_end && f_row_q == f_rows - 1'b1;
@@ -229,9 +240,9 @@ module attn #(
   logic [63:0] p_rd [2];                        // the P buffers of the even and odd rows
   logic f_par1_q;
   logic [PAW-1:0] p_raddr;
-  assign q_raddr = QAW'(r0_q + T_W'(f_row_q)) * QAW'(DB) + QAW'(f_beat_q);
+  assign q_raddr = QAW'(eng_r0_q + T_W'(f_row_q)) * QAW'(DB) + QAW'(f_beat_q);
   assign k_raddr = QAW'(f_row_q) * QAW'(DB) + QAW'(f_beat_q);
-  assign p_raddr = PAW'(f_row_q >> 1) * PAW'(TB) + PAW'(f_beat_q);
+  assign p_raddr = {eng_bank_q, (PAW - 1)'(PAW'(f_row_q >> 1) * PAW'(TB) + PAW'(f_beat_q))};
   assign v_rot = f_row_q[2:0];
   assign v_rbase = T_W'(f_beat_q) << 3;
   assign v_rcb = (DH_W - 3)'(f_row_q >> 3);
@@ -244,7 +255,7 @@ module attn #(
     end else begin
       if (mm_start) begin
         f_active_q <= 1'b1;
-        f_job_c_q <= ph_q == P_C_GO;
+        f_job_c_q <= eng_c_q;
         f_sec_q <= 1'b0;
         f_row_q <= '0;
         f_beat_q <= '0;
@@ -294,14 +305,14 @@ module attn #(
   logic [RW-1:0] w_row;
   logic [J_W-1:0] w_col;
   wire logic job_go = mm_start;
-  wire logic u_valid = d_tvalid && w_active && ph_q == P_C;
+  wire logic u_valid = d_tvalid && w_active && es_q == E_C;
   wire logic [31:0] u_data = sel_q ? d_tdata[63:32] : d_tdata[31:0];
   wire logic u_take = u_valid && u_ready;
-  wire logic s_take = d_tvalid && ph_q == P_S;  // S: whole beats, as they come
+  wire logic s_take = d_tvalid && es_q == E_S;  // S: whole beats, as they come
   assign d_tready = s_take || (u_take && (sel_q || w_tile_last));
   wire logic unused_d = &{1'b0, d_tlast};
   tile_walk #(.N1(N1), .N2(N2), .TR(TR), .M_W(T_W), .N_W(J_W)) u_walk (
-      .clk, .rst(rst || cancel), .start(job_go), .m(tr_now), .n(ph_q == P_C_GO ? J_W'(dh_q) : J_W'(t_q)),
+      .clk, .rst(rst || cancel), .start(job_go), .m(eng_tr_q), .n(eng_c_q ? J_W'(dh_q) : J_W'(t_q)),
       .step(u_take), .active(w_active), .row(w_row), .col(w_col), .tile_last(w_tile_last),
       .op_last(w_op_last)
   );
@@ -313,31 +324,30 @@ module attn #(
   // S: the engine's beats in its order (value i of the job in beat i / 2); read back by row:
   // in column tile ct (width w: N2, or T - cb_last for the last), row r, column c, the value's
   // index is ct tr N2 + r w + c mod N2 (every earlier column tile is N2 wide and tr rows tall)
-  logic [63:0] sbuf [TR * MAX_T / 2];
+  logic [63:0] sbuf [(1 << (SAW - 1)) + TR * MAX_T / 2];  // two banks, the second at 2^(SAW-1)
   logic [63:0] s_rd, s_rd2;
   logic [31:0] s_val_q;
   logic [SAW-1:0] s_wptr_q, s_pos;
   logic s_half_q, s_half2_q;
   always_ff @(posedge clk) begin  // read (1), its register (2), the half (3)
-    if (s_take) sbuf[(SAW - 1)'(s_wptr_q >> 1)] <= d_tdata;
-    s_rd <= sbuf[(SAW - 1)'(s_pos >> 1)];
+    if (s_take) sbuf[{eng_bank_q, (SAW - 1)'(s_wptr_q >> 1)}] <= d_tdata;
+    s_rd <= sbuf[{m_bank_q, (SAW - 1)'(s_pos >> 1)}];
     s_rd2 <= s_rd;
     s_half_q <= s_pos[0];
     s_half2_q <= s_half_q;
     s_val_q <= s_half2_q ? s_rd2[63:32] : s_rd2[31:0];
   end
-  // the last column tile's first column, found while the head's packet comes in; tr N2 from a
-  // registered tr (it changes cycles before the softmax pass reads it)
-  logic [T_W-1:0] cb_last_q, tr_q;
+  // the last column tile's first column, found while the head's packet comes in; tr N2 of the
+  // softmax pass's tile, from its rows (registered in M_PREP, two cycles before the pass starts)
+  logic [T_W-1:0] cb_last_q;
   logic [SAW-1:0] trn2_q;
   always_ff @(posedge clk) begin
-    tr_q <= tr_now;
-    trn2_q <= SAW'(tr_q) * SAW'(N2);
+    trn2_q <= SAW'(m_tr_q) * SAW'(N2);
     if (start) cb_last_q <= '0;
     else if (ph_q == P_IN && 32'(cb_last_q) + N2 < 32'(t_q)) cb_last_q <= cb_last_q + T_W'(N2);
   end
 
-  // softmax: the tile's rows of S in, P rows out into the P buffer (eight byte lanes)
+  // softmax: the tile's rows of S in, P rows out into the P buffer (a write enable per byte)
   logic sm_active_q, sm_v1_q, sm_v2_q, sm_v3_q, sm_l1_q, sm_l2_q, sm_l3_q, sm_u1_q, sm_u2_q, sm_u3_q;
   logic [1:0] sm_can;
   logic [RW-1:0] sm_row_q;
@@ -364,20 +374,21 @@ module attn #(
         .s_axis_tlast(sm_tlast), .m_axis_tdata(p_data), .m_axis_tvalid(p_valid), .m_axis_tready(1'b1),
         .m_axis_tlast(p_last)
     );
-    // P rows 2 i + u at row i of this unit's buffer (eight byte lanes)
+    // P rows 2 i + u at row i of this unit's buffer
     logic [T_W-1:0] p_row_q, p_col_q;
-    wire logic [PAW-1:0] p_waddr = PAW'(p_row_q) * PAW'(TB) + PAW'(p_col_q >> 3);
-    for (genvar l = 0; l < 8; l++) begin : g_p
-      logic [7:0] mem [TRH * TB];
-      logic [7:0] rd_q;
-      always_ff @(posedge clk) begin
-        if (p_valid && p_col_q[2:0] == 3'(l)) mem[p_waddr] <= p_data;
-        rd_q <= mem[p_raddr];
-      end
-      assign p_rd[u][8*l+:8] = rd_q;
-    end
+    wire logic [PAW-1:0] p_waddr = {m_bank_q, (PAW - 1)'(PAW'(p_row_q) * PAW'(TB) + PAW'(p_col_q >> 3))};
+    // one 64-bit memory with a write enable per byte (one block RAM, where eight byte-wide
+    // memories of two banks would take eight)
+    logic [63:0] p_mem [(1 << (PAW - 1)) + TRH * TB];  // two banks, the second at 2^(PAW-1)
+    logic [63:0] p_rd_q;
     always_ff @(posedge clk) begin
-      if (rst || cancel || (ph_q == P_S && s_done_q && !mm_busy)) begin
+      for (int l = 0; l < 8; l++)
+        if (p_valid && p_col_q[2:0] == 3'(l)) p_mem[p_waddr][8*l+:8] <= p_data;
+      p_rd_q <= p_mem[p_raddr];
+    end
+    assign p_rd[u] = p_rd_q;
+    always_ff @(posedge clk) begin
+      if (rst || cancel || m_start) begin
         p_row_q <= '0;
         p_col_q <= '0;
       end else if (p_valid) begin
@@ -391,23 +402,23 @@ module attn #(
   // C: requant to int8, then to the context store at (r0 + row, hcol + col)
   logic signed [7:0] c_data;
   logic c_valid, c_last_unused, rq_ready;
-  assign u_ready = ph_q == P_C ? rq_ready : 1'b1;
+  assign u_ready = es_q == E_C ? rq_ready : 1'b1;
   requant #(.IN_W(24), .M_W(32), .OUT_W(8)) u_requant (  // |P V| < 255 * 128 * 128 < 2^23
       .clk, .rst(rst || cancel), .s_axis_tdata({ctx_e, ctx_m, 24'd0, u_data[23:0]}),
-      .s_axis_tvalid(u_valid && ph_q == P_C), .s_axis_tready(rq_ready), .s_axis_tlast(1'b0),
+      .s_axis_tvalid(u_valid), .s_axis_tready(rq_ready), .s_axis_tlast(1'b0),
       .m_axis_tdata(c_data), .m_axis_tvalid(c_valid), .m_axis_tready(1'b1), .m_axis_tlast(c_last_unused)
   );
   logic x_active_unused, x_tile_last_unused, x_op_last;
   logic [RW-1:0] x_wrow;
   logic [J_W-1:0] x_wcol;
   tile_walk #(.N1(N1), .N2(N2), .TR(TR), .M_W(T_W), .N_W(J_W)) u_walk_x (
-      .clk, .rst(rst || cancel), .start(mm_start && ph_q == P_C_GO), .m(tr_now), .n(J_W'(dh_q)), .step(c_valid),
+      .clk, .rst(rst || cancel), .start(mm_start && eng_c_q), .m(eng_tr_q), .n(J_W'(dh_q)), .step(c_valid),
       .active(x_active_unused), .row(x_wrow), .col(x_wcol), .tile_last(x_tile_last_unused),
       .op_last(x_op_last)
   );
   always_ff @(posedge clk) begin
     x_we <= c_valid;
-    x_row <= r0_q + T_W'(x_wrow);
+    x_row <= eng_r0_q + T_W'(x_wrow);
     x_col <= hcol_q + COL_W'(x_wcol);
     x_data <= c_data;
   end
@@ -416,14 +427,19 @@ module attn #(
   // ---------------------------------------------------------------- sequencing
   // The engine is started when it was idle the cycle before (its busy follows its start at once).
   always_ff @(posedge clk) mm_idle_q <= !mm_busy && !mm_start;
+  wire logic last_head = head_q == heads_q - 1'b1;
   always_ff @(posedge clk) begin
     x_done <= 1'b0;
     if (rst) begin
       ph_q <= P_IDLE;
+      es_q <= E_IDLE;
+      ms_q <= M_IDLE;
       sm_active_q <= 1'b0;
     end else if (cancel) begin
       ph_q <= (ph_q == P_IN && begun_q && is_q != I_FILL) || ph_q == P_DRAIN
               || (ph_q == P_IN && is_q == I_DROP) ? P_DRAIN : P_IDLE;
+      es_q <= E_IDLE;
+      ms_q <= M_IDLE;
       sm_active_q <= 1'b0;
     end else begin
       sm_v1_q <= sm_issue;
@@ -447,7 +463,7 @@ module attn #(
           sm_rn2_q <= sm_rn2_q + SAW'(N2);
           sm_rwl_q <= sm_rwl_q + SAW'(t_q - cb_last_q);
           sm_row_q <= sm_row_q + 1'b1;
-          if (T_W'(sm_row_q) == tr_now - 1'b1) sm_active_q <= 1'b0;
+          if (T_W'(sm_row_q) == m_tr_q - 1'b1) sm_active_q <= 1'b0;
         end else begin
           sm_col_q <= sm_col_q + 1'b1;
           if (32'(sm_cm_q) == N2 - 1) begin
@@ -459,6 +475,61 @@ module attn #(
           end
         end
       end
+
+      // the engine: a ready C job before a ready S job
+      case (es_q)
+        E_IDLE: if (running && (c_ready || s_ready)) begin
+          eng_c_q <= c_ready;
+          eng_r0_q <= T_W'(c_ready ? c_r0_q : s_r0_q);
+          eng_tr_q <= c_ready ? (c_left < T_W'(TR) ? c_left : T_W'(TR)) : (s_left < T_W'(TR) ? s_left : T_W'(TR));
+          eng_bank_q <= c_ready ? c_cnt_q[0] : s_cnt_q[0];
+          es_q <= E_GO;
+        end
+        E_GO: if (mm_idle_q) begin
+          s_done_q <= 1'b0;
+          c_done_q <= 1'b0;
+          s_wptr_q <= '0;
+          es_q <= eng_c_q ? E_C : E_S;
+        end
+        E_S: if (s_done_q && !mm_busy) begin
+          s_cnt_q <= s_cnt_q + 1'b1;
+          s_r0_q <= s_r0_q + R_W'(TR);
+          es_q <= E_IDLE;
+        end
+        E_C: if (c_done_q && !mm_busy) begin
+          c_cnt_q <= c_cnt_q + 1'b1;
+          c_r0_q <= c_r0_q + R_W'(TR);
+          es_q <= E_IDLE;
+        end
+        default: es_q <= E_IDLE;
+      endcase
+
+      // the softmax pass: M_PREP registers the tile's rows (and tr N2 from them) before the pass
+      case (ms_q)
+        M_IDLE: if (running && m_ready) begin
+          m_tr_q <= m_left < T_W'(TR) ? m_left : T_W'(TR);
+          m_bank_q <= m_cnt_q[0];
+          ms_q <= M_PREP;
+        end
+        M_PREP: if (m_go_q) begin
+          sm_active_q <= 1'b1;
+          sm_row_q <= '0;
+          sm_col_q <= '0;
+          sm_cb_q <= '0;
+          sm_cm_q <= '0;
+          sm_ctb_q <= '0;
+          sm_rn2_q <= '0;
+          sm_rwl_q <= '0;
+          ms_q <= M_RUN;
+        end
+        M_RUN: if (!sm_active_q && p_rows[0] + p_rows[1] == m_tr_q) begin
+          m_cnt_q <= m_cnt_q + 1'b1;
+          m_r0_q <= m_r0_q + R_W'(TR);
+          ms_q <= M_IDLE;
+        end
+        default: ms_q <= M_IDLE;
+      endcase
+
       case (ph_q)
         P_IDLE: if (start) begin
           t_q <= t;
@@ -471,41 +542,17 @@ module attn #(
           ph_q <= P_IN;
         end
         P_IN: if (in_done) begin
-          r0_q <= '0;
-          ph_q <= P_S_GO;
+          {s_cnt_q, m_cnt_q, c_cnt_q} <= '0;
+          {s_r0_q, m_r0_q, c_r0_q} <= '0;
+          ph_q <= P_RUN;
         end
-        P_S_GO: if (mm_idle_q) begin
-          s_done_q <= 1'b0;
-          s_wptr_q <= '0;
-          ph_q <= P_S;
-        end
-        P_S: if (s_done_q && !mm_busy) begin
-          sm_active_q <= 1'b1;
-          sm_row_q <= '0;
-          sm_col_q <= '0;
-          sm_cb_q <= '0;
-          sm_cm_q <= '0;
-          sm_ctb_q <= '0;
-          sm_rn2_q <= '0;
-          sm_rwl_q <= '0;
-          ph_q <= P_SM;
-        end
-        P_SM: if (p_rows[0] + p_rows[1] == tr_now) ph_q <= P_C_GO;
-        P_C_GO: if (mm_idle_q) begin
-          c_done_q <= 1'b0;
-          ph_q <= P_C;
-        end
-        P_C: if (c_done_q && !mm_busy) ph_q <= P_NEXT;
-        P_NEXT: begin
-          if (rows_left > T_W'(TR)) begin
-            r0_q <= r0_q + T_W'(TR);
-            ph_q <= P_S_GO;
-          end else if (head_q != heads_q - 1'b1) begin
+        P_RUN: if (c_r0_q >= R_W'(t_q) && es_q == E_IDLE) begin  // the head's last C job is done
+          if (last_head) begin
+            ph_q <= P_DONE;
+          end else begin
             head_q <= head_q + 1'b1;
             hcol_q <= hcol_q + COL_W'(dh_q);
             ph_q <= P_IN;
-          end else begin
-            ph_q <= P_DONE;
           end
         end
         P_DONE: begin
@@ -517,13 +564,16 @@ module attn #(
       endcase
     end
   end
+  // M_PREP lasts two cycles: m_tr_q, then trn2_q
+  always_ff @(posedge clk) m_go_q <= ms_q == M_PREP && !m_go_q && !m_start;
+  assign m_start = ms_q == M_PREP && m_go_q;
 
   // the engine's jobs: S (m = tile rows, k = d_head, n = T), C (m = tile rows, k = T, n = d_head)
-  assign mm_start = (ph_q == P_S_GO || ph_q == P_C_GO) && mm_idle_q;
-  assign mm_m = J_W'(tr_now);
-  assign mm_k = ph_q == P_C_GO ? J_W'(t_q) : J_W'(dh_q);
-  assign mm_n = ph_q == P_C_GO ? J_W'(dh_q) : J_W'(t_q);
-  assign mm_unsigned = ph_q == P_C_GO;
+  assign mm_start = es_q == E_GO && mm_idle_q;
+  assign mm_m = J_W'(eng_tr_q);
+  assign mm_k = eng_c_q ? J_W'(t_q) : J_W'(dh_q);
+  assign mm_n = eng_c_q ? J_W'(dh_q) : J_W'(t_q);
+  assign mm_unsigned = eng_c_q;
 endmodule
 
 `default_nettype wire

@@ -15,7 +15,7 @@ package ibert_regs_pkg;
   localparam logic [7:0] A_VERSION = 8'h04;
   localparam int VERSION_MINOR_LSB = 0, VERSION_MINOR_W = 16;
   localparam int VERSION_MAJOR_LSB = 16, VERSION_MAJOR_W = 16;
-  localparam logic [31:0] VERSION_RESET = 32'h00010002;
+  localparam logic [31:0] VERSION_RESET = 32'h00020000;
   localparam logic [7:0] A_CTRL = 8'h08;
   localparam int CTRL_START_LSB = 0, CTRL_START_W = 1;
   localparam int CTRL_ABORT_LSB = 1, CTRL_ABORT_W = 1;

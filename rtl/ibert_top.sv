@@ -25,7 +25,8 @@
 //   beats each), and four constant beats go ahead of each channel's weights
 //   (golden.layout.pack_mm_ln); int8 rows out.
 //   OP_ATTENTION: golden.attention_qkv, all heads (rtl/attn.sv): DIM_M = T, DIM_K = d_head, DIM_N =
-//   heads; the fused QKV rows (golden.qkv_columns order) sent once per head, DIM_N packets; the
+//   heads; the fused QKV projection (golden.qkv_columns order) sent head-major, DIM_N packets of T
+//   rows of 3 d_head bytes (golden.layout.attention_beats); the
 //   softmax and context constants from their registers; int8 context rows (T x D) out, gathered in
 //   the epilogue's buffer. Built when the buffer holds MAX_M context rows of MAX_D bytes (ATTN_OK;
 //   MAX_DH reads 0 and the code is refused otherwise).

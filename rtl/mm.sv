@@ -295,16 +295,26 @@ module mm #(
   );
 
   // ---------------------------------------------------------------- drain: result bank -> stream
-  logic rd_active, rd_last, out_ready;
+  // two values a cycle when N2 is even (a row's neighbours j, j + 1 from one 64-bit slice of the
+  // bank, j even), else one
+  localparam bit PAIR = N2 % 2 == 0;
+  logic rd_active, rd_last, rd_pair, out_ready;
   logic [$clog2(N1*N2)-1:0] rd_index;
-  mem_read_d #(.N1(N1), .N2(N2)) u_rd (
+  logic [63:0] rd_data;
+  mem_read_d #(.N1(N1), .N2(N2), .PAIR(PAIR)) u_rd (
       .clk, .rst, .load(d_valid), .rows(drain_rows_q), .cols(drain_cols_q),
-      .step(out_ready), .active(rd_active), .index(rd_index), .last(rd_last)
+      .step(out_ready), .active(rd_active), .index(rd_index), .pair(rd_pair), .last(rd_last)
   );
   assign drain_done = rd_active && rd_last && out_ready;
+  if (PAIR) begin : g_pair
+    assign rd_data = d_out[64*32'(rd_index[$clog2(N1*N2)-1:1]) +: 64];
+    wire logic unused_index0 = rd_index[0];  // even: the pair starts a 64-bit slice
+  end else begin : g_single
+    assign rd_data = {32'd0, d_out[32*rd_index +: 32]};
+  end
 
   mm2s u_mm2s (
-      .clk, .rst, .s_axis_tdata(d_out[32*rd_index +: 32]), .s_axis_tvalid(rd_active),
+      .clk, .rst, .s_axis_tdata(rd_data), .s_axis_tuser(rd_pair), .s_axis_tvalid(rd_active),
       .s_axis_tlast(rd_last && drain_final_q), .s_axis_tready(out_ready), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
   );
 

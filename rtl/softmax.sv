@@ -5,13 +5,14 @@
 // es = max(0, lopd(qc) + 1 - 16); sum = sum(e); factor = floor(2^31 / sum) (div);
 // out = min(round_half_up(e * factor / 2^23), 255).
 //
-// Rows overlap through row_buffer: ingest stores row r+1 and tracks its maximum while the
-// processor runs row r through exp (one element per cycle; narrowed exps go to a 16-bit buffer
-// and are summed), the divider (33 cycles) and the normalizer (one element per cycle, credits
-// from row_out). Every stage holds one carry chain or one DSP level (exp feed: buffer read and its
-// register, subtract, clamp and shift, round; exp; narrow; normalizer: read, mul_pipe, round,
-// clamp). Throughput about 2 cycles per element plus a per-row overhead (bench/nonlinear_cycles.py
-// measures both). Constants, held during use: golden's SoftmaxConsts plus x0_recip =
+// Three rows overlap: ingest stores row r+2 in row_buffer and tracks its maximum, while the exp
+// stage runs row r+1 through exp (one element per cycle; narrowed exps go to one of two 16-bit
+// banks and are summed) and the normalize stage runs row r through the divider (33 cycles) and
+// the normalizer (one element per cycle from the other bank, credits from row_out). Every stage
+// holds one carry chain or one DSP level (exp feed: buffer read and its register, subtract, clamp
+// and shift, round; exp; narrow; normalizer: read, mul_pipe, round, clamp). Throughput: a row of
+// n every n + about 45 cycles (the normalize stage's), about 1.3 cycles per element at n = 128
+// (bench/nonlinear_cycles.py measures it). Constants, held during use: golden's SoftmaxConsts plus x0_recip =
 // floor(2^22 / -x0) for exp. Elements past MAX_N in a row are dropped (the row is processed as its
 // first MAX_N scores) and err_long is set until reset.
 `default_nettype none
@@ -55,21 +56,29 @@ module softmax #(
     if (in_close) max_q[in_bank] <= new_max;
   end
 
-  // ---------------------------------------------------------------- process
-  typedef enum logic [2:0] {P_IDLE, P_EXP, P_DIV, P_WAIT, P_OUT} pstate_e;
-  pstate_e pstate_q;
-  logic [LW-1:0] plen_q, got_q;
+  // ---------------------------------------------------------------- process: two stages
+  // The exp stage runs a row from the row buffer through exp into exp bank eb (and sums it), then
+  // hands the row (length, sum, bank) to the normalize stage once that stage is idle, and takes
+  // the next row into the other bank. The normalize stage runs the divider, then the normalizer
+  // over its bank. So row r + 1's exps overlap row r's division and normalization.
+  typedef enum logic [1:0] {E_IDLE, E_RUN, E_HAND} estate_e;
+  typedef enum logic [1:0] {N_IDLE, N_DIV, N_WAIT, N_OUT} nstate_e;
+  estate_e es_q;
+  nstate_e ns_q;
+  logic [LW-1:0] plen_q, got_q, nlen_q, oissue_q;
   logic signed [31:0] pmax_q;
+  logic eb_q, nb_q;                       // the exp stage's bank, the normalize stage's bank
+  wire logic hand = es_q == E_HAND && ns_q == N_IDLE;
 
   // per-job constants, registered from the ports (held during use)
   logic sh0_q;
-  logic [4:0] sh1_q, es_q;
+  logic [4:0] sh1_q, es_sh_q;
   logic signed [5:0] qc_pos;
   lopd #(.W(32)) u_lopd (.x({1'b0, qc}), .pos(qc_pos));
   always_ff @(posedge clk) begin
     sh0_q <= in_shift == 5'd0;
     sh1_q <= in_shift - 5'd1;
-    es_q <= qc_pos >= 6'sd15 ? 5'(qc_pos - 6'sd15) : 5'd0;  // es = max(0, lopd(qc) + 1 - 16)
+    es_sh_q <= qc_pos >= 6'sd15 ? 5'(qc_pos - 6'sd15) : 5'd0;  // es = max(0, lopd(qc) + 1 - 16)
   end
 
   // exp feed: x = s - max (stage 3), clamp and shift by in_shift - 1 (4), round (5) -> exp
@@ -91,25 +100,25 @@ module softmax #(
       .m_axis_tlast(e_last_unused)
   );
 
-  // narrowed exps, registered, then summed and stored
+  // narrowed exps, registered, then summed and stored in the exp stage's bank
   logic [15:0] en_q;
   logic en_valid_q;
-  logic [15:0] emem [MAX_N];
-  logic [31:0] sum_q;
+  logic [15:0] emem [2 * (1 << AW)];      // two banks, the second at 2^AW
+  logic [31:0] sum_q, nsum_q;
   always_ff @(posedge clk) begin
-    en_q <= 16'(e_raw >> es_q);
-    if (en_valid_q) emem[AW'(got_q)] <= en_q;
+    en_q <= 16'(e_raw >> es_sh_q);
+    if (en_valid_q) emem[{eb_q, AW'(got_q)}] <= en_q;
   end
 
   // divider: factor = floor(2^31 / sum)
   logic div_in_valid, div_ready, div_valid, div_last_unused;
   logic [31:0] factor, factor_q;
   div #(.W(32)) u_div (
-      .clk, .rst, .s_axis_tdata({sum_q, 32'h8000_0000}), .s_axis_tvalid(div_in_valid),
+      .clk, .rst, .s_axis_tdata({nsum_q, 32'h8000_0000}), .s_axis_tvalid(div_in_valid),
       .s_axis_tready(div_ready), .s_axis_tlast(1'b0), .m_axis_tdata(factor), .m_axis_tvalid(div_valid),
       .m_axis_tready(1'b1), .m_axis_tlast(div_last_unused)
   );
-  assign div_in_valid = pstate_q == P_DIV;
+  assign div_in_valid = ns_q == N_DIV;
 
   // normalizer: e read (1) -> e * factor (mul_pipe, 2-5) -> round (6) -> clamp (7) -> row_out
   localparam int OL = 7;
@@ -119,17 +128,17 @@ module softmax #(
   logic signed [50:0] prod;
   logic [24:0] rounded_q;
   logic [7:0] prob_q;
-  assign o_issue = pstate_q == P_OUT && can_issue;
-  assign release_bank = pstate_q == P_EXP && got_q == plen_q;  // every exp is in: the bank is free
+  assign o_issue = ns_q == N_OUT && can_issue;
+  assign release_bank = es_q == E_RUN && got_q == plen_q;  // every exp is in: the bank is free
 
   mul_pipe #(.A_W(17), .B_W(34)) u_norm (
       .clk, .ce(1'b1), .a($signed({1'b0, e_rd})), .b($signed({2'b0, factor_q})), .p(prod)
   );
   always_ff @(posedge clk) begin
-    e_rd <= emem[AW'(issue_q)];
+    e_rd <= emem[{nb_q, AW'(oissue_q)}];
     rounded_q <= 25'(((prod >>> 22) + 51'sd1) >>> 1);  // round half up by 2^23
     prob_q <= rounded_q > 25'd255 ? 8'd255 : 8'(rounded_q);
-    ol_q <= {ol_q[OL-2:0], o_issue && issue_q == plen_q - 1'b1};
+    ol_q <= {ol_q[OL-2:0], o_issue && oissue_q == nlen_q - 1'b1};
   end
   wire unused_prod = ^{prod[50:48], prod[21:0]};
 
@@ -140,42 +149,57 @@ module softmax #(
 
   always_ff @(posedge clk) begin
     if (rst) begin
-      pstate_q <= P_IDLE;
+      es_q <= E_IDLE;
+      ns_q <= N_IDLE;
+      eb_q <= 1'b0;
       xv_q <= '0;
       en_valid_q <= 1'b0;
       ov_q <= '0;
     end else begin
-      xv_q <= {xv_q[3:0], pstate_q == P_EXP && issue_q < plen_q};
+      xv_q <= {xv_q[3:0], es_q == E_RUN && issue_q < plen_q};
       en_valid_q <= e_valid;
       ov_q <= {ov_q[OL-2:0], o_issue};
-      case (pstate_q)
-        P_IDLE: if (rd_full) begin
+      case (es_q)
+        E_IDLE: if (rd_full) begin
           plen_q <= rd_len;
-          pmax_q <= max_q[rd_bank];
           issue_q <= '0;
+          pmax_q <= max_q[rd_bank];
           got_q <= '0;
           sum_q <= '0;
-          pstate_q <= P_EXP;
+          es_q <= E_RUN;
         end
-        P_EXP: begin
+        E_RUN: begin
           if (issue_q < plen_q) issue_q <= issue_q + 1'b1;
           if (en_valid_q) begin
             got_q <= got_q + 1'b1;
             sum_q <= sum_q + 32'(en_q);
           end
-          if (got_q == plen_q) pstate_q <= P_DIV;
+          if (got_q == plen_q) es_q <= E_HAND;
         end
-        P_DIV: if (div_ready) pstate_q <= P_WAIT;
-        P_WAIT: if (div_valid) begin
+        E_HAND: if (hand) begin
+          eb_q <= ~eb_q;
+          es_q <= E_IDLE;
+        end
+        default: es_q <= E_IDLE;
+      endcase
+      case (ns_q)
+        N_IDLE: if (hand) begin
+          nlen_q <= plen_q;
+          nsum_q <= sum_q;
+          nb_q <= eb_q;
+          ns_q <= N_DIV;
+        end
+        N_DIV: if (div_ready) ns_q <= N_WAIT;
+        N_WAIT: if (div_valid) begin
           factor_q <= factor;
-          issue_q <= '0;
-          pstate_q <= P_OUT;
+          oissue_q <= '0;
+          ns_q <= N_OUT;
         end
-        P_OUT: if (o_issue) begin
-          if (issue_q == plen_q - 1'b1) pstate_q <= P_IDLE;
-          issue_q <= issue_q + 1'b1;
+        N_OUT: if (o_issue) begin
+          if (oissue_q == nlen_q - 1'b1) ns_q <= N_IDLE;
+          oissue_q <= oissue_q + 1'b1;
         end
-        default: pstate_q <= P_IDLE;
+        default: ns_q <= N_IDLE;
       endcase
     end
   end

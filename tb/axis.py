@@ -48,13 +48,16 @@ class Streams:
         self.source.set_pause_generator(pause_generator(self.patterns[0]))
         self.sink.set_pause_generator(pause_generator(self.patterns[1]))
 
-    async def send(self, words: list[int]) -> None:
-        """Queue one packet (tlast on its last word); returns at once."""
+    async def send(self, words: list[int], user: list[int] | None = None) -> None:
+        """Queue one packet (tlast on its last word), with ``user`` on s_axis_tuser beat by beat if
+        given; returns at once."""
         if not words:
             raise ValueError("Streams.send: a packet needs at least one word")
+        if user is not None and len(user) != len(words):
+            raise ValueError(f"Streams.send: {len(words)} words but {len(user)} tuser values")
         self.beats += len(words)
         self.packets += 1
-        await self.source.send(AxiStreamFrame(list(words)))
+        await self.source.send(AxiStreamFrame(list(words), tuser=None if user is None else list(user)))
 
     def abandon(self) -> None:
         """Forget what was sent and not yet answered (an aborted operation that the DUT drained and

@@ -46,7 +46,7 @@ def operation(op: str, m: int, k: int, n: int, rng):
     if op == "attention":
         qkv, p = attention_problem(m, n, k, rng)
         want = golden.attention_qkv(qkv, n, p)
-        return (OP_ATTENTION, [pack_attention(qkv)] * n, lambda beats: np.array_equal(unpack_rows(beats, m, n * k), want),
+        return (OP_ATTENTION, pack_attention(qkv, n), lambda beats: np.array_equal(unpack_rows(beats, m, n * k), want),
                 attention_registers(p))
     code, packet, check = _operation(op, m, k, n, rng)
     return code, [packet], check, {}

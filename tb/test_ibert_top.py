@@ -103,17 +103,17 @@ class TB:
 
     async def attention(self, qkv: np.ndarray, heads: int, p, packets: list[list[int]] | None = None) -> np.ndarray:
         """One OP_ATTENTION: the constants, DIM_M = T, DIM_K = d_head, DIM_N = heads; the QKV
-        packet once per head; the context rows (T x heads d_head) back."""
+        packets, one per head (head-major); the context rows (T x heads d_head) back."""
         t, dh = qkv.shape[0], qkv.shape[1] // (3 * heads)
         for reg, values in attention_registers(p).items():
             await self.csr.write(reg, **values)
         await self.program(t, dh, heads, code=OP_ATTENTION)
         await self.csr.write("CTRL", start=1)
-        for beats in packets if packets is not None else [pack_attention(qkv)] * heads:
+        for beats in packets if packets is not None else pack_attention(qkv, heads):
             await self.io.send(beats)
         # per head: ingest, then per tile the two jobs and the softmax (about 3 cycles a score)
         tiles = -(-t // TR)
-        per_head = t * -(-3 * heads * dh // 8) + tiles * (4 * TR * t + 2 * (t + dh) * (dh + t) // 8 + 400)
+        per_head = t * 3 * dh // 8 + tiles * (4 * TR * t + 2 * (t + dh) * (dh + t) // 8 + 400)
         out = await self.io.recv(budget=self.io.budget(out_beats=t * heads * dh // 8 + 1) + 4 * heads * per_head)
         await self.idle()
         assert await self.csr.fields("STATUS") == {"busy": 0, "done": 1}
@@ -552,13 +552,13 @@ async def top_attention_edges(dut):
 
     heads = min(2, MAX_D // 8)
     qkv, p = attention_problem(TR + 2, heads, 8, rng)
-    beats = pack_attention(qkv)
+    beats = pack_attention(qkv, heads)
     cut = qkv.copy()
     cut[-1, 3 * 8 * (heads - 1) + 16:3 * 8 * heads] = 0  # the last beat of the last row: this head's V
     want_rows = golden.attention_qkv(qkv, heads, p)
     last = golden.attention_qkv(cut, heads, p)
     want_rows[:, (heads - 1) * 8:] = last[:, (heads - 1) * 8:]
-    got = await tb.attention(qkv, heads, p, packets=[beats] * (heads - 1) + [beats[:-1]])
+    got = await tb.attention(qkv, heads, p, packets=beats[:-1] + [beats[-1][:-1]])
     assert np.array_equal(got, want_rows)
     assert (await tb.errors())["in_short"] == 1
     await tb.csr.write("ERROR", in_short=1)
@@ -568,11 +568,11 @@ async def top_attention_edges(dut):
         await tb.csr.write(reg, **values)
     await tb.program(qkv.shape[0], 8, heads, code=OP_ATTENTION)
     await tb.csr.write("CTRL", start=1)
-    await tb.io.send(beats)
-    await wait_until(dut, lambda: tb.io.source.queue_occupancy_bytes * 2 < 8 * len(beats),
-                     4 * len(beats) + 100, "half the first head's packet to be taken")
+    await tb.io.send(beats[0])
+    await wait_until(dut, lambda: tb.io.source.queue_occupancy_bytes * 2 < 8 * len(beats[0]),
+                     4 * len(beats[0]) + 100, "half the first head's packet to be taken")
     await tb.csr.write("CTRL", abort=1)
-    await wait_until(dut, lambda: tb.io.source.idle(), 4 * len(beats) + 100, "the aborted packet to be drained")
+    await wait_until(dut, lambda: tb.io.source.idle(), 4 * len(beats[0]) + 100, "the aborted packet to be drained")
     await tb.idle()
     assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
     assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "aborted": 1}

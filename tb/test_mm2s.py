@@ -1,6 +1,7 @@
 """mm2s: int32 values come out two per 64-bit beat (first in the low half), a lone final value
-padded with zero, tlast on the beat holding the last value; drawn stall patterns on both streams
-(a data mover: the reference is this packing, golden.layout's two-per-beat order)."""
+padded with zero, tlast on the beat holding the last value; the values come in one or two a beat
+(tuser: pair), split as hypothesis draws; drawn stall patterns on both streams (a data mover: the
+reference is this packing, golden.layout's two-per-beat order)."""
 
 import cocotb
 from hypothesis import strategies as st
@@ -9,17 +10,32 @@ from .axis import Streams
 from .common import for_examples, start
 
 
+@st.composite
+def packets(draw):
+    """Packets of values, each cut into input beats of one or two values."""
+    out = []
+    for _ in range(draw(st.integers(1, 3))):
+        values = draw(st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=20))
+        beats, i = [], 0
+        while i < len(values):
+            two = i + 1 < len(values) and draw(st.booleans())
+            beats.append((values[i] | (values[i + 1] << 32 if two else 0), int(two)))
+            i += 1 + two
+        out.append((values, beats))
+    return out
+
+
 @cocotb.test()
 async def mm2s_packs_pairs(dut):
     io = Streams(dut, cycles_per_beat=2)
     await start(dut)
 
-    async def check(packets):
+    async def check(case):
         want = []
-        for values in packets:
+        for values, beats in case:
+            await io.send([w for w, _ in beats], user=[u for _, u in beats])
             padded = values + [0] * (len(values) % 2)
             want.append([padded[i] | (padded[i + 1] << 32) for i in range(0, len(padded), 2)])
-        assert await io.exchange(packets) == want
+        assert [await io.recv() for _ in case] == want
 
-    packet = st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=20)
-    await for_examples(st.lists(packet, min_size=1, max_size=3), check, max_examples=80, streams=io)
+    await for_examples(packets(), check, max_examples=80, streams=io)

@@ -35,7 +35,8 @@ def test_bytes_needed_once():
 
 
 def test_call_timing_bounds_by_what_is_needed_not_what_was_sent():
-    """The design sends attention's QKV rows once per head: that is its cost, not the bound."""
+    """What a design sends beyond what is needed (here attention's QKV rows once per head, as the
+    design before register map 2.0 did) is its cost, not the bound."""
     sent_once = CallTiming("OP_ATTENTION", (128, 32, 12), 0, 0, 0, 900_000, in_beats=128 * 1152 // 8)
     sent_per_head = CallTiming("OP_ATTENTION", (128, 32, 12), 0, 0, 0, 900_000, in_beats=12 * 128 * 1152 // 8)
     assert sent_once.roofline(PES) == sent_per_head.roofline(PES) == pytest.approx(74_898, abs=1)

@@ -59,7 +59,8 @@ CASES = [
     ("mem_write_b", {"N2": 4, "KB_W": 3, "KB_MAX": 8, "ADDR_W": 4}),
     ("mem_write_b", {"N2": 8, "KB_W": 8, "KB_MAX": 96, "ADDR_W": 8}),
     ("mem_read_d", {"N1": 4, "N2": 4}),
-    ("mem_read_d", {"N1": 8, "N2": 4}),
+    ("mem_read_d", {"N1": 8, "N2": 5}),
+    ("mem_read_d", {"N1": 3, "N2": 6, "PAIR": 1}),
     ("mm", {"N1": 2, "N2": 2, "MAX_M": 32, "MAX_K": 64, "MAX_N": 32}),
     ("mm", {"N1": 4, "N2": 4, "MAX_M": 64, "MAX_K": 128, "MAX_N": 64}),
 ]

@@ -20,11 +20,11 @@ extern "C" {
 #define IBERT_REGS__VERSION__MINOR_bm 0xffff
 #define IBERT_REGS__VERSION__MINOR_bp 0
 #define IBERT_REGS__VERSION__MINOR_bw 16
-#define IBERT_REGS__VERSION__MINOR_reset 0x2
+#define IBERT_REGS__VERSION__MINOR_reset 0x0
 #define IBERT_REGS__VERSION__MAJOR_bm 0xffff0000
 #define IBERT_REGS__VERSION__MAJOR_bp 16
 #define IBERT_REGS__VERSION__MAJOR_bw 16
-#define IBERT_REGS__VERSION__MAJOR_reset 0x1
+#define IBERT_REGS__VERSION__MAJOR_reset 0x2
 
 // reg - ibert_regs::CTRL
 #define IBERT_REGS__CTRL__START_bm 0x1
