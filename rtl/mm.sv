@@ -14,8 +14,10 @@
 // rows of the (edge-clipped) N1 x N2 block in row-major order.
 //
 // Compute: per (jt, it) tile, Kp = max(K, N1 + N2 - 1) cycles feed the systolic array (zeros past K
-// and past the matrix edges). Results drain (mem_read_d -> mm2s) while the next tile computes; a
-// tile's last k waits only while the previous tile is still draining. Bad packet lengths follow
+// and past the matrix edges). A finished tile's results move from the array's snapshot to a drain
+// register as the previous tile's drain ends, and drain from there (mem_read_d -> mm2s, two values
+// a cycle when N2 is even) while the array computes; a tile's last k waits only while the tile
+// before it has not yet moved to the drain register. Bad packet lengths follow
 // s2mm: err_short (zero-filled) and err_long (excess dropped) are sticky until the next start.
 // Configuration must satisfy 1 <= M <= MAX_M, 1 <= K <= MAX_K, 1 <= N <= MAX_N (the host checks).
 `default_nettype none
@@ -185,7 +187,8 @@ module mm #(
   logic [N_W-1:0] col0_q;                  // first column of the current column tile
   logic [A_AW-1:0] a_base_q;               // row tile * KB
   logic cbuf_q;                            // B buffer of the current column tile
-  logic in_flight_q;                       // a tile issued its last k and is not drained yet
+  logic pend_q;                            // a tile issued its last k; its results are not yet
+                                           // in the drain register
   logic issue, issue_last, tile_end_row, tile_end_col;
   logic [RW-1:0] rows_c;
   logic [CW-1:0] cols_c;
@@ -193,7 +196,7 @@ module mm #(
   assign rows_c = (m_q - row0_q) >= M_W'(N1) ? RW'(N1) : RW'(m_q - row0_q);
   assign cols_c = (n_q - col0_q) >= N_W'(N2) ? CW'(N2) : CW'(n_q - col0_q);
   assign issue_last = k_c == kp_q - 1'b1;
-  assign issue = cstate_q == C_RUN && buf_full_q[cbuf_q] && !(issue_last && in_flight_q);
+  assign issue = cstate_q == C_RUN && buf_full_q[cbuf_q] && !(issue_last && pend_q);
   assign tile_end_row = row0_q + M_W'(N1) >= m_q;  // last row tile of this column tile
   assign tile_end_col = col0_q + N_W'(N2) >= n_q;  // last column tile of the job
   assign ra_addr = a_base_q + A_AW'(k_c >> 3);
@@ -221,10 +224,15 @@ module mm #(
     cols_s3 <= cols_s2;
   end
 
-  // drain bookkeeping, captured when a tile issues its last k (one tile in flight at most)
-  logic [RW-1:0] drain_rows_q;
-  logic [CW-1:0] drain_cols_q;
-  logic drain_final_q, drain_done;
+  // drain bookkeeping: captured when a tile issues its last k (pend_*); mem_read_d takes the shape
+  // and drain_final_q the flag when its results move to the drain register (one tile draining,
+  // one more in the array or its snapshot)
+  logic [RW-1:0] pend_rows_q;
+  logic [CW-1:0] pend_cols_q;
+  logic drain_final_q, pend_final_q, drain_done, snap_q, copy;
+  logic rd_active, rd_last, rd_pair, out_ready;
+  logic [N1*N2*32-1:0] d_out;
+  logic d_valid;
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -236,7 +244,8 @@ module mm #(
       v_s4 <= 1'b0;
       last_s4 <= 1'b0;
       buf_full_q <= '0;
-      in_flight_q <= 1'b0;
+      pend_q <= 1'b0;
+      snap_q <= 1'b0;
     end else begin
       v_s2 <= issue;
       last_s2 <= issue && issue_last;
@@ -245,7 +254,12 @@ module mm #(
       v_s4 <= v_s3;
       last_s4 <= last_s3;
       if (wb_tile_done) buf_full_q[wb_buffer] <= 1'b1;
-      if (drain_done) in_flight_q <= 1'b0;
+      if (d_valid) snap_q <= 1'b1;
+      if (copy) begin
+        pend_q <= 1'b0;
+        snap_q <= 1'b0;
+        drain_final_q <= pend_final_q;
+      end
       case (cstate_q)
         C_IDLE: if (a_done) begin
           cstate_q <= C_RUN;
@@ -257,10 +271,10 @@ module mm #(
         end
         C_RUN: if (issue) begin
           if (issue_last) begin
-            in_flight_q <= 1'b1;
-            drain_rows_q <= rows_c;
-            drain_cols_q <= cols_c;
-            drain_final_q <= tile_end_row && tile_end_col;
+            pend_q <= 1'b1;
+            pend_rows_q <= rows_c;
+            pend_cols_q <= cols_c;
+            pend_final_q <= tile_end_row && tile_end_col;
             k_c <= '0;
             if (tile_end_row) begin
               row0_q <= '0;
@@ -277,7 +291,7 @@ module mm #(
             k_c <= k_c + 1'b1;
           end
         end
-        C_FLUSH: if (!in_flight_q && !m_axis_tvalid) cstate_q <= C_IDLE;
+        C_FLUSH: if (!pend_q && !rd_active && !m_axis_tvalid) cstate_q <= C_IDLE;
         default: cstate_q <= C_IDLE;
       endcase
       if (start) buf_full_q <= '0;
@@ -288,8 +302,6 @@ module mm #(
     cols_s2 <= cols_c;
   end
 
-  logic [N1*N2*32-1:0] d_out;
-  logic d_valid;
   systolic #(.N1(N1), .N2(N2), .A_W(9)) u_array (
       .clk, .rst, .in_valid(v_s4), .in_last(last_s4), .a_in, .b_in, .d_out, .d_valid
   );
@@ -298,19 +310,23 @@ module mm #(
   // two values a cycle when N2 is even (a row's neighbours j, j + 1 from one 64-bit slice of the
   // bank, j even), else one
   localparam bit PAIR = N2 % 2 == 0;
-  logic rd_active, rd_last, rd_pair, out_ready;
   logic [$clog2(N1*N2)-1:0] rd_index;
   logic [63:0] rd_data;
   mem_read_d #(.N1(N1), .N2(N2), .PAIR(PAIR)) u_rd (
-      .clk, .rst, .load(d_valid), .rows(drain_rows_q), .cols(drain_cols_q),
+      .clk, .rst, .load(copy), .rows(pend_rows_q), .cols(pend_cols_q),
       .step(out_ready), .active(rd_active), .index(rd_index), .pair(rd_pair), .last(rd_last)
   );
   assign drain_done = rd_active && rd_last && out_ready;
+  // the snapshot moves to the drain register as the previous tile's drain ends (or at once), so
+  // tiles drain back to back while the array computes the next
+  assign copy = snap_q && (!rd_active || drain_done);
+  logic [N1*N2*32-1:0] d_hold;
+  always_ff @(posedge clk) if (copy) d_hold <= d_out;
   if (PAIR) begin : g_pair
-    assign rd_data = d_out[64*32'(rd_index[$clog2(N1*N2)-1:1]) +: 64];
+    assign rd_data = d_hold[64*32'(rd_index[$clog2(N1*N2)-1:1]) +: 64];
     wire logic unused_index0 = rd_index[0];  // even: the pair starts a 64-bit slice
   end else begin : g_single
-    assign rd_data = {32'd0, d_out[32*rd_index +: 32]};
+    assign rd_data = {32'd0, d_hold[32*rd_index +: 32]};
   end
 
   mm2s u_mm2s (
