@@ -16,8 +16,9 @@
 // its output comes back here (S as whole beats; C two values a beat, tile_walk following each
 // one's row and column).
 // x_done pulses when the last head's context is written; the caller sends the context rows.
-// Input packets of the wrong length are handled as axis_frame does (err_short: the rest read as
-// zeros; err_long: the excess dropped to tlast); cancel returns to idle, draining a packet begun.
+// Input packets of the wrong length are handled by rtl/len_guard.sv, as in axis_frame and s2mm
+// (err_short: the rest read as zeros; err_long: the excess dropped to tlast); cancel returns to
+// idle, the guard draining a packet begun (busy until its tlast).
 `default_nettype none
 
 module attn #(
@@ -110,7 +111,7 @@ module attn #(
   // -> P bank i mod 2) and the engine's C jobs (P bank -> context). S(i) waits for the softmax of
   // tile i - 2 (its S bank), the softmax of tile i for S(i) and for C(i - 2) (its P bank), C(i)
   // for the softmax of tile i; the engine takes a ready C before a ready S.
-  typedef enum logic [2:0] {P_IDLE, P_IN, P_RUN, P_DONE, P_DRAIN} phase_e;
+  typedef enum logic [1:0] {P_IDLE, P_IN, P_RUN, P_DONE} phase_e;
   phase_e ph_q;
   typedef enum logic [1:0] {E_IDLE, E_GO, E_S, E_C} estate_e;
   estate_e es_q;                                // the engine's job
@@ -123,7 +124,8 @@ module attn #(
   logic [T_W-1:0] eng_r0_q, eng_tr_q;           // its tile's first row and rows
   logic m_bank_q, m_start, m_go_q;              // the softmax pass's banks (S read, P written)
   logic [T_W-1:0] m_tr_q;                       // its tile's rows
-  assign busy = ph_q != P_IDLE;
+  logic g_busy;                                 // the input's length guard (draining after cancel)
+  assign busy = ph_q != P_IDLE || g_busy;
   wire logic running = ph_q == P_RUN;
   wire logic c_ready = c_r0_q < R_W'(t_q) && m_cnt_q > c_cnt_q;
   wire logic s_ready = s_r0_q < R_W'(t_q) && m_cnt_q + 1'b1 >= s_cnt_q;
@@ -132,25 +134,22 @@ module attn #(
   wire logic [T_W-1:0] s_left = t_q - T_W'(s_r0_q), c_left = t_q - T_W'(c_r0_q), m_left = t_q - T_W'(m_r0_q);
 
   // ---------------------------------------------------------------- ingest
-  // the row's beats: Q, K, V, dhb beats each
-  typedef enum logic [1:0] {I_RUN, I_FILL, I_DROP} istate_e;
-  istate_e is_q;
-  logic begun_q;
+  // the row's beats: Q, K, V, dhb beats each; the packet's length: rtl/len_guard.sv, armed as
+  // each head's input phase begins
   logic [T_W-1:0] in_row_q;
   logic [1:0] in_part_q;
   logic [DH_W-4:0] in_b_q;
+  logic in_step, in_done, g_valid_unused;
+  logic [63:0] in_data;
   wire logic in_final = in_row_q == t_q - 1'b1 && in_part_q == 2'd2 && in_b_q == dhb_q - 1'b1;
-  wire logic ingesting = ph_q == P_IN;
-  assign s_axis_tready = (ingesting && is_q != I_FILL) || ph_q == P_DRAIN;
-  assign want = ingesting && is_q == I_RUN;
-  wire logic in_take = s_axis_tvalid && s_axis_tready;
-  wire logic in_step = ingesting && (is_q == I_FILL || (is_q == I_RUN && in_take));
-  wire logic [63:0] in_data = is_q == I_RUN ? s_axis_tdata : 64'd0;
+  wire logic in_arm = ph_q == P_IN && !g_busy && !in_done;
+  len_guard u_guard (
+      .clk, .rst, .start(in_arm), .cancel, .enable(1'b1), .final_beat(in_final), .busy(g_busy), .want,
+      .valid(g_valid_unused), .data(in_data), .step(in_step), .done(in_done), .err_short, .err_long,
+      .s_axis_tdata, .s_axis_tvalid, .s_axis_tready, .s_axis_tlast
+  );
   wire logic keep = in_step;
   wire logic [QAW-1:0] in_addr = QAW'(in_row_q) * QAW'(DB) + QAW'(in_b_q);
-
-  wire logic in_done = (in_step && in_final && !(is_q == I_RUN && !s_axis_tlast))
-                    || (ingesting && is_q == I_DROP && in_take && s_axis_tlast);
 
   logic [63:0] qbuf [MAX_T * DB];
   logic [63:0] kbuf [MAX_T * DB];
@@ -182,16 +181,11 @@ module attn #(
   end
 
   always_ff @(posedge clk) begin
-    err_short <= 1'b0;
-    err_long <= 1'b0;
-    if (rst || cancel || start) begin
-      is_q <= I_RUN;
-      begun_q <= 1'b0;
+    if (rst || cancel || in_arm) begin
       in_row_q <= '0;
       in_part_q <= '0;
       in_b_q <= '0;
     end else begin
-      if (in_take) begun_q <= 1'b1;
       if (in_step) begin
         if (in_b_q == dhb_q - 1'b1) begin
           in_b_q <= '0;
@@ -205,18 +199,6 @@ module attn #(
           in_b_q <= in_b_q + 1'b1;
         end
       end
-      if (ingesting && is_q == I_RUN && in_take) begin
-        if (in_final && !s_axis_tlast) begin
-          is_q <= I_DROP;
-          err_long <= 1'b1;
-        end else if (!in_final && s_axis_tlast) begin
-          is_q <= I_FILL;
-          err_short <= 1'b1;
-        end
-      end
-      if (ingesting && is_q == I_DROP && in_take && s_axis_tlast) is_q <= I_RUN;
-      if (in_step && in_final) begun_q <= 1'b0;
-      if (in_done) is_q <= I_RUN;
     end
   end
 
@@ -436,8 +418,7 @@ module attn #(
       ms_q <= M_IDLE;
       sm_active_q <= 1'b0;
     end else if (cancel) begin
-      ph_q <= (ph_q == P_IN && begun_q && is_q != I_FILL) || ph_q == P_DRAIN
-              || (ph_q == P_IN && is_q == I_DROP) ? P_DRAIN : P_IDLE;
+      ph_q <= P_IDLE;  // the guard drains a packet begun
       es_q <= E_IDLE;
       ms_q <= M_IDLE;
       sm_active_q <= 1'b0;
@@ -531,7 +512,7 @@ module attn #(
       endcase
 
       case (ph_q)
-        P_IDLE: if (start) begin
+        P_IDLE: if (start && !g_busy) begin
           t_q <= t;
           dh_q <= dh;
           dhb_q <= (DH_W - 3)'(dh >> 3);
@@ -559,7 +540,6 @@ module attn #(
           x_done <= 1'b1;
           ph_q <= P_IDLE;
         end
-        P_DRAIN: if (s_axis_tvalid && s_axis_tlast) ph_q <= P_IDLE;
         default: ph_q <= P_IDLE;
       endcase
     end

@@ -5,7 +5,7 @@
 // beats with tlast on the last beat of each section; side beats go to side_* with the B row
 // (channel) they belong to; R beats (OP_MM_LN's residual rows) go to res_* with their row in the
 // tile and beat in the row. The host sends one packet per operation; any length it gets
-// wrong is handled here, so the engine behind never waits:
+// wrong is handled here (rtl/len_guard.sv), so the engine behind never waits:
 //   - tlast before the last beat (short): err_short pulses; the missing beats go out as zeros;
 //   - no tlast on the last beat (long): err_long pulses; the excess is dropped up to its tlast;
 //   - cancel (abort): a packet already begun is drained up to its tlast (so the DMA completes).
@@ -47,11 +47,8 @@ module axis_frame #(
     input  wire logic               m_axis_tready,
     output logic                    m_axis_tlast
 );
-  typedef enum logic [2:0] {IDLE, RUN, FILL, DROP, DRAIN} state_e;
-  state_e state_q;
   typedef enum logic [1:0] {S_A, S_R, S_B} section_e;
   section_e sec_q;
-  logic begun_q;
   logic [ROWS_W-1:0] a_left_q, row_q, rows_b_q, tile_q;
   logic [KB_W:0] beat_q;                   // beat within the row
   logic [KB_W-1:0] kb_q, rb_q;
@@ -67,37 +64,31 @@ module axis_frame #(
   wire logic row_end = beat_q == row_len - 1'b1;
   wire logic section_end = row_q == sec_rows - 1'b1 && row_end;
   wire logic final_beat = section_end && in_b && a_left_q == rows_a_now;
-  wire logic feeding = state_q == RUN || state_q == FILL;
 
-  assign busy = state_q != IDLE;
-  assign want = state_q == RUN && (m_axis_tready || is_side);
-  assign s_axis_tready = (state_q == RUN && (m_axis_tready || is_side)) || state_q == DROP || state_q == DRAIN;
-  assign m_axis_tvalid = feeding && !is_side && (state_q == FILL || s_axis_tvalid);
-  assign m_axis_tdata = state_q == RUN ? s_axis_tdata : 64'd0;
+  // the packet's length: rtl/len_guard.sv (the side and R beats are always taken)
+  logic valid, step, done_unused;
+  logic [63:0] data;
+  len_guard u_guard (
+      .clk, .rst, .start(start && !busy), .cancel, .enable(m_axis_tready || is_side), .final_beat,
+      .busy, .want, .valid, .data, .step, .done(done_unused), .err_short, .err_long,
+      .s_axis_tdata, .s_axis_tvalid, .s_axis_tready, .s_axis_tlast
+  );
+  assign m_axis_tvalid = valid && !is_side;
+  assign m_axis_tdata = data;
   assign m_axis_tlast = section_end;
-  wire logic side_any = feeding && is_side && (state_q == FILL || s_axis_tvalid);
+  wire logic side_any = valid && is_side;
   assign side_valid = side_any && in_b;
   assign res_valid = side_any && in_r;
   assign res_row = row_q;
   assign res_beat = KB_W'(beat_q);
-  assign side_data = state_q == RUN ? s_axis_tdata : 64'd0;
+  assign side_data = data;
   assign side_row = row_q;
   assign side_beat = beat_q[2:0];
-  wire logic step = (m_axis_tvalid && m_axis_tready) || side_any;
-  wire logic take = s_axis_tvalid && s_axis_tready;
 
   always_ff @(posedge clk) begin
-    err_short <= 1'b0;
-    err_long <= 1'b0;
-    if (rst) begin
-      state_q <= IDLE;
-    end else if (cancel) begin
-      state_q <= (state_q == RUN && begun_q) || state_q == DROP || state_q == DRAIN ? DRAIN : IDLE;
-    end else begin
-      if (start && state_q == IDLE) begin
-        state_q <= RUN;
+    if (!rst && !cancel) begin
+      if (start && !busy) begin
         sec_q <= S_A;
-        begun_q <= 1'b0;
         a_left_q <= rows_a;
         tile_q <= tile_rows;
         rows_b_q <= rows_b;
@@ -106,9 +97,6 @@ module axis_frame #(
         kb_q <= kb;
         rb_q <= rb;
         side_q <= side > 3'(SIDE_MAX) ? 3'(SIDE_MAX) : side;
-      end
-      if (take) begin
-        begun_q <= 1'b1;
       end
       if (step) begin
         if (row_end) begin
@@ -122,20 +110,6 @@ module axis_frame #(
           beat_q <= beat_q + 1'b1;
         end
       end
-      case (state_q)
-        RUN: if (take) begin
-          if (final_beat) begin
-            state_q <= s_axis_tlast ? IDLE : DROP;
-            err_long <= !s_axis_tlast;
-          end else if (s_axis_tlast) begin
-            state_q <= FILL;
-            err_short <= 1'b1;
-          end
-        end
-        FILL: if (step && final_beat) state_q <= IDLE;
-        DROP, DRAIN: if (take && s_axis_tlast) state_q <= IDLE;
-        default: ;
-      endcase
     end
   end
 endmodule

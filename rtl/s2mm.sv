@@ -2,7 +2,7 @@
 // eight packed int8, KB beats a row) and turns it into memory write strobes; an address generator (mem_write_a,
 // mem_write_b) maps each strobe to a bank and address.
 //
-// Bad lengths never hang and never leak into the next transfer:
+// Bad lengths never hang and never leak into the next transfer (rtl/len_guard.sv):
 //   - tlast before ROWS x KB beats (too short): err_short pulses, the remaining words are written as
 //     zeros without consuming input, and the section completes;
 //   - no tlast on the last beat (too long): err_long pulses, the section completes with its BEATS
@@ -32,56 +32,30 @@ module s2mm #(
     output logic                    s_axis_tready,
     input  wire logic               s_axis_tlast
 );
-  typedef enum logic [1:0] {IDLE, RUN, FILL, DROP} state_e;
-  state_e state_q;
   logic [ROWS_W-1:0] rows_left_q;  // rows not finished, the current one included
   logic [KB_W-1:0] beat_q, kb_q;    // beat within the current row
   wire logic final_word = rows_left_q == 1 && beat_q == kb_q - 1'b1;
+  logic done_unused, want_unused, valid_unused;
 
-  wire logic take = s_axis_tvalid & s_axis_tready;
-  assign s_axis_tready = (state_q == RUN && enable) || state_q == DROP;
-  assign busy = state_q != IDLE;
-  assign wr_en = (state_q == RUN && take) || (state_q == FILL && enable);
-  assign wr_data = state_q == RUN ? s_axis_tdata : 64'd0;
+  len_guard u_guard (
+      .clk, .rst, .start(arm && !busy && rows != '0 && kb != '0), .cancel(1'b0), .enable,
+      .final_beat(final_word), .busy, .want(want_unused), .valid(valid_unused), .data(wr_data),
+      .step(wr_en), .done(done_unused), .err_short, .err_long,
+      .s_axis_tdata, .s_axis_tvalid, .s_axis_tready, .s_axis_tlast
+  );
 
   always_ff @(posedge clk) begin
-    err_short <= 1'b0;
-    err_long <= 1'b0;
-    if (rst) begin
-      state_q <= IDLE;
-    end else begin
-      if (wr_en) begin  // one word written: step the row/beat counters
-        if (beat_q == kb_q - 1'b1) begin
-          beat_q <= '0;
-          rows_left_q <= rows_left_q - 1'b1;
-        end else begin
-          beat_q <= beat_q + 1'b1;
-        end
+    if (arm && !busy) begin
+      rows_left_q <= rows;
+      kb_q <= kb;
+      beat_q <= '0;
+    end else if (wr_en) begin  // one word written: step the row/beat counters
+      if (beat_q == kb_q - 1'b1) begin
+        beat_q <= '0;
+        rows_left_q <= rows_left_q - 1'b1;
+      end else begin
+        beat_q <= beat_q + 1'b1;
       end
-      case (state_q)
-        IDLE: if (arm) begin
-          rows_left_q <= rows;
-          kb_q <= kb;
-          beat_q <= '0;
-          state_q <= (rows == '0 || kb == '0) ? IDLE : RUN;
-        end
-        RUN: if (take) begin
-          if (final_word) begin
-            if (!s_axis_tlast) begin
-              err_long <= 1'b1;
-              state_q <= DROP;
-            end else begin
-              state_q <= IDLE;
-            end
-          end else if (s_axis_tlast) begin
-            err_short <= 1'b1;
-            state_q <= FILL;
-          end
-        end
-        FILL: if (enable && final_word) state_q <= IDLE;
-        DROP: if (take && s_axis_tlast) state_q <= IDLE;
-        default: state_q <= IDLE;
-      endcase
     end
   end
 endmodule

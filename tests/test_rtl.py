@@ -53,6 +53,7 @@ CASES = [
     ("s2mm", {"ROWS_W": 4, "KB_W": 3}),
     ("s2mm", {"ROWS_W": 11, "KB_W": 8}),
     ("mm2s", {}),
+    ("len_guard", {}),
     ("mem_write_a", {"N1": 4, "KB_W": 3, "ADDR_W": 8}),
     ("mem_write_a", {"N1": 3, "KB_W": 3, "ADDR_W": 8}),
     ("mem_write_a", {"N1": 8, "KB_W": 8, "ADDR_W": 11}),
