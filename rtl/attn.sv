@@ -162,24 +162,6 @@ module attn #(
     k_rd <= kbuf[k_raddr];
   end
 
-  // V transposed: memory m holds element (row, c) with m = (row + c) mod 8 at row * DB + c / 8
-  logic [2:0] v_rot;                            // reading: c mod 8
-  logic [T_W-1:0] v_rbase;                      // reading: 8 * (beat)
-  logic [DH_W-4:0] v_rcb;                       // reading: c / 8
-  logic [63:0] v_rd;
-  for (genvar m = 0; m < 8; m++) begin : g_vt
-    logic [7:0] mem [MAX_T * DB];
-    logic [7:0] rd_q;
-    wire logic [2:0] j_w = 3'(m) - 3'(in_row_q);          // the beat's byte that lands here
-    wire logic [2:0] l_r = 3'(m) - v_rot;                 // the row offset read from here
-    wire logic [QAW-1:0] raddr = QAW'(v_rbase + T_W'(l_r)) * QAW'(DB) + QAW'(v_rcb);
-    always_ff @(posedge clk) begin
-      if (keep && in_part_q == 2'd2) mem[in_addr] <= in_data[8*j_w+:8];
-      rd_q <= mem[raddr];
-    end
-    assign v_rd[8*m+:8] = rd_q;
-  end
-
   always_ff @(posedge clk) begin
     if (rst || cancel || in_arm) begin
       in_row_q <= '0;
@@ -217,17 +199,20 @@ module attn #(
   wire logic f_issue = f_active_q && can_issue;
   logic [1:0] f_src1_q, f_src2_q;               // 0 Q, 1 K, 2 P, 3 V
   logic f_last1_q, f_last2_q, f_v1_q, f_v2_q;
-  logic [2:0] f_rot1_q, f_rot2_q;
-  logic [63:0] q_rd2, k_rd2, p_rd2, v_rd2;
+  logic [63:0] q_rd2, k_rd2, p_rd2;
   logic [63:0] p_rd [2];                        // the P buffers of the even and odd rows
   logic f_par1_q;
   logic [PAW-1:0] p_raddr;
   assign q_raddr = QAW'(eng_r0_q + T_W'(f_row_q)) * QAW'(DB) + QAW'(f_beat_q);
   assign k_raddr = QAW'(f_row_q) * QAW'(DB) + QAW'(f_beat_q);
   assign p_raddr = {eng_bank_q, (PAW - 1)'(PAW'(f_row_q >> 1) * PAW'(TB) + PAW'(f_beat_q))};
-  assign v_rot = f_row_q[2:0];
-  assign v_rbase = T_W'(f_beat_q) << 3;
-  assign v_rcb = (DH_W - 3)'(f_row_q >> 3);
+
+  // V transposed (rtl/attn_vt.sv): V_h^T rows for the C jobs, a beat a cycle
+  logic [63:0] v_rd2;                           // two cycles after the read, as q_rd2 and k_rd2
+  attn_vt #(.MAX_T(MAX_T), .MAX_DH(MAX_DH)) u_vt (
+      .clk, .we(keep && in_part_q == 2'd2), .w_row(in_row_q), .w_beat(in_b_q), .w_data(in_data),
+      .r_row0(T_W'(f_beat_q) << 3), .r_col(DH_W'(f_row_q)), .r_data(v_rd2)
+  );
 
   always_ff @(posedge clk) begin
     if (rst || cancel) begin
@@ -255,24 +240,20 @@ module attn #(
     q_rd2 <= q_rd;
     k_rd2 <= k_rd;
     p_rd2 <= p_rd[f_par1_q];
-    v_rd2 <= v_rd;
     f_src1_q <= {f_job_c_q, f_sec_q};
     f_par1_q <= f_row_q[0];
     f_last1_q <= f_sec_end;
-    f_rot1_q <= f_row_q[2:0];
     f_src2_q <= f_src1_q;
     f_last2_q <= f_last1_q;
-    f_rot2_q <= f_rot1_q;
   end
 
-  logic [63:0] f_beat, v_beat;
+  logic [63:0] f_beat;
   always_comb begin
-    for (int l = 0; l < 8; l++) v_beat[8*l+:8] = v_rd2[8*((l + 32'(f_rot2_q)) % 8)+:8];
     case (f_src2_q)
       2'd0: f_beat = q_rd2;
       2'd1: f_beat = k_rd2;
       2'd2: f_beat = p_rd2;
-      default: f_beat = v_beat;
+      default: f_beat = v_rd2;
     endcase
   end
 

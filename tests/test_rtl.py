@@ -54,6 +54,8 @@ CASES = [
     ("s2mm", {"ROWS_W": 11, "KB_W": 8}),
     ("mm2s", {}),
     ("len_guard", {}),
+    ("attn_vt", {"MAX_T": 16, "MAX_DH": 16}),
+    ("attn_vt", {"MAX_T": 64, "MAX_DH": 32}),
     ("mem_write_a", {"N1": 4, "KB_W": 3, "ADDR_W": 8}),
     ("mem_write_a", {"N1": 3, "KB_W": 3, "ADDR_W": 8}),
     ("mem_write_a", {"N1": 8, "KB_W": 8, "ADDR_W": 11}),
