@@ -4,12 +4,12 @@ roofline, and the projected time per layer and per model.
     python3 bench/top_cycles.py [--n1 12 --n2 14 --model minilm|bert-base|both]
 
 The layer as the top runs it: the QKV projection as OP_LINEAR, attention over all heads as
-OP_ATTENTION (the QKV rows sent once per head), the output projection and FFN-out as OP_MM_LN,
-FFN-in as OP_MM_GELU: five operations. Each operation goes through AXI only (registers, one packet
+OP_ATTENTION (the QKV projection sent head-major, a packet per head), the output projection and
+FFN-out as OP_MM_LN, FFN-in as OP_MM_GELU: five operations. Each operation goes through AXI only (registers, one packet
 in, one out) at full stream rate. The roofline is first-principles (host/roofline.py): max(MACs /
 PEs, bytes in / 8, bytes out / 8), where bytes in counts every byte the operation needs once; the
-design's own input traffic (the weights once per row tile, attention's QKV rows once per head) is
-printed beside it, as beats and as a multiple of what is needed. The projection multiplies by the
+design's own input traffic (the weights once per row tile) is printed beside it, as beats and as
+a multiple of what is needed. The projection multiplies by the
 model's layers at 100 and 150 MHz, with and without 60 us of host round trip per DMA transfer.
 """
 

@@ -2,7 +2,7 @@
 max(MACs / PEs, bytes in / 8, bytes out / 8) cycles on the 64-bit streams, where bytes in counts
 every byte the computation needs once (activations, weights, residual rows, per-channel constants
 as golden.layout packs them) and bytes out what it produces. What a design chooses to send again
-(the weights once per row tile, attention's QKV rows once per head) is its own cost: reported
+(the weights once per row tile) is its own cost: reported
 beside the bound as the design's traffic, never inside it. Used by bench/top_cycles.py, the
 driver's CallTiming and the notebook's plot."""
 

@@ -3,15 +3,17 @@
 // Input: one packet per head, `heads` in all: head h's columns of the fused QKV projection
 // (golden.qkv_columns order), T rows of 3 d_head int8 (its Q, K and V side by side; the host
 // sends the projection head-major, so every byte crosses the stream once). The unit keeps
-// Q_h and K_h in row buffers, V_h in a transpose
-// buffer (eight byte memories with a skewed layout: element (t, c) in memory (t + c) mod 8, so a
-// row of V and a column of V are both eight different memories, one beat a cycle either way).
-// Then, per query tile of up to TR rows, two engine jobs with the softmax between them:
+// Q_h and K_h in row buffers, V_h in a transpose buffer (rtl/attn_vt.sv: a row of V in and a
+// row of V^T out, one beat a cycle either way). Per query tile of up to TR rows:
 //   S = Q_h[tile] K_h^T   (engine: A = the tile's Q rows, B^T = K_h; int32 out, stored as the
-//                          engine sends it, two a beat at full rate, and read back by row)
-//   P = softmax(S)        (two rtl/softmax.sv units, even and odd rows; uint8, gathered by row)
+//                          engine sends it, two a beat at full rate, into one of two S banks,
+//                          and read back by row)
+//   P = softmax(S)        (two rtl/softmax.sv units, even and odd rows; uint8, gathered by row
+//                          into one of two P banks)
 //   C = P V_h             (engine: A = P unsigned, B^T = V_h^T from the transpose buffer)
 //   ctx = requant(C, ctx_m, ctx_e)  (int8, written to the context store at (row, h d_head + col))
+// The tiles run as a pipeline of three streams (S jobs, softmax passes, C jobs; see "phases"), so
+// tile i's softmax overlaps the engine's S(i + 1) and C(i - 1).
 // The engine's input comes from here (a feeder reading the buffers through row_out's credits);
 // its output comes back here (S as whole beats; C two values a beat, tile_walk following each
 // one's row and column).

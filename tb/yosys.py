@@ -41,6 +41,8 @@ DESIGNS = [
     ("softmax", {"MAX_N": 128}),
     ("layernorm", {"MAX_C": 768}),
     ("ln_tail", {"MAX_C": 768}),
+    ("len_guard", {}),
+    ("attn_vt", {"MAX_T": 128, "MAX_DH": 64}),
     ("attn", {"N1": 12, "N2": 14, "TR": 24, "MAX_T": 128, "MAX_DH": 64}),
     ("ibert_top", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}),
     # the configuration for the xc7z020: 168 of the 220 DSPs in the array, BERT-base maxima
