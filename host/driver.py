@@ -175,6 +175,8 @@ class Accelerator:
         what = f"{op} {m}x{k}x{n}"
         if operation:
             operation.check(m, k, n, self.limits)
+        if sends < 1 or beats.size % sends:
+            raise ValueError(f"{what}: {beats.size} beats do not split into {sends} equal packets")
         t0 = time.perf_counter()
         self.write("OP", code)
         self.write("DIM_M", m)
@@ -193,8 +195,6 @@ class Accelerator:
         t0 = time.perf_counter()
         deadline = time.monotonic() + self.timeout
         self.dma.recvchannel.transfer(dst, 0, dst.nbytes)
-        if beats.size % sends:
-            raise ValueError(f"{what}: {beats.size} beats do not split into {sends} equal packets")
         each = beats.size // sends * 8
         for i in range(sends if beats.size else 0):
             self.dma.sendchannel.transfer(src, i * each, each)  # flushes that part of src

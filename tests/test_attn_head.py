@@ -114,3 +114,21 @@ def test_attention_qkv_rejects_bad_shapes():
         golden.attention_qkv(np.zeros((4, 10), np.int8), 2, p)
     with pytest.raises(ValueError, match="int8|range|bits"):
         golden.attention_qkv(np.full((4, 6), 300), 1, p)
+
+
+def test_attention_packets_are_each_heads_columns_once():
+    """golden.layout.attention_beats: packet h is head h's 3 d_head columns of every row, as rows of
+    beats (byte 0 low), so the projection's bytes cross the stream once; a width that is not
+    3 x heads x (a multiple of 8) is refused in one line."""
+    from golden.layout import attention_beats
+
+    t, heads, dh = 3, 2, 8
+    qkv = np.arange(t * 3 * heads * dh).astype(np.int8).reshape(t, 3 * heads * dh)
+    beats = attention_beats(qkv, heads)
+    assert beats.shape == (heads, t * 3 * dh // 8)
+    for h in range(heads):
+        got = beats[h].view(np.int8).reshape(t, 3 * dh)
+        assert np.array_equal(got, qkv[:, h * 3 * dh:(h + 1) * 3 * dh])
+    assert beats.size * 8 == qkv.size
+    with pytest.raises(ValueError, match="d_head a multiple of 8"):
+        attention_beats(np.zeros((4, 3 * 2 * 4), np.int8), 2)
