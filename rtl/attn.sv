@@ -108,7 +108,8 @@ module attn #(
   logic [BW-1:0] tb_q;                          // beats of a P row: ceil(T / 8)
 
   // ---------------------------------------------------------------- phases
-  // P_IN takes a head's packet; P_RUN runs its query tiles as a pipeline of three streams, each
+  // P_IN takes a head's packet (the next head's comes in during P_RUN once this head's S jobs are
+  // done, when it can); P_RUN runs its query tiles as a pipeline of three streams, each
   // counting the tiles it finished: the engine's S jobs (into S bank i mod 2), the softmax (S bank
   // -> P bank i mod 2) and the engine's C jobs (P bank -> context). S(i) waits for the softmax of
   // tile i - 2 (its S bank), the softmax of tile i for S(i) and for C(i - 2) (its P bank), C(i)
@@ -144,7 +145,12 @@ module attn #(
   logic in_step, in_done, g_valid_unused;
   logic [63:0] in_data;
   wire logic in_final = in_row_q == t_q - 1'b1 && in_part_q == 2'd2 && in_b_q == dhb_q - 1'b1;
-  wire logic in_arm = ph_q == P_IN && !g_busy && !in_done;
+  // the next head's packet may come in once this head's S jobs are done (Q and K are free; V goes
+  // to the other bank of attn_vt): pre_q says it has
+  logic pre_q;
+  wire logic pre_ok = ph_q == P_RUN && s_r0_q >= R_W'(t_q) && head_q != heads_q - 1'b1 && !pre_q;
+  wire logic in_arm = (ph_q == P_IN || pre_ok) && !g_busy && !in_done;
+  wire logic in_vbank = ph_q == P_RUN ? ~head_q[0] : head_q[0];
   len_guard u_guard (
       .clk, .rst, .start(in_arm), .cancel, .enable(1'b1), .final_beat(in_final), .busy(g_busy), .want,
       .valid(g_valid_unused), .data(in_data), .step(in_step), .done(in_done), .err_short, .err_long,
@@ -212,7 +218,8 @@ module attn #(
   // V transposed (rtl/attn_vt.sv): V_h^T rows for the C jobs, a beat a cycle
   logic [63:0] v_rd2;                           // two cycles after the read, as q_rd2 and k_rd2
   attn_vt #(.MAX_T(MAX_T), .MAX_DH(MAX_DH)) u_vt (
-      .clk, .we(keep && in_part_q == 2'd2), .w_row(in_row_q), .w_beat(in_b_q), .w_data(in_data),
+      .clk, .we(keep && in_part_q == 2'd2), .w_bank(in_vbank), .w_row(in_row_q), .w_beat(in_b_q), .w_data(in_data),
+      .r_bank(head_q[0]),
       .r_row0(T_W'(f_beat_q) << 3), .r_col(DH_W'(f_row_q)), .r_data(v_rd2)
   );
 
@@ -400,11 +407,13 @@ module attn #(
       es_q <= E_IDLE;
       ms_q <= M_IDLE;
       sm_active_q <= 1'b0;
+      pre_q <= 1'b0;
     end else if (cancel) begin
       ph_q <= P_IDLE;  // the guard drains a packet begun
       es_q <= E_IDLE;
       ms_q <= M_IDLE;
       sm_active_q <= 1'b0;
+      pre_q <= 1'b0;
     end else begin
       sm_v1_q <= sm_issue;
       sm_v2_q <= sm_v1_q;
@@ -510,13 +519,22 @@ module attn #(
           {s_r0_q, m_r0_q, c_r0_q} <= '0;
           ph_q <= P_RUN;
         end
-        P_RUN: if (c_r0_q >= R_W'(t_q) && es_q == E_IDLE) begin  // the head's last C job is done
-          if (last_head) begin
-            ph_q <= P_DONE;
-          end else begin
-            head_q <= head_q + 1'b1;
-            hcol_q <= hcol_q + COL_W'(dh_q);
-            ph_q <= P_IN;
+        P_RUN: begin
+          if (in_done) pre_q <= 1'b1;
+          if (c_r0_q >= R_W'(t_q) && es_q == E_IDLE) begin  // the head's last C job is done
+            if (last_head) begin
+              ph_q <= P_DONE;
+            end else begin
+              head_q <= head_q + 1'b1;
+              hcol_q <= hcol_q + COL_W'(dh_q);
+              pre_q <= 1'b0;
+              if (pre_q || in_done) begin  // the next head's packet is in: run it
+                {s_cnt_q, m_cnt_q, c_cnt_q} <= '0;
+                {s_r0_q, m_r0_q, c_r0_q} <= '0;
+              end else begin
+                ph_q <= P_IN;                // wait for it (its packet may be coming in already)
+              end
+            end
           end
         end
         P_DONE: begin

@@ -2,12 +2,14 @@
 // and V_h^T's rows come out a beat (eight elements of a column, from eight consecutive rows) a
 // cycle. Eight byte memories with a skewed layout: element (t, c) lives in memory (t + c) mod 8
 // at address t * MAX_DH / 8 + c / 8, so the eight elements of a row beat and the eight of a
-// column beat each sit in eight different memories.
-// Write: `we` stores row `w_row`'s beat `w_beat` (elements (w_row, 8 w_beat + l) in byte l).
-// Read: `r_row0` (a multiple of 8) and `r_col` ask for elements (r_row0 + l, r_col), l = 0..7, in
-// byte l of `r_data` two cycles later (the memories' read, then their register rotated into
-// place). Rows past what was written read whatever the memories hold. Matches golden's
-// np.transpose on the rows written (tb/test_attn_vt.py).
+// column beat each sit in eight different memories. Two banks, so one head's V can come in while
+// the previous head's is read.
+// Write: `we` stores row `w_row`'s beat `w_beat` (elements (w_row, 8 w_beat + l) in byte l) in
+// bank `w_bank`.
+// Read: `r_row0` (a multiple of 8) and `r_col` ask for elements (r_row0 + l, r_col), l = 0..7, of
+// bank `r_bank`, in byte l of `r_data` two cycles later (the memories' read, then their register
+// rotated into place). Rows past what was written read whatever the memories hold. Matches
+// golden's np.transpose on the rows written (tb/test_attn_vt.py).
 `default_nettype none
 
 module attn_vt #(
@@ -18,9 +20,11 @@ module attn_vt #(
 ) (
     input  wire logic               clk,
     input  wire logic               we,
+    input  wire logic               w_bank,
     input  wire logic [T_W-1:0]     w_row,
     input  wire logic [DH_W-4:0]    w_beat,
     input  wire logic [63:0]        w_data,
+    input  wire logic               r_bank,
     input  wire logic [T_W-1:0]     r_row0,
     input  wire logic [DH_W-1:0]    r_col,
     output logic [63:0]             r_data
@@ -36,16 +40,16 @@ module attn_vt #(
     $fatal(1, "attn_vt: MAX_T and MAX_DH must be powers of two, at least 8");
   end
 
-  wire logic [AW-1:0] w_addr = AW'(w_row) * AW'(DB) + AW'(w_beat);
+  wire logic [AW:0] w_addr = {w_bank, AW'(AW'(w_row) * AW'(DB) + AW'(w_beat))};
   wire logic [2:0] rot = r_col[2:0];
   logic [2:0] rot_q;
   logic [63:0] rd;
   for (genvar m = 0; m < 8; m++) begin : g_mem
-    logic [7:0] mem [MAX_T * DB];
+    logic [7:0] mem [2 * MAX_T * DB];
     logic [7:0] rd_q;
     wire logic [2:0] j_w = 3'(m) - 3'(w_row);          // the beat's byte that lands here
     wire logic [2:0] l_r = 3'(m) - rot;                // the row offset read from here
-    wire logic [AW-1:0] raddr = AW'(r_row0 + T_W'(l_r)) * AW'(DB) + AW'(r_col >> 3);
+    wire logic [AW:0] raddr = {r_bank, AW'(AW'(r_row0 + T_W'(l_r)) * AW'(DB) + AW'(r_col >> 3))};
     always_ff @(posedge clk) begin
       if (we) mem[w_addr] <= w_data[8*j_w+:8];
       rd_q <= mem[raddr];

@@ -1,7 +1,7 @@
 """attn_vt: V's rows written a beat a cycle read back as V^T's rows, a beat (eight rows of one
 column) a cycle, two cycles after each read: exact against numpy's transpose for drawn V (T rows,
-d_head columns) and a drawn order of reads issued back to back; a second V overwriting the first
-reads back as itself."""
+d_head columns) in a drawn bank, with another V written into the other bank after it, and a drawn
+order of reads issued back to back."""
 
 import cocotb
 import numpy as np
@@ -25,12 +25,13 @@ def problems(draw):
     v = np.random.default_rng(seed).integers(-128, 128, (t, dh), dtype=np.int8)
     groups = -(-t // 8)
     reads = draw(st.lists(st.tuples(st.integers(0, groups - 1), st.integers(0, dh - 1)), min_size=1, max_size=40))
-    return v, reads
+    other = np.random.default_rng(seed + 1).integers(-128, 128, (MAX_T, 8 * (MAX_DH // 8)), dtype=np.int8)
+    return v, draw(st.integers(0, 1)), other, reads
 
 
-async def write(dut, v: np.ndarray) -> None:
+async def write(dut, v: np.ndarray, bank: int) -> None:
     beats = rows_beats(v)
-    dut.we.value = 1
+    dut.we.value, dut.w_bank.value = 1, bank
     for row in range(v.shape[0]):
         for b in range(beats.shape[1]):
             dut.w_row.value, dut.w_beat.value, dut.w_data.value = row, b, int(beats[row, b])
@@ -48,9 +49,10 @@ def column_bytes(bits: str) -> list[int | None]:
     return out
 
 
-async def read(dut, reads: list[tuple[int, int]]) -> list[list[int | None]]:
+async def read(dut, bank: int, reads: list[tuple[int, int]]) -> list[list[int | None]]:
     """Issue every read on consecutive cycles; collect r_data two cycles after each."""
     got = []
+    dut.r_bank.value = bank
     for i in range(len(reads) + 1):
         await FallingEdge(dut.clk)
         if i < len(reads):
@@ -65,15 +67,16 @@ async def read(dut, reads: list[tuple[int, int]]) -> list[list[int | None]]:
 
 @cocotb.test()
 async def attn_vt_transposes(dut):
-    dut.we.value = 0
+    dut.we.value = dut.w_bank.value = dut.r_bank.value = 0
     dut.r_row0.value = dut.r_col.value = 0
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())  # no reset: the unit holds no state
     await RisingEdge(dut.clk)
 
     async def check(case):
-        v, reads = case
-        await write(dut, v)
-        got = await read(dut, reads)
+        v, bank, other, reads = case
+        await write(dut, v, bank)
+        await write(dut, other, 1 - bank)  # the other bank: must not disturb this one
+        got = await read(dut, bank, reads)
         t = v.shape[0]
         for (g, c), column in zip(reads, got):
             rows = range(8 * g, min(8 * g + 8, t))  # rows past T read whatever the memories hold
