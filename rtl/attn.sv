@@ -148,7 +148,8 @@ module attn #(
   // the next head's packet may come in once this head's S jobs are done (Q and K are free; V goes
   // to the other bank of attn_vt): pre_q says it has
   logic pre_q;
-  wire logic pre_ok = ph_q == P_RUN && s_r0_q >= R_W'(t_q) && head_q != heads_q - 1'b1 && !pre_q;
+  wire logic last_head = head_q == heads_q - 1'b1;
+  wire logic pre_ok = ph_q == P_RUN && s_r0_q >= R_W'(t_q) && !last_head && !pre_q;
   wire logic in_arm = (ph_q == P_IN || pre_ok) && !g_busy && !in_done;
   wire logic in_vbank = ph_q == P_RUN ? ~head_q[0] : head_q[0];
   len_guard u_guard (
@@ -399,7 +400,6 @@ module attn #(
   // ---------------------------------------------------------------- sequencing
   // The engine is started when it was idle the cycle before (its busy follows its start at once).
   always_ff @(posedge clk) mm_idle_q <= !mm_busy && !mm_start;
-  wire logic last_head = head_q == heads_q - 1'b1;
   always_ff @(posedge clk) begin
     x_done <= 1'b0;
     if (rst) begin
