@@ -6,19 +6,22 @@
 //
 // The folded bias is per channel and stored once per channel: write bias[c] through bias_we /
 // bias_addr / bias_data before the rows that use it (not while a row is being output). Rows carry
-// q only. Rows overlap through row_buffer: ingest (one value per cycle, tracking the sum) fills
-// one bank while the processor runs the other: mean (divider, DW + 1 cycles), the exact sum of
-// squares (one value per cycle), its shift (lopd) and the shifted variance, isqrt (iterative: one
-// root per row, 25 cycles), 2^47 / r (the same divider), output (one value per cycle, credits from
-// row_out). Row passes hold one carry chain or one DSP level per stage (buffer read and its
-// register, y, |y|, mul_pipe; then shift, bias, saturate). About 2 cycles per value plus a per-row
-// overhead (bench/nonlinear_cycles.py measures both). A zero-variance row gives the bias (factor
-// 0). Values past MAX_C are dropped (the row is its first MAX_C values) and err_long is set until
-// reset. shift is held during use.
+// q only. Rows overlap through row_buffer: ingest (one value per cycle) fills one bank and keeps
+// the row's sum and its exact sum of squares Q = sum(q^2) (mul_pipe, four cycles behind), while
+// the processor runs the other bank. S needs no pass of its own: S = Q - mean * (2 sum - C mean),
+// the same integer as sum((q - mean)^2). Per row the processor runs: mean (divider, DW + 1
+// cycles), C * mean and then mean * (2 sum - C mean) (both on the output pass's multiplier, idle
+// then), S and its shift (lopd) and the shifted variance, isqrt (iterative: one root per row, 25
+// cycles), 2^47 / r (the same divider), output (one value per cycle, credits from row_out). Row
+// passes hold one carry chain or one DSP level per stage (buffer read and its register, y,
+// mul_pipe; then shift, bias, saturate). About one cycle per value plus a per-row overhead of
+// about 140 cycles (bench/nonlinear_cycles.py measures both). A zero-variance row gives the bias
+// (factor 0). Values past MAX_C are dropped (the row is its first MAX_C values) and err_long is
+// set until reset. shift is held during use.
 `default_nettype none
 
 module layernorm #(
-    parameter int MAX_C = 768,  // longest row (synthesis-time maximum), >= 2
+    parameter int MAX_C = 768,  // longest row (synthesis-time maximum), 2..8192
     localparam int AW = $clog2(MAX_C)
 ) (
     input  wire logic            clk,
@@ -39,12 +42,22 @@ module layernorm #(
 );
   localparam int CW = $clog2(MAX_C + 1);
   localparam int SW = 32 + CW + 1;          // row sum (signed)
-  localparam int QW = 64 + CW;              // sum of squares: |y| < 2^32
+  localparam int QW = 64 + CW;              // sums of squares: q^2 <= 2^62, (q - mean)^2 < 2^64
   localparam int DW = SW + 1 > 48 ? SW + 1 : 48;  // divider: |sum + C/2| and 2^47
+  localparam int XW = 49;                   // 2 sum - C mean (|.| < 2^(SW + 1)): the multiplier's a
 
-  // ---------------------------------------------------------------- ingest: rows and their sums
+  // Parameter check: stops elaboration in yosys and Verilator; Icarus 11 has no elaboration-time
+  // $fatal, so there the same block runs at time 0 and stops the simulation.
+`ifdef __ICARUS__
+  initial
+`endif
+  if (MAX_C < 2 || SW + 2 > XW) begin : g_bad_parameters
+    $fatal(1, "layernorm: MAX_C=%0d must be 2..8192 (2 sum - C mean must fit 49 bits)", MAX_C);
+  end
+
+  // ---------------------------------------------------------------- ingest: rows, sums, squares
   logic in_take, in_first, in_close, in_bank, rd_full, rd_bank, release_bank;
-  logic [CW-1:0] rd_len, c_q, issue_q, got_q;
+  logic [CW-1:0] rd_len, c_q, issue_q;
   logic [31:0] q_rd;
   row_buffer #(.W(32), .MAX(MAX_C)) u_rows (
       .clk, .rst, .s_axis_tdata, .s_axis_tvalid, .s_axis_tready, .s_axis_tlast,
@@ -59,6 +72,25 @@ module layernorm #(
     if (in_close) sum_q[in_bank] <= new_sum;
   end
 
+  // q^2 four cycles behind its value (mul_pipe), summed per row beside the sum; the bank's Q is
+  // stored five cycles after its tlast, long before the processor reads it (after the mean's
+  // division, DW + 1 cycles after the row is complete)
+  logic signed [65:0] sq;
+  mul_pipe #(.A_W(33), .B_W(33)) u_square (
+      .clk, .ce(1'b1), .a(33'(q_in)), .b(33'(q_in)), .p(sq)
+  );
+  logic sq_take, sq_first, sq_close, sq_bank;
+  sreg #(.W(4), .DEPTH(4)) u_sq_ctl (
+      .clk, .rst, .d({in_take, in_first, in_close, in_bank}), .q({sq_take, sq_first, sq_close, sq_bank})
+  );
+  wire unused_sq = ^sq[65:63];
+  logic [QW-1:0] wsq_q, sumsq_in_q [2];
+  wire logic [QW-1:0] new_sq = sq_take ? (sq_first ? '0 : wsq_q) + QW'(sq[62:0]) : wsq_q;
+  always_ff @(posedge clk) begin
+    wsq_q <= new_sq;
+    if (sq_close) sumsq_in_q[sq_bank] <= new_sq;
+  end
+
   // the per-channel folded bias, read beside its channel's value
   logic [31:0] bias_mem [MAX_C];
   logic [31:0] bias_rd, bias_rd_q;
@@ -69,16 +101,18 @@ module layernorm #(
   end
 
   // ---------------------------------------------------------------- process
-  typedef enum logic [3:0] {P_IDLE, P_MEAN, P_MEAN_W, P_VAR, P_SHIFT, P_SCALE, P_SQRT, P_SQRT_W, P_DIV,
-                            P_DIV_W, P_OUT} pstate_e;
+  typedef enum logic [3:0] {P_IDLE, P_MEAN, P_MEAN_W, P_CM, P_X, P_SHIFT, P_SCALE, P_SQRT, P_SQRT_W,
+                            P_DIV, P_DIV_W, P_OUT} pstate_e;
   pstate_e pstate_q;
   logic signed [SW-1:0] psum_q;
   logic signed [31:0] mean_q;
   logic [4:0] s_q;
-  logic [QW-1:0] sumsq_q;
+  logic [QW-1:0] sumsq_q;     // Q, then S
   logic [47:0] var_q;
   logic [47:0] factor_q;      // floor(2^47 / r) <= 2^47
   logic [23:0] root, root_q;  // the root (unit output, held copy)
+  logic signed [XW-1:0] x_q;  // C * mean, then 2 sum - C mean
+  logic [2:0] wait_q;         // cycles the multiplier's operands have been held
 
   // shared divider: the mean (|sum + C/2| by C, sign restored) and 2^31 / r
   logic div_in_valid, div_ready, div_valid, div_last_unused;
@@ -109,37 +143,27 @@ module layernorm #(
   );
   assign sqrt_in_valid = pstate_q == P_SQRT;
 
-  // row passes: buffer read and its register (row_buffer, 2 cycles), y = q - mean (3), then
-  // (variance) |y| (4) squared (mul_pipe, 5-8), or (output) y * factor (mul_pipe, 4-7)
-  logic signed [32:0] y_q;
-  logic [31:0] ya_q;          // |y| < 2^32: q and the mean are int32
-  logic signed [65:0] sq;
-  logic [3:0] vv_q;           // variance pass valid: read, register, y, |y|
-  always_ff @(posedge clk) begin
-    y_q <= 33'($signed(q_rd)) - 33'(mean_q);
-    ya_q <= 32'(y_q < 0 ? -y_q : y_q);
-  end
-  mul_pipe #(.A_W(33), .B_W(33)) u_square (
-      .clk, .ce(1'b1), .a($signed({1'b0, ya_q})), .b($signed({1'b0, ya_q})), .p(sq)
-  );
-  logic sq_valid_q;
-  sreg #(.W(1), .DEPTH(4)) u_sq_valid (.clk, .rst, .d(vv_q[3]), .q(sq_valid_q));
-  wire logic [63:0] sq_q = 64'(sq);
-  wire unused_sq = ^sq[65:64];
-
-  // output pass: (y * factor) >>> (s + shift) (8) + bias (9), saturated (10) -> row_out
+  // output pass: buffer read and its register (row_buffer, 2 cycles), y = q - mean (3),
+  // y * factor (mul_pipe, 4-7), >>> (s + shift) (8), + bias (9), saturated (10) -> row_out.
+  // Between rows the same multiplier gives C * mean (P_CM) and mean * (2 sum - C mean) (P_X).
   localparam int OL = 10;
   logic can_issue, o_issue;
   logic [OL-1:0] ov_q, ol_q;
+  logic signed [32:0] y_q;
   logic signed [81:0] prod_q, sh_q, scaled_q;
   logic signed [31:0] bias_s [3:8];
   logic [31:0] result_q;
   logic [5:0] s_out_q;
   assign o_issue = pstate_q == P_OUT && can_issue;
   assign release_bank = o_issue && issue_q == c_q - 1'b1;
+  always_ff @(posedge clk) y_q <= 33'($signed(q_rd)) - 33'(mean_q);
 
-  mul_pipe #(.A_W(49), .B_W(33)) u_scale (  // factor as the 49-bit operand: it reaches 2^47
-      .clk, .ce(1'b1), .a($signed({1'b0, factor_q})), .b(y_q), .p(prod_q)
+  wire logic stat_mul = pstate_q == P_CM || pstate_q == P_X;
+  wire logic signed [XW-1:0] mul_a = pstate_q == P_CM ? XW'(c_q)
+                                   : pstate_q == P_X ? x_q : $signed({1'b0, factor_q});
+  wire logic signed [32:0] mul_b = stat_mul ? 33'(mean_q) : y_q;
+  mul_pipe #(.A_W(XW), .B_W(33)) u_scale (  // factor as the 49-bit operand: it reaches 2^47
+      .clk, .ce(1'b1), .a(mul_a), .b(mul_b), .p(prod_q)
   );
   always_ff @(posedge clk) begin
     bias_s[3] <= $signed(bias_rd_q);
@@ -157,14 +181,15 @@ module layernorm #(
       .in_last(ol_q[OL-1]), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
   );
 
+  // the multiplier's product is ready once its operands have been held four cycles
+  wire logic mul_done = wait_q == 3'd4;
   always_ff @(posedge clk) begin
     if (rst) begin
       pstate_q <= P_IDLE;
-      vv_q <= '0;
       ov_q <= '0;
     end else begin
-      vv_q <= {vv_q[2:0], pstate_q == P_VAR && issue_q < c_q};
       ov_q <= {ov_q[OL-2:0], o_issue};
+      wait_q <= stat_mul && !mul_done ? wait_q + 1'b1 : '0;
       case (pstate_q)
         P_IDLE: if (rd_full) begin
           c_q <= rd_len;
@@ -174,18 +199,16 @@ module layernorm #(
         P_MEAN: if (div_ready) pstate_q <= P_MEAN_W;
         P_MEAN_W: if (div_valid) begin
           mean_q <= mean_neg ? -32'(div_q) : 32'(div_q);
-          issue_q <= '0;
-          got_q <= '0;
-          sumsq_q <= '0;
-          pstate_q <= P_VAR;
+          sumsq_q <= sumsq_in_q[rd_bank];
+          pstate_q <= P_CM;
         end
-        P_VAR: begin
-          if (issue_q < c_q) issue_q <= issue_q + 1'b1;
-          if (sq_valid_q) begin
-            got_q <= got_q + 1'b1;
-            sumsq_q <= sumsq_q + QW'(sq_q);
-          end
-          if (got_q == c_q) pstate_q <= P_SHIFT;
+        P_CM: if (mul_done) begin  // x = 2 sum - C mean
+          x_q <= (XW'(psum_q) <<< 1) - XW'(prod_q);
+          pstate_q <= P_X;
+        end
+        P_X: if (mul_done) begin   // S = Q - mean * (2 sum - C mean), exact and >= 0
+          sumsq_q <= QW'(82'(sumsq_q) - prod_q);
+          pstate_q <= P_SHIFT;
         end
         P_SHIFT: begin  // bits(S) = spos + 1; s = ceil((bits - 47) / 2) when bits > 47
           s_q <= spos >= $bits(spos)'(46) ? 5'((spos - $bits(spos)'(45)) >>> 1) : 5'd0;
