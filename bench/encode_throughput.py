@@ -1,8 +1,8 @@
 """Sentences per second through host.encoder.Encoder on the simulated accelerator (the device's build,
 12 x 14, vivado/defaults.tcl): all-MiniLM-L6-v2, sentences of exactly 16 tokens, unbatched and in
 batches (up to 8 sentences and 128 rows, the core's MAX_M, filling its row tiles:
-host.encoder.batches), from the core's own cycle counts at 100 MHz; beside them
-the two bounds of a 16-token layer: the weight stream (every weight and per-channel constant beat
+host.encoder.batches), from the core's own cycle counts at the core's clock (the default build's);
+beside them the two bounds of a 16-token layer: the weight stream (every weight and per-channel constant beat
 of the layer's operations, once per pass) and the compute (the layer's MACs over the array's PEs).
 Then the simulation's own speed with 1 and 2 worker processes.
 
@@ -27,7 +27,6 @@ from host.eval_text import varied_sentences  # noqa: E402
 from host.layer import LayerRunner  # noqa: E402
 from host.sentences import evaluation_sentences  # noqa: E402
 
-CLOCK_HZ = 100e6
 TOKENS = 16
 
 
@@ -60,7 +59,7 @@ def main() -> None:
         sentences = sixteen_token_sentences(enc, a.sentences)
         weights, macs, pes, layers = bounds(enc)
         compute = macs / pes
-        print(f"all-MiniLM-L6-v2, {len(sentences)} sentences of {TOKENS} tokens, {pes} PEs at 100 MHz")
+        print(f"all-MiniLM-L6-v2, {len(sentences)} sentences of {TOKENS} tokens, {pes} PEs at {enc.clock_mhz:g} MHz")
         print(f"bounds per sentence and layer: compute {macs / 1e6:.1f} M MACs / {pes} PEs = {compute:,.0f} cycles; "
               f"weight stream {weights:,} beats per pass of the weights, shared by a batch's sentences")
         print(f"{'(sentences per batch)':>16}{'cycles/sentence/layer':>24}{'vs compute':>12}{'vs its roofline':>17}{'sentences/s':>13}")
@@ -73,7 +72,7 @@ def main() -> None:
             label = f"{name} ({len(sentences) / len(groups):.2g})"
             results[batch] = emb
             print(f"{label:>16}{per:>24,.0f}{per / compute:>11.2f}x{per / roof:>16.2f}x"
-                  f"{CLOCK_HZ / (per * layers):>13.1f}")
+                  f"{enc.clock_mhz * 1e6 / (per * layers):>13.1f}")
         same = np.array_equal(results[1], results[8])
         print(f"batched embeddings bit-identical to unbatched: {'yes' if same else 'NO'}")
     if a.skip_workers:

@@ -38,6 +38,7 @@ from golden.params import Dense, GeluConsts, LayerNormParams, Rescale
 
 from . import axi_dma as dma_regs
 from .operations import BY_NAME, OPERATIONS
+from .overlay import default_clock_mhz
 from .regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN, REGISTERS
 
 ID_VALUE = 0x49425254  # "IBRT"
@@ -66,11 +67,11 @@ class CallTiming:
 
         return work(self.op, *self.shape).cycles(pes)
 
-    def board_ms(self, clock_mhz: float = 100.0) -> float:
+    def board_ms(self, clock_mhz: float) -> float:
         return self.cycles / (clock_mhz * 1e3)
 
 
-def timing_table(calls: list[CallTiming], clock_mhz: float = 100.0) -> str:
+def timing_table(calls: list[CallTiming], clock_mhz: float) -> str:
     """The calls as a table: per call the core's time at ``clock_mhz`` apart from the host's."""
     lines = [f"{'operation':<14}{'M x K x N':>18}{'cycles':>11}{'board ms':>10}{'beats in':>10}{'transfer s':>12}"
              f"{'pack ms':>9}{'copy ms':>9}"]
@@ -114,12 +115,17 @@ class Accelerator:
     ``allocate(shape, dtype)`` (``pynq.allocate``).
 
     ``timeout`` (seconds) bounds each operation's transfers. ``cycles`` after an operation is the
-    core's own CYCLES_BUSY count of it. Use it in a ``with`` block, or call :meth:`close`, to free
+    core's own CYCLES_BUSY count of it; ``clock_mhz`` is the core's clock, which turns cycles into
+    board time (default: the clock vivado/defaults.tcl builds at; the board backend passes the
+    clock the overlay set). Use it in a ``with`` block, or call :meth:`close`, to free
     its DMA buffers.
     """
 
-    def __init__(self, ip, dma, allocate, timeout: float = 60.0):
+    def __init__(self, ip, dma, allocate, timeout: float = 60.0, clock_mhz: float | None = None):
         self.ip, self.dma, self.allocate, self.timeout = ip, dma, allocate, timeout
+        self.clock_mhz = default_clock_mhz() if clock_mhz is None else float(clock_mhz)
+        if not self.clock_mhz > 0:
+            raise ValueError(f"clock_mhz: expected a positive frequency in MHz, got {clock_mhz!r}")
         self._buffers: dict[str, object] = {}
         ident = self.read("ID")
         if ident != ID_VALUE:

@@ -76,12 +76,12 @@ def run(a: argparse.Namespace) -> int:
     with Encoder(a.checkpoint, a.backend, params=a.params, calibration=a.calibration, timeout=a.timeout,
                  workers=a.workers, scheduler=a.scheduler) as enc:
         emb = enc.encode(sentences, batch_size=a.batch_size, show_progress_bar=True, check=a.check)
-        cycles = enc.cycles
+        cycles, clock_mhz = enc.cycles, enc.clock_mhz
     save_npy(out, emb, a.force)
     what = f"{len(sentences)} sentences -> {out} ({emb.shape[0]} x {emb.shape[1]} float32)"
     if cycles is not None:
         total = int(cycles.sum())
-        what += f"; {total:,} core cycles, {total / 1e5:.1f} ms on the board at 100 MHz"
+        what += f"; {total:,} core cycles, {total / (clock_mhz * 1e3):.1f} ms on the board at {clock_mhz:g} MHz"
     print(what)
     return 0
 

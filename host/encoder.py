@@ -157,13 +157,22 @@ def run_batch(spec: EngineSpec, batch: list[list[int]], check: bool = False):
     return _engine(spec).run(batch, check)
 
 
-def tile_rows(spec: EngineSpec) -> int | None:
-    """The row tile of this process's core (its ARRAY register), None on golden."""
-    return tile_rows_of(_engine(spec))
+@dataclass(frozen=True)
+class CoreInfo:
+    """What the encoder needs of a worker's core: its row tile (its ARRAY register), which batches
+    fill, and its clock, which turns cycles into board time."""
+
+    tile_rows: int
+    clock_mhz: float
 
 
-def tile_rows_of(engine: Engine) -> int | None:
-    return None if engine.acc is None else engine.acc.limits.tile_rows
+def core_info(spec: EngineSpec) -> CoreInfo | None:
+    """This process's core (None on golden)."""
+    return core_info_of(_engine(spec))
+
+
+def core_info_of(engine: Engine) -> CoreInfo | None:
+    return None if engine.acc is None else CoreInfo(engine.acc.limits.tile_rows, engine.acc.clock_mhz)
 
 
 def batches(lengths: list[int], batch_size: int, max_rows: int, tile_rows: int | None = None) -> list[list[int]]:
@@ -227,15 +236,18 @@ class Encoder:
         self._engine = Engine(self.spec) if workers == 1 and scheduler is None else None
         self._pool = None
         self._client = None
-        #: The core's row tile, which batches fill (its ARRAY register; with workers, a worker's core).
-        self.tile_rows = tile_rows_of(self._engine) if self._engine is not None else self._first_answer()
+        core = core_info_of(self._engine) if self._engine is not None else self._first_answer()
+        #: The core's row tile, which batches fill (its ARRAY register; with workers, a worker's core),
+        #: and its clock in MHz (None on golden).
+        self.tile_rows = core.tile_rows if core is not None else None
+        self.clock_mhz = core.clock_mhz if core is not None else None
         #: Each sentence's cycles on the core in the last encode() (None on golden).
         self.cycles: np.ndarray | None = None
 
-    def _first_answer(self) -> int | None:
-        """A worker's core's row tile: the first answer of a worker, which also opens its backend."""
+    def _first_answer(self) -> CoreInfo | None:
+        """A worker's core: the first answer of a worker, which also opens its backend."""
         try:
-            return self._submit(tile_rows, self.spec).result(timeout=WORKER_START_S)
+            return self._submit(core_info, self.spec).result(timeout=WORKER_START_S)
         except TimeoutError:
             self.close()
             raise RuntimeError(f"no worker opened its backend in {WORKER_START_S} s (a Dask scheduler without "

@@ -51,3 +51,11 @@ def build_defaults() -> dict[str, str]:
     from .resources import vivado_dir
 
     return dict(re.findall(r"^\s*(\w+)\s+(\S+)\s*$", (vivado_dir() / "defaults.tcl").read_text(), re.M))
+
+
+def default_clock_mhz() -> float:
+    """The fabric clock (MHz) vivado/build.tcl builds at by default: the one number behind the
+    PS7's FCLK_CLK0 request, the clock the PS7 constrains, and the board time the host projects
+    for a core whose clock it cannot read (the simulated board). On the board the driver reads the
+    clock the loaded overlay set instead (pynq's ``Clocks.fclk0_mhz``)."""
+    return float(build_defaults()["clock_mhz"])

@@ -30,7 +30,10 @@ def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None)
             overlay = pynq.Overlay(str(bit))
         except Exception as e:  # pynq raises several types when no board answers
             raise RuntimeError(f"--backend pynq: the overlay did not load ({e}); use --backend sim") from None
-        return Accelerator(getattr(overlay, ACCEL_CELL), getattr(overlay, DMA_CELL), pynq.allocate, timeout)
+        # the clock the overlay's .hwh made pynq set on FCLK_CLK0 (build.tcl's -clock_mhz, as the
+        # PS7's dividers reach it)
+        return Accelerator(getattr(overlay, ACCEL_CELL), getattr(overlay, DMA_CELL), pynq.allocate, timeout,
+                           clock_mhz=pynq.Clocks.fclk0_mhz)
     raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
 
 

@@ -32,6 +32,36 @@ def test_the_core_describes_itself(acc):
     assert (lim.max_d, lim.max_dh) == (int(d["max_n"]) // 4, 64)
 
 
+def test_the_clock_reaches_the_host(acc, tmp_path, monkeypatch):
+    """vivado/defaults.tcl's clock_mhz is the clock the simulated core projects board time at; the
+    board backend takes the clock the loaded overlay set (pynq's Clocks.fclk0_mhz, which reads the
+    PS7's dividers: modelled here, as no PS7 is there to read; the core under it is the simulation)."""
+    import sys
+    from types import SimpleNamespace
+
+    import host.platform
+    from host.driver import timing_table
+
+    assert acc.clock_mhz == float(build_defaults()["clock_mhz"])
+    x, dense, rq = linear_problem(4, 16, 8, np.random.default_rng(0))
+    acc.linear(x, dense, rq)
+    call = acc.calls[-1]
+    assert call.board_ms(acc.clock_mhz) == call.cycles / (acc.clock_mhz * 1e3)
+    assert "board ms" in timing_table([call], 150.0) and f"{call.cycles / 150e3:.3f}" in timing_table([call], 150.0)
+    (tmp_path / "ibert.bit").write_bytes(b"bit")
+    monkeypatch.setattr(host.platform, "OVERLAY_DIR", tmp_path)
+    board = SimpleNamespace(accel=acc.ip, dma=acc.dma)
+    monkeypatch.setitem(sys.modules, "pynq", SimpleNamespace(Overlay=lambda path: board, allocate=acc.allocate,
+                                                              Clocks=SimpleNamespace(fclk0_mhz=1000 / 7)))
+    on_board = host.platform.open_accelerator("pynq")
+    try:
+        assert on_board.clock_mhz == 1000 / 7
+    finally:
+        on_board.close()
+    with pytest.raises(ValueError, match="clock_mhz: expected a positive frequency in MHz, got 0"):
+        Accelerator(acc.ip, acc.dma, acc.allocate, clock_mhz=0)
+
+
 def test_every_operation_equals_golden(acc):
     """Every operation at small shapes (two row tiles, odd sizes: host.selftest's list) on two draws."""
     for seed in (0, 1):

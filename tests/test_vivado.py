@@ -39,8 +39,16 @@ foreach {cmd tag} {get_bd_cells cell get_bd_pins pin get_bd_intf_pins intf get_b
     proc $cmd {args} "return $tag:\[lindex \$args end\]"
 }
 proc get_timing_paths {args} { return path }
+proc get_clocks {args} { record get_clocks {*}$args; return clock:[lindex $args end] }
+# The PS7 constrains clk_fpga_0 at what its dividers reach from the request: the IO PLL's 1000 MHz
+# over whole divisors (UG585, FCLK_CLK0 = IO PLL / DIVISOR0 / DIVISOR1).
+proc ps7_period {} {
+    foreach c $::calls { regexp {CONFIG\.PCW_FPGA0_PERIPHERAL_FREQMHZ (\S+)} $c -> mhz }
+    return [expr {max(1, round(1000.0 / $mhz))}]
+}
 proc get_property {prop obj} {
     switch $prop {
+        PERIOD { if {$obj eq "clock:clk_fpga_0"} { return [ps7_period] } }
         PROGRESS { return 100% }
         STATUS { return "write_bitstream Complete!" }
         DIRECTORY { return $::run_dir }
@@ -147,6 +155,22 @@ def test_parameters_reach_the_wrapper_and_the_clock(tmp_path):
     assert "CONFIG.N1 8 CONFIG.N2 8" in accel and "CONFIG.MAX_K 768" in accel and "CONFIG.MAX_M 128" in accel
     assert any("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ 125" in c for c in calls)
     assert any("launch_runs synth_1 -jobs 2" in c for c in calls)
+    assert index(calls, "open_run impl_1") < index(calls, "get_clocks clk_fpga_0")
+    assert "at 125.000 MHz, -clock_mhz 125" in err
+
+
+def test_one_clock_parameter_from_the_ps7_to_the_host(tmp_path):
+    """-clock_mhz is the PS7's request; the constraint is what the PS7's dividers reach (150 gives
+    1000 / 7 MHz), which the build reports and checks; a request they cannot come near fails. The
+    default is vivado/defaults.tcl's, the same number the host projects simulated cycles at."""
+    assert overlay.default_clock_mhz() == float(overlay.build_defaults()["clock_mhz"]) == 100.0
+    rc, err, calls = run_script(tmp_path, ["-clock_mhz", "150"])
+    assert rc == 0, err
+    assert any("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ 150" in c for c in calls)
+    assert "at 142.857 MHz, -clock_mhz 150" in err
+    rc, err, calls = run_script(tmp_path / "far", ["-clock_mhz", "220"])
+    assert rc == 1 and "-clock_mhz 220 gave a constraint of 200.000 MHz" in err
+    assert not (tmp_path / "far" / "out" / "ibert.bit").exists()  # no bitstream of a clock nobody asked for
 
 
 def test_bad_options_fail_with_a_message(tmp_path):
