@@ -7,7 +7,8 @@
 // makes it exact. With p_u = u - z*d (= -p) the polynomial is L = qc - p_u * (qb - p_u).
 // Stages: 1 clamp, 2-5 u*R (mul_pipe), 6 z_est*d (one DSP), 7 p_u = u - z*d, 8 correct,
 // 9 qb - p_u, 10-13 p_u*(qb - p_u) (mul_pipe), 14 qc - that, 15 >> z: one carry chain or one DSP
-// level per stage. Latency 15 cycles, one result per cycle; a stalled output stalls the pipeline.
+// level per stage (30*x0 is a shift and a subtract: as a DSP product it was the longest path).
+// Latency 15 cycles, one result per cycle; a stalled output stalls the pipeline.
 // Constants (held during use, and for one cycle before the first input: d = |x0| and 30*x0 are
 // registered from them): x0 in [-2^16, -1], qb < 2^20, qc < 2^31, x0_recip = R.
 `default_nettype none
@@ -41,7 +42,7 @@ module exp #(
   logic signed [X_W-1:0] floor_x_q;       // 30 * x0
   always_ff @(posedge clk) begin
     d_q <= 17'(-x0);
-    floor_x_q <= X_W'(x0) * X_W'(30);
+    floor_x_q <= (X_W'(x0) <<< 5) - (X_W'(x0) <<< 1);
   end
 
   logic [20:0] u_s [1:7];                 // u = -max(x, 30*x0) in [0, 30 * 2^16]
