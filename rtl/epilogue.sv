@@ -141,7 +141,7 @@ module epilogue #(
   logic signed [31:0] p1_q, p1r_q, p3_q;
   logic signed [32:0] p2_q;
   logic [138:0] gr_q;
-  logic [106:0] g2_q, g3_q;                 // {shift, q1, qc, qb} carried along
+  logic [106:0] g3_q;                       // {shift, q1, qc, qb} carried along (stages 2, 3)
   logic g_ready, g_valid, g_last_unused, post_ready;
   logic signed [31:0] g_data_out;
   wire logic p_adv = g_ready || !pv_q[3];
@@ -157,12 +157,11 @@ module epilogue #(
       p1r_q <= p1_q;
       gr_q <= gc_q;
       p2_q <= 33'(p1r_q) + 33'($signed(gr_q[31:0]));
-      g2_q <= gr_q[138:32];
       p3_q <= p2_q > 33'sh7FFFFFFF ? 32'sh7FFFFFFF : p2_q < -33'sh80000000 ? -32'sh80000000 : p2_q[31:0];
-      g3_q <= g2_q;
     end
   end
   assign u_ready = gelu_q ? p_adv : post_ready;
+  sreg #(.W(107), .DEPTH(2)) u_g (.clk, .rst(1'b0), .ce(p_adv), .d(gr_q[138:32]), .q(g3_q));
 
   gelu u_gelu (
       .clk, .rst(rst || start), .s_axis_tdata({g3_q, p3_q}), .s_axis_tvalid(pv_q[3]),

@@ -3,9 +3,9 @@
 //
 // Each beat carries its channel's constants (per-channel scales in the FFN), tdata =
 // {shift[5:0], q1[31:0], qc[45:0], qb[22:0], q[31:0]}, all signed but shift. Stages: 1 |q| and
-// -qb, 2 t + qb, 3-6 square (mul_pipe), 7 + qc, 8 sign and >> 14, 9 + q1, 10-13 q * (erf + q1)
-// (mul_pipe), 14 negate, 15 >> shift, 16 saturate: one carry chain or one DSP level per stage.
-// Latency 16 cycles, one result per cycle; a stalled output stalls the pipeline.
+// -qb, 2 t + qb, 3-7 square (mul_pipe), 8 + qc, 9 sign and >> 14, 10 + q1, 11-15 q * (erf + q1)
+// (mul_pipe), 16 negate, 17 >> shift, 18 saturate: one carry chain or one DSP level per stage.
+// Latency 18 cycles, one result per cycle; a stalled output stalls the pipeline.
 // Widths follow golden's limits: |qb| < 2^22, |qc| < 2^45, |q1| < 2^31, shift <= 32, so the
 // square is 44 bits, erf fits 32 and the product 64.
 `default_nettype none
@@ -22,7 +22,7 @@ module gelu (
     input  wire logic            m_axis_tready,
     output logic                 m_axis_tlast
 );
-  localparam int ST = 16;
+  localparam int ST = 18;
   wire logic signed [31:0] q_in = s_axis_tdata[31:0];
   wire logic signed [22:0] qb_in = s_axis_tdata[54:32];
   wire logic signed [45:0] qc_in = s_axis_tdata[100:55];
@@ -34,24 +34,29 @@ module gelu (
   assign advance = m_axis_tready | ~valid_q[ST-1];
   assign s_axis_tready = advance;
 
-  // carried along (index = the stage that holds it): q, and the constants still needed
-  logic signed [31:0] q_s [1:9];
-  logic signed [22:0] qb_s [1:2];
-  logic signed [45:0] qc_s [1:6];
-  logic signed [31:0] q1_s [1:8];
-  logic [5:0] sh_s [1:14];
+  // carried along (suffix = the stage that holds it): q, and the constants still needed
+  logic signed [31:0] q_s8, q_s10;
+  logic signed [22:0] qb_s1;
+  logic signed [45:0] qc_s7;
+  logic signed [31:0] q1_s9;
+  logic [5:0] sh_s16;
+  sreg #(.W(32), .DEPTH(8)) u_q8 (.clk, .rst(1'b0), .ce(advance), .d(q_in), .q(q_s8));
+  sreg #(.W(32), .DEPTH(2)) u_q10 (.clk, .rst(1'b0), .ce(advance), .d(q_s8), .q(q_s10));
+  sreg #(.W(46), .DEPTH(7)) u_qc (.clk, .rst(1'b0), .ce(advance), .d(qc_in), .q(qc_s7));
+  sreg #(.W(32), .DEPTH(9)) u_q1 (.clk, .rst(1'b0), .ce(advance), .d(q1_in), .q(q1_s9));
+  sreg #(.W(6), .DEPTH(16)) u_sh (.clk, .rst(1'b0), .ce(advance), .d(shift_in), .q(sh_s16));
   logic [32:0] a_s1, lim_s1;    // |q|, -qb
   logic signed [22:0] s_s2;     // t + qb, in [qb, 0]
-  logic signed [45:0] sq_s6;    // (t + qb)^2 < 2^44
-  logic signed [46:0] x_s7;     // square + qc
-  logic signed [31:0] erf_s8;
-  logic signed [32:0] v_s9;     // erf + q1
-  logic signed [64:0] p_s13;    // q * (erf + q1), |p| < 2^63
-  logic signed [64:0] n_s14;
-  logic signed [64:0] r_s15;
+  logic signed [45:0] sq_s7;    // (t + qb)^2 < 2^44
+  logic signed [46:0] x_s8;     // square + qc
+  logic signed [31:0] erf_s9;
+  logic signed [32:0] v_s10;    // erf + q1
+  logic signed [64:0] p_s15;    // q * (erf + q1), |p| < 2^63
+  logic signed [64:0] n_s16;
+  logic signed [64:0] r_s17;
 
-  mul_pipe #(.A_W(23), .B_W(23)) u_square (.clk, .ce(advance), .a(s_s2), .b(s_s2), .p(sq_s6));
-  mul_pipe #(.A_W(32), .B_W(33)) u_product (.clk, .ce(advance), .a(q_s[9]), .b(v_s9), .p(p_s13));
+  mul_pipe #(.A_W(23), .B_W(23)) u_square (.clk, .ce(advance), .a(s_s2), .b(s_s2), .p(sq_s7));
+  mul_pipe #(.A_W(32), .B_W(33)) u_product (.clk, .ce(advance), .a(q_s10), .b(v_s10), .p(p_s15));
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -62,38 +67,29 @@ module gelu (
       last_q <= {last_q[ST-2:0], s_axis_tlast};
     end
     if (advance) begin
-      q_s[1] <= q_in;
-      qb_s[1] <= qb_in;
-      qc_s[1] <= qc_in;
-      q1_s[1] <= q1_in;
-      sh_s[1] <= shift_in;
-      for (int i = 2; i <= 9; i++) q_s[i] <= q_s[i-1];
-      qb_s[2] <= qb_s[1];
-      for (int i = 2; i <= 6; i++) qc_s[i] <= qc_s[i-1];
-      for (int i = 2; i <= 8; i++) q1_s[i] <= q1_s[i-1];
-      for (int i = 2; i <= 14; i++) sh_s[i] <= sh_s[i-1];
+      qb_s1 <= qb_in;
       // 1
       a_s1 <= q_in < 0 ? 33'(-33'(q_in)) : 33'(q_in);
       lim_s1 <= 33'(-33'(qb_in));
       // 2: t = min(|q|, -qb); t + qb
-      s_s2 <= 23'($signed(a_s1 < lim_s1 ? a_s1 : lim_s1) + 33'(qb_s[1]));
-      // 3-6: u_square
-      // 7
-      x_s7 <= 47'(sq_s6) + 47'(qc_s[6]);
-      // 8: floor(sign(q) * X / 2^14)
-      if (q_s[7] > 0) erf_s8 <= 32'(x_s7 >>> 14);
-      else if (q_s[7] < 0) erf_s8 <= 32'((-x_s7) >>> 14);
-      else erf_s8 <= '0;
-      // 9
-      v_s9 <= 33'(erf_s8) + 33'(q1_s[8]);
-      // 10-13: u_product
-      // 14, 15: floor(-p / 2^shift)
-      n_s14 <= -p_s13;
-      r_s15 <= n_s14 >>> sh_s[14];
-      // 16
-      if (r_s15 > 65'sd2147483647) m_axis_tdata <= 32'sh7fffffff;
-      else if (r_s15 < -65'sd2147483648) m_axis_tdata <= 32'sh80000000;
-      else m_axis_tdata <= 32'(r_s15);
+      s_s2 <= 23'($signed(a_s1 < lim_s1 ? a_s1 : lim_s1) + 33'(qb_s1));
+      // 3-7: u_square
+      // 8
+      x_s8 <= 47'(sq_s7) + 47'(qc_s7);
+      // 9: floor(sign(q) * X / 2^14)
+      if (q_s8 > 0) erf_s9 <= 32'(x_s8 >>> 14);
+      else if (q_s8 < 0) erf_s9 <= 32'((-x_s8) >>> 14);
+      else erf_s9 <= '0;
+      // 10
+      v_s10 <= 33'(erf_s9) + 33'(q1_s9);
+      // 11-15: u_product
+      // 16, 17: floor(-p / 2^shift)
+      n_s16 <= -p_s15;
+      r_s17 <= n_s16 >>> sh_s16;
+      // 18
+      if (r_s17 > 65'sd2147483647) m_axis_tdata <= 32'sh7fffffff;
+      else if (r_s17 < -65'sd2147483648) m_axis_tdata <= 32'sh80000000;
+      else m_axis_tdata <= 32'(r_s17);
     end
   end
 

@@ -120,22 +120,45 @@ module ibert_top
   wire logic start_req = write_ctrl && wr_strb[0] && wr_data[CTRL_START_LSB];
   wire logic abort_req = write_ctrl && wr_strb[0] && wr_data[CTRL_ABORT_LSB];
   wire logic is_attn = code == OP_ATTENTION;
-  // attention: d_head a multiple of 8 up to MAX_DH, 1..MAX_HEADS heads, heads x d_head <= MAX_D;
-  // the hidden size in beats, heads x d_head / 8, registered (the DIM writes come cycles before start)
-  logic [9:0] hidden_b_q;
-  always_ff @(posedge clk) hidden_b_q <= 10'(dim_n_q[4:0]) * 10'(dim_k_q[7:3]);
-  wire logic [12:0] hidden = {hidden_b_q, 3'd0};
+  // attention: d_head a multiple of 8 up to MAX_DH, 1..MAX_HEADS heads, heads x d_head <= MAX_D.
+  // The checks are registered (dims_ok_q, op_ok_q) and so is the hidden size: a register write
+  // takes at least two cycles (ibert_csr), so a start written right after an OP or DIM write sees
+  // them current. heads x d_head <= MAX_D is checked as heads <= MAX_D / d_head for the d_head
+  // written (no product on the path into launch); the hidden size in beats, heads x d_head / 8, is
+  // a few shifted adds in LUTs.
+  localparam int HEADS_W = $clog2(MAX_HEADS + 1);
+  localparam int DH8_W = $clog2(MAX_DH / 8 + 1);
+  localparam int HB_W = $clog2(MAX_HEADS * (MAX_DH / 8) + 1);
+  wire logic [HEADS_W-1:0] heads = HEADS_W'(dim_n_q);
+  wire logic [DH8_W-1:0] dh8 = DH8_W'(dim_k_q >> 3);
+  logic heads_fit;
+  always_comb begin
+    heads_fit = 1'b0;
+    for (int d = 1; d <= MAX_DH / 8; d++) if (dh8 == DH8_W'(d)) heads_fit = dim_n_q <= 32'(MAX_D / (8 * d));
+  end
+  function automatic logic [HB_W-1:0] beats(logic [HEADS_W-1:0] h, logic [DH8_W-1:0] d8);
+    beats = '0;
+    for (int i = 0; i < DH8_W; i++) if (d8[i]) beats = beats + (HB_W'(h) << i);
+  endfunction
+  logic [HB_W-1:0] hidden_b_q;
+  logic dims_ok_q, op_ok_q;
+  wire logic [HB_W+2:0] hidden = {hidden_b_q, 3'd0};
   wire logic attn_dims_ok = dim_m_q >= 1 && dim_m_q <= MAX_M && dim_k_q >= 8 && dim_k_q <= MAX_DH
-                         && dim_k_q[2:0] == 3'd0 && dim_n_q >= 1 && dim_n_q <= MAX_HEADS && 32'(hidden) <= MAX_D;
+                         && dim_k_q[2:0] == 3'd0 && dim_n_q >= 1 && dim_n_q <= MAX_HEADS && heads_fit;
   wire logic dims_ok = is_attn ? attn_dims_ok
                      : dim_m_q >= 1 && dim_m_q <= MAX_M && dim_k_q >= 1 && dim_k_q <= MAX_K
                        && dim_n_q >= 1 && dim_n_q <= (code == OP_MM_LN ? MAX_D : MAX_N);
   wire logic op_ok = code == OP_MATMUL || code == OP_LINEAR || code == OP_MM_GELU || code == OP_MM_LN
                   || (is_attn && ATTN_OK);
+  always_ff @(posedge clk) begin
+    hidden_b_q <= beats(heads, dh8);
+    dims_ok_q <= dims_ok;
+    op_ok_q <= op_ok;
+  end
   wire logic tiled = code != OP_MATMUL;  // with the epilogue
   wire logic frame_busy, f_busy, a_busy;
   assign frame_busy = f_busy || a_busy;  // an input packet may still be in flight
-  wire logic launch = start_req && !abort_req && !busy_q && !frame_busy && op_ok && dims_ok;
+  wire logic launch = start_req && !abort_req && !busy_q && !frame_busy && op_ok_q && dims_ok_q;
 
   // ---------------------------------------------------------------- datapath
   logic unit_rst, mm_busy, f_want, f_short, f_long;
@@ -296,8 +319,8 @@ module ibert_top
       // hardware sets win over a clear in the same cycle
       if (start_req && !abort_req) begin
         if (busy_q || frame_busy) err_q[ERROR_START_BUSY_LSB] <= 1'b1;
-        else if (!op_ok) err_q[ERROR_BAD_OP_LSB] <= 1'b1;
-        else if (!dims_ok) err_q[ERROR_BAD_DIMS_LSB] <= 1'b1;
+        else if (!op_ok_q) err_q[ERROR_BAD_OP_LSB] <= 1'b1;
+        else if (!dims_ok_q) err_q[ERROR_BAD_DIMS_LSB] <= 1'b1;
       end
       if (f_short || a_short || mm_err_short) err_q[ERROR_IN_SHORT_LSB] <= 1'b1;  // mm's own: never, framed
       if (f_long || a_long || mm_err_long) err_q[ERROR_IN_LONG_LSB] <= 1'b1;

@@ -7,7 +7,7 @@
 // The folded bias is per channel and stored once per channel: write bias[c] through bias_we /
 // bias_addr / bias_data before the rows that use it (not while a row is being output). Rows carry
 // q only. Rows overlap through row_buffer: ingest (one value per cycle) fills one bank and keeps
-// the row's sum and its exact sum of squares Q = sum(q^2) (mul_pipe, four cycles behind), while
+// the row's sum and its exact sum of squares Q = sum(q^2) (mul_pipe, five cycles behind), while
 // the processor runs the other bank. S needs no pass of its own: S = Q - mean * (2 sum - C mean),
 // the same integer as sum((q - mean)^2). Per row the processor runs: mean (divider, DW + 1
 // cycles), C * mean and then mean * (2 sum - C mean) (both on the output pass's multiplier, idle
@@ -72,16 +72,16 @@ module layernorm #(
     if (in_close) sum_q[in_bank] <= new_sum;
   end
 
-  // q^2 four cycles behind its value (mul_pipe), summed per row beside the sum; the bank's Q is
-  // stored five cycles after its tlast, long before the processor reads it (after the mean's
+  // q^2 five cycles behind its value (mul_pipe), summed per row beside the sum; the bank's Q is
+  // stored six cycles after its tlast, long before the processor reads it (after the mean's
   // division, DW + 1 cycles after the row is complete)
   logic signed [65:0] sq;
   mul_pipe #(.A_W(33), .B_W(33)) u_square (
       .clk, .ce(1'b1), .a(33'(q_in)), .b(33'(q_in)), .p(sq)
   );
   logic sq_take, sq_first, sq_close, sq_bank;
-  sreg #(.W(4), .DEPTH(4)) u_sq_ctl (
-      .clk, .rst, .d({in_take, in_first, in_close, in_bank}), .q({sq_take, sq_first, sq_close, sq_bank})
+  sreg #(.W(4), .DEPTH(5)) u_sq_ctl (
+      .clk, .rst, .ce(1'b1), .d({in_take, in_first, in_close, in_bank}), .q({sq_take, sq_first, sq_close, sq_bank})
   );
   wire unused_sq = ^sq[65:63];
   logic [QW-1:0] wsq_q, sumsq_in_q [2];
@@ -144,15 +144,15 @@ module layernorm #(
   assign sqrt_in_valid = pstate_q == P_SQRT;
 
   // output pass: buffer read and its register (row_buffer, 2 cycles), y = q - mean (3),
-  // y * factor (mul_pipe, 4-7), >>> (s + shift) (8), + bias (9), saturated (10) -> row_out.
+  // y * factor (mul_pipe, 4-8), >>> (s + shift) (9), + bias (10), saturated (11) -> row_out.
   // Between rows the same multiplier gives C * mean (P_CM) and mean * (2 sum - C mean) (P_X).
-  localparam int OL = 10;
+  localparam int OL = 11;
   logic can_issue, o_issue;
   logic [OL-1:0] ov_q, ol_q;
   logic signed [32:0] y_q;
   logic signed [81:0] prod_q, sh_q;
   logic signed [34:0] scaled_q;
-  logic signed [31:0] bias_s [3:8];
+  logic signed [31:0] bias_s9;
   logic [31:0] result_q;
   logic [5:0] s_out_q;
   assign o_issue = pstate_q == P_OUT && can_issue;
@@ -172,13 +172,12 @@ module layernorm #(
   mul_pipe #(.A_W(XW), .B_W(33)) u_scale (  // factor as the 49-bit operand: it reaches 2^47
       .clk, .ce(1'b1), .a(mul_a), .b(mul_b), .p(prod_q)
   );
+  sreg #(.W(32), .DEPTH(7)) u_bias (.clk, .rst(1'b0), .ce(1'b1), .d(bias_rd_q), .q(bias_s9));  // stages 3-9
   always_ff @(posedge clk) begin
-    bias_s[3] <= $signed(bias_rd_q);
-    for (int i = 4; i <= 8; i++) bias_s[i] <= bias_s[i-1];
     s_out_q <= 6'(s_q) + 6'(shift) + 6'd16;
     ol_q <= {ol_q[OL-2:0], o_issue && issue_q == c_q - 1'b1};
     sh_q <= prod_q >>> s_out_q;
-    scaled_q <= 35'(sh_c) + 35'(bias_s[8]);
+    scaled_q <= 35'(sh_c) + 35'(bias_s9);
     result_q <= scaled_q > 35'sd2147483647 ? 32'h7fff_ffff
               : scaled_q < -35'sd2147483648 ? 32'h8000_0000 : 32'(scaled_q);
   end
@@ -188,8 +187,8 @@ module layernorm #(
       .in_last(ol_q[OL-1]), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
   );
 
-  // the multiplier's product is ready once its operands have been held four cycles
-  wire logic mul_done = wait_q == 3'd4;
+  // the multiplier's product is ready once its operands have been held five cycles (its latency)
+  wire logic mul_done = wait_q == 3'd5;
   always_ff @(posedge clk) begin
     if (rst) begin
       pstate_q <= P_IDLE;

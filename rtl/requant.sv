@@ -4,8 +4,8 @@
 // unit serves per-tensor and per-channel scales alike: the block around it attaches the channel's
 // constants. Round half up is ((p >>> (e-1)) + 1) >>> 1, the form of golden.requant that cannot
 // carry out of 64 bits; e = 0 passes the product. Saturation to OUT_W, never wrap-around.
-// Stages: 1 sum (33 b), 2-5 product (mul_pipe: DSP48E1 partial products, two adder levels),
-// 6 shift by e - 1, 7 round and final shift, 8 saturate. Latency 8 cycles, throughput one result
+// Stages: 1 sum (33 b), 2-6 product (mul_pipe: DSP48E1 partial products, two adder levels),
+// 7 shift by e - 1, 8 round and final shift, 9 saturate. Latency 9 cycles, throughput one result
 // per cycle; a stalled output stalls the whole pipeline (s_axis_tready is m_axis_tready or an
 // empty output stage). Matches golden.requant.
 `default_nettype none
@@ -46,7 +46,7 @@ module requant #(
   wire logic signed [M_W-1:0] m_in = s_axis_tdata[2*IN_W+M_W-1:2*IN_W];
   wire logic [5:0] e_in = s_axis_tdata[2*IN_W+M_W+5:2*IN_W+M_W];
 
-  localparam int ST = 8;
+  localparam int ST = 9;
   logic [ST-1:0] valid_q, last_q;  // per stage
   logic advance;
   assign advance = m_axis_tready | ~valid_q[ST-1];
@@ -54,11 +54,12 @@ module requant #(
 
   logic signed [SUM_W-1:0] sum_s1;
   logic signed [M_W-1:0] m_s1;
-  logic [5:0] e_s [1:5];
-  logic signed [P_W-1:0] p_s5, sh_s6, r_s7;
-  logic e0_s6;
+  logic [5:0] e_s6;
+  logic signed [P_W-1:0] p_s6, sh_s7, r_s8;
+  logic e0_s7;
 
-  mul_pipe #(.A_W(SUM_W), .B_W(M_W)) u_mul (.clk, .ce(advance), .a(sum_s1), .b(m_s1), .p(p_s5));
+  mul_pipe #(.A_W(SUM_W), .B_W(M_W)) u_mul (.clk, .ce(advance), .a(sum_s1), .b(m_s1), .p(p_s6));
+  sreg #(.W(6), .DEPTH(6)) u_e (.clk, .rst(1'b0), .ce(advance), .d(e_in), .q(e_s6));  // e beside it
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -72,18 +73,16 @@ module requant #(
       // 1: the exact 33-bit sum
       sum_s1 <= SUM_W'(q_in) + SUM_W'(bias_in);
       m_s1 <= m_in;
-      e_s[1] <= e_in;
-      // 2-5: the exact product (u_mul); e travels beside it
-      for (int i = 2; i <= 5; i++) e_s[i] <= e_s[i-1];
-      // 6: shift by e - 1 (e = 0: no rounding)
-      e0_s6 <= e_s[5] == 6'd0;
-      sh_s6 <= e_s[5] == 6'd0 ? p_s5 : p_s5 >>> (e_s[5] - 6'd1);
-      // 7: round half up: add the half and drop it
-      r_s7 <= e0_s6 ? sh_s6 : (sh_s6 + ONE) >>> 1;
-      // 8: saturate
-      if (r_s7 > OUT_MAX) m_axis_tdata <= OUT_W'(OUT_MAX);
-      else if (r_s7 < OUT_MIN) m_axis_tdata <= OUT_W'(OUT_MIN);
-      else m_axis_tdata <= OUT_W'(r_s7);
+      // 2-6: the exact product (u_mul)
+      // 7: shift by e - 1 (e = 0: no rounding)
+      e0_s7 <= e_s6 == 6'd0;
+      sh_s7 <= e_s6 == 6'd0 ? p_s6 : p_s6 >>> (e_s6 - 6'd1);
+      // 8: round half up: add the half and drop it
+      r_s8 <= e0_s7 ? sh_s7 : (sh_s7 + ONE) >>> 1;
+      // 9: saturate
+      if (r_s8 > OUT_MAX) m_axis_tdata <= OUT_W'(OUT_MAX);
+      else if (r_s8 < OUT_MIN) m_axis_tdata <= OUT_W'(OUT_MIN);
+      else m_axis_tdata <= OUT_W'(r_s8);
     end
   end
 

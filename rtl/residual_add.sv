@@ -6,8 +6,8 @@
 //
 // Each beat carries its channel's constants, tdata = {e_r[5:0], m_r[31:0], r[31:0], e[5:0],
 // m[31:0], bias[31:0], q[31:0]} (q in the low bits). Two requant paths side by side (stage 1 the
-// 33-bit sum, 2-5 the product in mul_pipe, 6 the shift by e - 1, 7 the rounding), 8 their exact
-// 66-bit sum, 9 saturate. Latency 9 cycles, one result per cycle; a stalled output stalls the
+// 33-bit sum, 2-6 the product in mul_pipe, 7 the shift by e - 1, 8 the rounding), 9 their exact
+// 66-bit sum, 10 saturate. Latency 10 cycles, one result per cycle; a stalled output stalls the
 // pipeline.
 `default_nettype none
 
@@ -45,7 +45,7 @@ module residual_add #(
   wire logic signed [31:0] mr_in = s_axis_tdata[165:134];
   wire logic [5:0] er_in = s_axis_tdata[171:166];
 
-  localparam int ST = 9;
+  localparam int ST = 10;
   logic [ST-1:0] valid_q, last_q;
   logic advance;
   assign advance = m_axis_tready | ~valid_q[ST-1];
@@ -53,14 +53,17 @@ module residual_add #(
 
   logic signed [32:0] sum_s1;
   logic signed [31:0] m_s1, r_s1, mr_s1;
-  logic [5:0] e_s [1:5], er_s [1:5];
-  logic signed [P_W-1:0] p_s5, sh_s6, shr_s6, t_s7, tr_s7;
-  logic signed [63:0] pr_s5;
-  logic e0_s6, er0_s6;
-  logic signed [P_W:0] total_s8;
+  logic [5:0] e_s6, er_s6;
+  logic signed [P_W-1:0] p_s6, sh_s7, shr_s7, t_s8, tr_s8;
+  logic signed [63:0] pr_s6;
+  logic e0_s7, er0_s7;
+  logic signed [P_W:0] total_s9;
 
-  mul_pipe #(.A_W(33), .B_W(32)) u_mul (.clk, .ce(advance), .a(sum_s1), .b(m_s1), .p(p_s5));
-  mul_pipe #(.A_W(32), .B_W(32)) u_mul_r (.clk, .ce(advance), .a(r_s1), .b(mr_s1), .p(pr_s5));
+  mul_pipe #(.A_W(33), .B_W(32)) u_mul (.clk, .ce(advance), .a(sum_s1), .b(m_s1), .p(p_s6));
+  mul_pipe #(.A_W(32), .B_W(32)) u_mul_r (.clk, .ce(advance), .a(r_s1), .b(mr_s1), .p(pr_s6));
+  sreg #(.W(12), .DEPTH(6)) u_e (  // the shifts beside the products
+      .clk, .rst(1'b0), .ce(advance), .d({e_in, er_in}), .q({e_s6, er_s6})
+  );
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -76,27 +79,21 @@ module residual_add #(
       m_s1 <= m_in;
       r_s1 <= r_in;
       mr_s1 <= mr_in;
-      e_s[1] <= e_in;
-      er_s[1] <= er_in;
-      // 2-5: the exact products; the shifts travel beside them
-      for (int i = 2; i <= 5; i++) begin
-        e_s[i] <= e_s[i-1];
-        er_s[i] <= er_s[i-1];
-      end
-      // 6: shift by e - 1 (e = 0: the product itself)
-      e0_s6 <= e_s[5] == 6'd0;
-      er0_s6 <= er_s[5] == 6'd0;
-      sh_s6 <= e_s[5] == 6'd0 ? p_s5 : p_s5 >>> (e_s[5] - 6'd1);
-      shr_s6 <= er_s[5] == 6'd0 ? P_W'(pr_s5) : P_W'(pr_s5 >>> (er_s[5] - 6'd1));
-      // 7: round half up: add the half and drop it
-      t_s7 <= e0_s6 ? sh_s6 : (sh_s6 + ONE) >>> 1;
-      tr_s7 <= er0_s6 ? shr_s6 : (shr_s6 + ONE) >>> 1;
-      // 8: the exact sum
-      total_s8 <= (P_W + 1)'(t_s7) + (P_W + 1)'(tr_s7);
-      // 9: saturate
-      if (total_s8 > OUT_MAX) m_axis_tdata <= OUT_W'(OUT_MAX);
-      else if (total_s8 < OUT_MIN) m_axis_tdata <= OUT_W'(OUT_MIN);
-      else m_axis_tdata <= OUT_W'(total_s8);
+      // 2-6: the exact products
+      // 7: shift by e - 1 (e = 0: the product itself)
+      e0_s7 <= e_s6 == 6'd0;
+      er0_s7 <= er_s6 == 6'd0;
+      sh_s7 <= e_s6 == 6'd0 ? p_s6 : p_s6 >>> (e_s6 - 6'd1);
+      shr_s7 <= er_s6 == 6'd0 ? P_W'(pr_s6) : P_W'(pr_s6 >>> (er_s6 - 6'd1));
+      // 8: round half up: add the half and drop it
+      t_s8 <= e0_s7 ? sh_s7 : (sh_s7 + ONE) >>> 1;
+      tr_s8 <= er0_s7 ? shr_s7 : (shr_s7 + ONE) >>> 1;
+      // 9: the exact sum
+      total_s9 <= (P_W + 1)'(t_s8) + (P_W + 1)'(tr_s8);
+      // 10: saturate
+      if (total_s9 > OUT_MAX) m_axis_tdata <= OUT_W'(OUT_MAX);
+      else if (total_s9 < OUT_MIN) m_axis_tdata <= OUT_W'(OUT_MIN);
+      else m_axis_tdata <= OUT_W'(total_s9);
     end
   end
 

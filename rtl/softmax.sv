@@ -120,8 +120,8 @@ module softmax #(
   );
   assign div_in_valid = ns_q == N_DIV;
 
-  // normalizer: e read (1) -> e * factor (mul_pipe, 2-5) -> round (6) -> clamp (7) -> row_out
-  localparam int OL = 7;
+  // normalizer: e read (1) -> e * factor (mul_pipe, 2-6) -> round (7) -> clamp (8) -> row_out
+  localparam int OL = 8;
   logic can_issue, o_issue;
   logic [OL-1:0] ov_q, ol_q;
   logic [15:0] e_rd;

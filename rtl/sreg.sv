@@ -1,6 +1,9 @@
-// Shift register: delays a W-bit value by DEPTH cycles (DEPTH = 0 is a wire).
-// Used for the systolic array's input skew and to align control with pipelined data.
-// Reset clears the stages: tie rst low for data, drive it for control bits.
+// Shift register: delays a W-bit value by DEPTH cycles (DEPTH = 0 is a wire), advancing on the
+// cycles ce is high (a stalled pipeline holds). Used for the systolic array's input skew and to
+// carry values and control beside pipelined data. Reset clears the stages: tie rst low for data,
+// drive it for control bits.
+// Every stage is a flip-flop, never a shift-register LUT (SRL16E/SRLC32E): an SRL's clock-to-out,
+// about 1.5 ns on 7-series, would start the caller's path into its logic.
 `default_nettype none
 
 module sreg #(
@@ -9,6 +12,7 @@ module sreg #(
 ) (
     input  wire logic         clk,
     input  wire logic         rst,
+    input  wire logic         ce,
     input  wire logic [W-1:0] d,
     output logic      [W-1:0] q
 );
@@ -23,16 +27,13 @@ module sreg #(
 
   if (DEPTH == 0) begin : g_wire
     assign q = d;
-    wire unused_clk_rst = ^{clk, rst};
+    wire unused_clk_rst = ^{clk, rst, ce};
   end else begin : g_reg
-    logic [W-1:0] stage_q [DEPTH];
+    // kept: yosys then leaves every stage a flip-flop, as srl_style asks Vivado to
+    (* keep, srl_style = "register" *) logic [DEPTH-1:0][W-1:0] stage_q;
     always_ff @(posedge clk) begin
-      if (rst) begin
-        for (int i = 0; i < DEPTH; i++) stage_q[i] <= '0;
-      end else begin
-        stage_q[0] <= d;
-        for (int i = 1; i < DEPTH; i++) stage_q[i] <= stage_q[i-1];
-      end
+      if (rst) stage_q <= '0;
+      else if (ce) stage_q <= (DEPTH*W)'({stage_q, d});  // shift in d, drop the oldest
     end
     assign q = stage_q[DEPTH-1];
   end

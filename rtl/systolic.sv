@@ -9,7 +9,7 @@
 //
 // Constraint: a tile needs K >= N1 + N2 - 1 (pad with zero pairs), so that the next tile's last
 // cannot overwrite a PE's result before the snapshot. Latency: last operand to d_valid is
-// N1 + N2 - 1 cycles. Throughput: N1 * N2 MACs per cycle. Matches golden.matmul.
+// N1 + N2 + 2 cycles (the skew, pe's four, the snapshot). Throughput: N1 * N2 MACs per cycle. Matches golden.matmul.
 `default_nettype none
 
 module systolic #(
@@ -51,14 +51,16 @@ module systolic #(
 
   for (genvar i = 0; i < N1; i++) begin : g_row_skew
     sreg #(.W(A_W), .DEPTH(i)) u_a (
-        .clk, .rst(1'b0), .d(a_in[i*A_W +: A_W]), .q(a_h[i*(N2+1)*A_W +: A_W])
+        .clk, .rst(1'b0), .ce(1'b1), .d(a_in[i*A_W +: A_W]), .q(a_h[i*(N2+1)*A_W +: A_W])
     );
     sreg #(.W(2), .DEPTH(i)) u_ctl (
-        .clk, .rst, .d({in_valid, in_last}), .q({v_h[i*(N2+1)], l_h[i*(N2+1)]})
+        .clk, .rst, .ce(1'b1), .d({in_valid, in_last}), .q({v_h[i*(N2+1)], l_h[i*(N2+1)]})
     );
   end
   for (genvar j = 0; j < N2; j++) begin : g_col_skew
-    sreg #(.W(B_W), .DEPTH(j)) u_b (.clk, .rst(1'b0), .d(b_in[j*B_W +: B_W]), .q(b_v[j*B_W +: B_W]));
+    sreg #(.W(B_W), .DEPTH(j)) u_b (
+        .clk, .rst(1'b0), .ce(1'b1), .d(b_in[j*B_W +: B_W]), .q(b_v[j*B_W +: B_W])
+    );
   end
 
   for (genvar i = 0; i < N1; i++) begin : g_r

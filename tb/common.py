@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import os
+import re
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import cocotb
@@ -58,6 +60,16 @@ async def wait_until(dut, cond: Callable[[], bool], budget: int, what: str) -> i
         if cond():
             return n + 1
     raise StuckError(f"waited {budget} cycles for {what}; DUT: {dut_state(dut)}")
+
+
+def header_latency(module: str) -> int:
+    """The latency ``rtl/<module>.sv``'s header promises ("Latency N cycles"): the one source a
+    bench that counts cycles reads, so a deeper pipeline changes the header and nothing else."""
+    path = Path(__file__).resolve().parents[1] / "rtl" / f"{module}.sv"
+    found = re.search(r"Latency\s+(\d+)\s+cycles", path.read_text())
+    if not found:
+        raise ValueError(f"{path}: its header states no 'Latency N cycles'")
+    return int(found.group(1))
 
 
 def parameters() -> dict[str, Any]:

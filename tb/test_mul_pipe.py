@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from golden.layout import to_signed
 
-from .common import for_examples, parameters
+from .common import for_examples, header_latency, parameters
 
 P = parameters()
 A_W, B_W = P["A_W"], P["B_W"]
-LATENCY = 4
+LATENCY = header_latency("mul_pipe")
 
 
 def operand(bits: int) -> st.SearchStrategy[int]:

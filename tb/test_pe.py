@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 import golden
 
-from .common import for_examples, monitor, parameters, start
+from .common import for_examples, header_latency, monitor, parameters, start
 
+LATENCY = header_latency("pe")
 int8 = st.integers(-128, 127)
 #: A_W = 9 is mm's operand width: A read as unsigned [0, 255] (golden.matmul's a_unsigned).
 A_UNSIGNED = parameters().get("A_W", 8) == 9
@@ -54,7 +55,7 @@ async def pe_matches_golden_dot_products(dut):
             dut.in_valid.value = 0  # tiles may also follow back to back: covered by idle == 0
         dut.in_valid.value = 0
         dut.in_last.value = 0
-        for _ in range(3):
+        for _ in range(LATENCY + 2):
             await RisingEdge(dut.clk)
         want = [int(golden.matmul(np.array([[a for a, _, _ in t]], np.uint8 if A_UNSIGNED else np.int8),
                                   np.array([[b] for _, b, _ in t], np.int8), a_unsigned=A_UNSIGNED)[0, 0])
@@ -77,6 +78,9 @@ async def pe_extremes(dut):
         dut.in_valid.value = 1
         dut.in_last.value = int(k == 511)
         await RisingEdge(dut.clk)
-    await ReadOnly()  # the edge that took the last pair has just produced the result
+    dut.in_valid.value = 0
+    for _ in range(LATENCY - 1):  # the edge that took the last pair counts as the first
+        await RisingEdge(dut.clk)
+    await ReadOnly()
     assert dut.result_valid.value == 1
     assert dut.result.value.to_signed() == 512 * a_top * -128

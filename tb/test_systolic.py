@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import golden
 
-from .common import for_examples, monitor, parameters, start
+from .common import for_examples, header_latency, monitor, parameters, start
 
 P = parameters()
 N1, N2 = P.get("N1", 4), P.get("N2", 4)
@@ -62,7 +62,7 @@ async def systolic_matches_golden_matmul(dut):
                 await RisingEdge(dut.clk)
         dut.in_valid.value = 0
         dut.in_last.value = 0
-        for _ in range(K_MIN + 2):
+        for _ in range(N1 + N2 + header_latency("pe") + 2):  # the skew, the PEs, the snapshot, slack
             await RisingEdge(dut.clk)
         want = [golden.matmul(a, b, a_unsigned=A_UNSIGNED).reshape(-1).tolist() for a, b, _ in ts]
         assert got == want

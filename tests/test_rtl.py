@@ -46,6 +46,7 @@ CASES = [
     ("epilogue", {"N1": 2, "N2": 3, "TR": 4, "MAX_M": 16, "MAX_N": 24}),
     ("sreg", {"W": 8, "DEPTH": 0}),
     ("sreg", {"W": 8, "DEPTH": 3}),
+    ("sreg", {"W": 8, "DEPTH": 1}),
     ("systolic", {"N1": 2, "N2": 2}),
     ("systolic", {"N1": 4, "N2": 4}),
     ("systolic", {"N1": 8, "N2": 4}),
