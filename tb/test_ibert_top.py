@@ -215,16 +215,21 @@ async def top_matmul_matches_golden(dut):
 
 @cocotb.test()
 async def top_refuses_bad_starts(dut):
-    """Zero or oversized dimensions, an operation code that does not exist, and start while busy
-    each set their sticky bit and start nothing; write-1-to-clear clears only the bits written;
-    the next operation is correct."""
+    """Zero or oversized dimensions (attention's rules each one past its edge), an operation code
+    that does not exist, and start while busy each set their sticky bit and start nothing;
+    write-1-to-clear clears only the bits written; the next operation is correct."""
     await reset(dut)
     tb = TB(dut)
     rng = np.random.default_rng(1)
     a, b = matrices(N1 + 1, 16, N2 + 1, rng)
+    # attention (T, d_head, heads): each rule one past its edge; heads x d_head past MAX_D alone
+    attention = [(0, 8, 1), (MAX_M + 1, 8, 1), (4, 12, 1), (4, MAX_DH + 8, 1), (4, 8, 0),
+                 (4, 8, MAX_HEADS + 1)]
+    attention += [(4, dh, MAX_D // dh + 1) for dh in range(8, MAX_DH + 1, 8) if MAX_D // dh < MAX_HEADS]
     for dims, code, bit in [((0, 16, 4), OP_MATMUL, "bad_dims"), ((4, MAX_K + 1, 4), OP_MATMUL, "bad_dims"),
                             ((MAX_M + 1, 8, 4), OP_MATMUL, "bad_dims"), ((4, 8, MAX_N + 1), OP_MATMUL, "bad_dims"),
-                            ((4, 8, 4), 0, "bad_op"), ((4, 8, 4), 15, "bad_op")]:
+                            ((4, 8, 4), 0, "bad_op"), ((4, 8, 4), 15, "bad_op"),
+                            *[(d, OP_ATTENTION, "bad_dims" if ATTN_OK else "bad_op") for d in attention]]:
         await tb.program(*dims, code=code)
         await tb.csr.write("CTRL", start=1)
         await ClockCycles(dut.clk, 4)
