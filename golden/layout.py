@@ -103,26 +103,56 @@ def tile_order(d: np.ndarray, n1: int, n2: int) -> list[int]:
     return out
 
 
-#: Beats of per-channel constants ahead of each weight row: OP_LINEAR's requant, then (OP_MM_GELU)
-#: the bias and GELU constants.
-LINEAR_CONST_BEATS = 2
-GELU_CONST_BEATS = 3
-LN_CONST_BEATS = 2
+#: The per-channel constants ahead of each weight row, as words of fields from bit 0, each word
+#: padded to whole 64-bit beats: OP_LINEAR's requant ("linear"), then (OP_MM_GELU) the matmul bias
+#: and the GELU constants ("gelu"), or (OP_MM_LN) the residual's and the LayerNorm's ("ln"). The one
+#: description of these layouts: the packers below read it, and golden.svpkg generates from it the
+#: <WORD>_<FIELD>_LSB / _W and <WORD>_CONST_BEATS localparams of rtl/ibert_pkg.sv that the RTL
+#: unpacks with.
+CONST_WORDS: dict[str, tuple[tuple[str, int], ...]] = {
+    "linear": (("m", 32), ("bias", 32), ("e", 6)),
+    "gelu": (("bias", 32), ("qb", 23), ("qc", 46), ("q1", 32), ("shift", 6)),
+    "ln": (("m_r", 32), ("bias", 32), ("e_r", 8), ("e", 8), ("shift", 16), ("m", 32)),
+}
+
+
+def const_beats(word: str) -> int:
+    """The 64-bit beats of constant word ``word`` (:data:`CONST_WORDS`)."""
+    return -(-sum(bits for _, bits in CONST_WORDS[word]) // 64)
+
+
+LINEAR_CONST_BEATS = const_beats("linear")
+GELU_CONST_BEATS = const_beats("gelu")
+LN_CONST_BEATS = const_beats("ln")
+
+
+def const_word(word: str, **values: int) -> int:
+    """Constant word ``word`` (:data:`CONST_WORDS`) from its fields by name, as one integer (the
+    RTL's RAM word)."""
+    fields = CONST_WORDS[word]
+    if set(values) != {name for name, _ in fields}:
+        raise ValueError(f"const_word: {word} takes {[n for n, _ in fields]}, got {sorted(values)}")
+    return pack_fields([(values[name], bits) for name, bits in fields])
+
+
+def pack_const_word(word: str, **values: int) -> list[int]:
+    """Constant word ``word`` (:data:`CONST_WORDS`) from its fields by name, as its beats."""
+    packed = const_word(word, **values)
+    return [(packed >> (64 * i)) & ((1 << 64) - 1) for i in range(const_beats(word))]
 
 
 def pack_linear_consts(m: int, e: int, bias: int) -> list[int]:
     """One channel's requant constants as the top reads them: {bias, m} then {e}."""
     if not 0 <= int(e) < 64:
         raise ValueError(f"pack_linear_consts: e must be in [0, 63], got {e}")
-    return [pack_fields([(m, 32), (bias, 32)]), int(e)]
+    return pack_const_word("linear", m=m, bias=bias, e=e)
 
 
 def pack_gelu_consts(bias: int, qb: int, qc: int, q1: int, shift: int) -> list[int]:
     """One channel's bias and i-GELU constants: {shift, q1, qc, qb, bias} (139 bits) in 3 beats."""
     if not 0 <= int(shift) < 64:
         raise ValueError(f"pack_gelu_consts: shift must be in [0, 63], got {shift}")
-    word = pack_fields([(bias, 32), (qb, 23), (qc, 46), (q1, 32), (shift, 6)])
-    return [(word >> (64 * i)) & ((1 << 64) - 1) for i in range(GELU_CONST_BEATS)]
+    return pack_const_word("gelu", bias=bias, qb=qb, qc=qc, q1=q1, shift=shift)
 
 
 def pack_ln_consts(m_r: int, e_r: int, ln_bias: int, ln_m: int, ln_e: int, shift: int) -> list[int]:
@@ -131,8 +161,7 @@ def pack_ln_consts(m_r: int, e_r: int, ln_bias: int, ln_m: int, ln_e: int, shift
     for name, v, hi in (("e_r", e_r, 64), ("ln_e", ln_e, 64), ("shift", shift, 32)):
         if not 0 <= int(v) < hi:
             raise ValueError(f"pack_ln_consts: {name} must be in [0, {hi - 1}], got {v}")
-    return [pack_fields([(m_r, 32), (ln_bias, 32)]),
-            pack_fields([(e_r, 8), (ln_e, 8), (shift, 16), (ln_m, 32)])]
+    return pack_const_word("ln", m_r=m_r, bias=ln_bias, e_r=e_r, e=ln_e, shift=shift, m=ln_m)
 
 
 def _per_channel(v, n: int) -> np.ndarray:
