@@ -3,8 +3,8 @@
     python3 -m pip install -e ".[synth]" && python3 bench/rtl_timing.py [module ...] [--path]
 
 The latest arrival over the Xilinx cell models' delays, routing excluded (tb/yosys.py says how);
-routing on 7-series often adds as much again, so the budget is 5.0 ns for a 100 MHz clock with room
-for routing (stretch: 3.3 ns). Exits 1 if any unit is over budget. --path prints each critical path.
+routing on 7-series often adds as much again, so the budget is 3.3 ns, half the period at 150 MHz
+(stretch: 2.5 ns, 200 MHz). Exits 1 if any unit is over budget. --path prints each critical path.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tb.yosys import DESIGNS, logic_delay  # noqa: E402
 
-BUDGET_NS = 5.0
-STRETCH_NS = 3.3
+BUDGET_NS = 3.3
+STRETCH_NS = 2.5
 
 
 def main(argv: list[str]) -> int:

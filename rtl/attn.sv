@@ -196,8 +196,9 @@ module attn #(
   // ---------------------------------------------------------------- the engine's input: feeder
   // Sections A then B of the job: (S) the tile's Q rows then K_h, dhb beats each; (C) the tile's P
   // rows then V_h^T rows, tb beats each (bytes past T are whatever the buffers hold: the engine
-  // reads only the first k bytes of a row). Reads are issued against
-  // row_out's credits; a beat reaches row_out two cycles after its read (read and output register).
+  // reads only the first k bytes of a row). Reads are issued against row_out's credits; a beat
+  // reaches row_out three cycles after its read (Q, K, P: read, output register, the source's
+  // select; V: rtl/attn_vt.sv's latency of 3).
   logic f_active_q, f_sec_q, f_job_c_q, can_issue;
   logic [J_W-1:0] f_row_q;
   logic [BW-1:0] f_beat_q;
@@ -207,8 +208,8 @@ module attn #(
   wire logic f_sec_end = f_row_end && f_row_q == f_rows - 1'b1;
   wire logic f_issue = f_active_q && can_issue;
   logic [1:0] f_src1_q, f_src2_q;               // 0 Q, 1 K, 2 P, 3 V
-  logic f_last1_q, f_last2_q, f_v1_q, f_v2_q;
-  logic [63:0] q_rd2, k_rd2, p_rd2;
+  logic f_last1_q, f_last2_q, f_last3_q, f_v1_q, f_v2_q, f_v3_q, f_is_v3_q;
+  logic [63:0] q_rd2, k_rd2, p_rd2, qkp_rd3;
   logic [63:0] p_rd [2];                        // the P buffers of the even and odd rows
   logic f_par1_q;
   logic [PAW-1:0] p_raddr;
@@ -217,11 +218,11 @@ module attn #(
   assign p_raddr = {eng_bank_q, (PAW - 1)'(PAW'(f_row_q >> 1) * PAW'(TB) + PAW'(f_beat_q))};
 
   // V transposed (rtl/attn_vt.sv): V_h^T rows for the C jobs, a beat a cycle
-  logic [63:0] v_rd2;                           // two cycles after the read, as q_rd2 and k_rd2
+  logic [63:0] v_rd3;                           // three cycles after the read, as qkp_rd3
   attn_vt #(.MAX_T(MAX_T), .MAX_DH(MAX_DH)) u_vt (
       .clk, .we(keep && in_part_q == 2'd2), .w_bank(in_vbank), .w_row(in_row_q), .w_beat(in_b_q), .w_data(in_data),
       .r_bank(head_q[0]),
-      .r_row0(T_W'(f_beat_q) << 3), .r_col(DH_W'(f_row_q)), .r_data(v_rd2)
+      .r_row0(T_W'(f_beat_q) << 3), .r_col(DH_W'(f_row_q)), .r_data(v_rd3)
   );
 
   always_ff @(posedge clk) begin
@@ -229,6 +230,7 @@ module attn #(
       f_active_q <= 1'b0;
       f_v1_q <= 1'b0;
       f_v2_q <= 1'b0;
+      f_v3_q <= 1'b0;
     end else begin
       if (mm_start) begin
         f_active_q <= 1'b1;
@@ -246,6 +248,7 @@ module attn #(
       end
       f_v1_q <= f_issue;
       f_v2_q <= f_v1_q;
+      f_v3_q <= f_v2_q;
     end
     q_rd2 <= q_rd;
     k_rd2 <= k_rd;
@@ -255,21 +258,19 @@ module attn #(
     f_last1_q <= f_sec_end;
     f_src2_q <= f_src1_q;
     f_last2_q <= f_last1_q;
-  end
-
-  logic [63:0] f_beat;
-  always_comb begin
     case (f_src2_q)
-      2'd0: f_beat = q_rd2;
-      2'd1: f_beat = k_rd2;
-      2'd2: f_beat = p_rd2;
-      default: f_beat = v_rd2;
+      2'd0: qkp_rd3 <= q_rd2;
+      2'd1: qkp_rd3 <= k_rd2;
+      default: qkp_rd3 <= p_rd2;
     endcase
+    f_is_v3_q <= f_src2_q == 2'd3;
+    f_last3_q <= f_last2_q;
   end
+  wire logic [63:0] f_beat = f_is_v3_q ? v_rd3 : qkp_rd3;
 
   row_out #(.W(64), .DEPTH(8)) u_feed (
-      .clk, .rst(rst || cancel), .can_issue, .issue(f_issue), .in_data(f_beat), .in_valid(f_v2_q),
-      .in_last(f_last2_q), .m_axis_tdata(e_tdata), .m_axis_tvalid(e_tvalid), .m_axis_tready(e_tready),
+      .clk, .rst(rst || cancel), .can_issue, .issue(f_issue), .in_data(f_beat), .in_valid(f_v3_q),
+      .in_last(f_last3_q), .m_axis_tdata(e_tdata), .m_axis_tvalid(e_tvalid), .m_axis_tready(e_tready),
       .m_axis_tlast(e_tlast)
   );
 
@@ -297,18 +298,19 @@ module attn #(
   // S: the engine's beats in its order (value i of the job in beat i / 2); read back by row:
   // in column tile ct (width w: N2, or T - cb_last for the last), row r, column c, the value's
   // index is ct tr N2 + r w + c mod N2 (every earlier column tile is N2 wide and tr rows tall)
-  logic [63:0] sbuf [(1 << (SAW - 1)) + TR * MAX_T / 2];  // two banks, the second at 2^(SAW-1)
-  logic [63:0] s_rd, s_rd2;
+  // two banks, the second at 2^(SAW-1), in rtl/ram_sdp.sv (latency 3), then the half (4)
+  localparam int SD = (1 << (SAW - 1)) + TR * MAX_T / 2;
+  logic [63:0] s_rd3;
   logic [31:0] s_val_q;
   logic [SAW-1:0] s_wptr_q, s_pos;
-  logic s_half_q, s_half2_q;
-  always_ff @(posedge clk) begin  // read (1), its register (2), the half (3)
-    if (s_take) sbuf[{eng_bank_q, (SAW - 1)'(s_wptr_q >> 1)}] <= d_tdata;
-    s_rd <= sbuf[{m_bank_q, (SAW - 1)'(s_pos >> 1)}];
-    s_rd2 <= s_rd;
-    s_half_q <= s_pos[0];
-    s_half2_q <= s_half_q;
-    s_val_q <= s_half2_q ? s_rd2[63:32] : s_rd2[31:0];
+  logic [2:0] s_half_q;
+  ram_sdp #(.W(64), .DEPTH(SD)) u_sbuf (
+      .clk, .ce(1'b1), .we(s_take), .waddr($clog2(SD)'({eng_bank_q, (SAW - 1)'(s_wptr_q >> 1)})), .wdata(d_tdata),
+      .raddr($clog2(SD)'({m_bank_q, (SAW - 1)'(s_pos >> 1)})), .rdata(s_rd3)
+  );
+  always_ff @(posedge clk) begin
+    s_half_q <= {s_half_q[1:0], s_pos[0]};
+    s_val_q <= s_half_q[2] ? s_rd3[63:32] : s_rd3[31:0];
   end
   // the last column tile's first column, found while the head's packet comes in; tr N2 of the
   // softmax pass's tile, from its rows (registered in M_PREP, two cycles before the pass starts)
@@ -321,7 +323,8 @@ module attn #(
   end
 
   // softmax: the tile's rows of S in, P rows out into the P buffer (a write enable per byte)
-  logic sm_active_q, sm_v1_q, sm_v2_q, sm_v3_q, sm_l1_q, sm_l2_q, sm_l3_q, sm_u1_q, sm_u2_q, sm_u3_q;
+  logic sm_active_q;
+  logic [3:0] sm_v_q, sm_l_q, sm_u_q;          // an issue, its row's end and its unit, 1-4 cycles on
   logic [1:0] sm_can;
   logic [RW-1:0] sm_row_q;
   logic [T_W-1:0] sm_col_q, sm_cb_q;
@@ -338,7 +341,7 @@ module attn #(
     logic [7:0] p_data;
     row_out #(.W(32), .DEPTH(8)) u_feed (
         .clk, .rst(rst || cancel), .can_issue(sm_can[u]), .issue(sm_issue && sm_row_q[0] == 1'(u)),
-        .in_data(s_val_q), .in_valid(sm_v3_q && sm_u3_q == 1'(u)), .in_last(sm_l3_q),
+        .in_data(s_val_q), .in_valid(sm_v_q[3] && sm_u_q[3] == 1'(u)), .in_last(sm_l_q[3]),
         .m_axis_tdata(sm_tdata), .m_axis_tvalid(sm_tvalid), .m_axis_tready(sm_tready), .m_axis_tlast(sm_tlast)
     );
     softmax #(.MAX_N(MAX_T)) u_softmax (
@@ -415,15 +418,9 @@ module attn #(
       sm_active_q <= 1'b0;
       pre_q <= 1'b0;
     end else begin
-      sm_v1_q <= sm_issue;
-      sm_v2_q <= sm_v1_q;
-      sm_v3_q <= sm_v2_q;
-      sm_u1_q <= sm_row_q[0];
-      sm_u2_q <= sm_u1_q;
-      sm_u3_q <= sm_u2_q;
-      sm_l1_q <= sm_issue && sm_row_end;
-      sm_l2_q <= sm_l1_q;
-      sm_l3_q <= sm_l2_q;
+      sm_v_q <= {sm_v_q[2:0], sm_issue};
+      sm_u_q <= {sm_u_q[2:0], sm_row_q[0]};
+      sm_l_q <= {sm_l_q[2:0], sm_issue && sm_row_end};
       if (s_take) s_wptr_q <= s_wptr_q + SAW'(2);
       if (s_take && d_tlast) s_done_q <= 1'b1;
       if (c_valid && x_op_last) c_done_q <= 1'b1;

@@ -7,9 +7,9 @@
 // Write: `we` stores row `w_row`'s beat `w_beat` (elements (w_row, 8 w_beat + l) in byte l) in
 // bank `w_bank`.
 // Read: `r_row0` (a multiple of 8) and `r_col` ask for elements (r_row0 + l, r_col), l = 0..7, of
-// bank `r_bank`, in byte l of `r_data` two cycles later (the memories' read, then their register
-// rotated into place). Rows past what was written read whatever the memories hold. Matches
-// golden's np.transpose on the rows written (tb/test_attn_vt.py).
+// bank `r_bank`, in byte l of `r_data`. Latency 3 cycles: the memories' read, their output
+// register, then that register rotated into place. Rows past what was written read whatever the
+// memories hold. Matches golden's np.transpose on the rows written (tb/test_attn_vt.py).
 `default_nettype none
 
 module attn_vt #(
@@ -42,24 +42,26 @@ module attn_vt #(
 
   wire logic [AW:0] w_addr = {w_bank, AW'(AW'(w_row) * AW'(DB) + AW'(w_beat))};
   wire logic [2:0] rot = r_col[2:0];
-  logic [2:0] rot_q;
+  logic [2:0] rot_q, rot_q2;
   logic [63:0] rd;
   for (genvar m = 0; m < 8; m++) begin : g_mem
     logic [7:0] mem [2 * MAX_T * DB];
-    logic [7:0] rd_q;
+    logic [7:0] rd_q, rd_q2;                           // the read and the block RAM's output register
     wire logic [2:0] j_w = 3'(m) - 3'(w_row);          // the beat's byte that lands here
     wire logic [2:0] l_r = 3'(m) - rot;                // the row offset read from here
     wire logic [AW:0] raddr = {r_bank, AW'(AW'(r_row0 + T_W'(l_r)) * AW'(DB) + AW'(r_col >> 3))};
     always_ff @(posedge clk) begin
       if (we) mem[w_addr] <= w_data[8*j_w+:8];
       rd_q <= mem[raddr];
+      rd_q2 <= rd_q;
     end
-    assign rd[8*m+:8] = rd_q;
+    assign rd[8*m+:8] = rd_q2;
   end
   // byte l of the column beat (row r_row0 + l) came from memory (l + col) mod 8
   always_ff @(posedge clk) begin
     rot_q <= rot;
-    for (int l = 0; l < 8; l++) r_data[8*l+:8] <= rd[8*((l + 32'(rot_q)) % 8)+:8];
+    rot_q2 <= rot_q;
+    for (int l = 0; l < 8; l++) r_data[8*l+:8] <= rd[8*((l + 32'(rot_q2)) % 8)+:8];
   end
 endmodule
 

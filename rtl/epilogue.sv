@@ -6,9 +6,9 @@
 //   gelu = 1 (OP_MM_GELU, golden.mm_gelu): requant(gelu(sat32(q + b)), m, e, bias)
 //   ln = 1   (OP_MM_LN, golden.mm_ln):     requant(layernorm(h), ln_m, ln_e) over whole rows, with
 //            h = residual_add(q, m, e, bias, r, m_r, e_r) (22-bit, rtl/residual_add.sv)
-// The channel constants are written into two RAMs by channel as they arrive beside the weights:
-// {e, bias, m} of the output requant (q_we/q_data) and {shift, q1, qc, qb, b} of the bias and
-// GELU (g_we/g_data). Each RAM is read where its stage begins: the GELU constants where values
+// The channel constants are written into RAMs by channel as they arrive beside the weights: the
+// output requant's word (q_we/q_data) and the bias and GELU constants' (g_we/g_data), each laid
+// out as golden.layout.CONST_WORDS says (ibert_pkg's <WORD>_<FIELD>_LSB and _W localparams). Each RAM is read where its stage begins: the GELU constants where values
 // enter, the requant's where they leave the GELU (or enter, without it), each place following
 // the values with its own tile_walk. A tile's int8 results are gathered in one half of a
 // ping-pong buffer (eight byte lanes, written one byte a cycle), which is read out row by row
@@ -22,13 +22,16 @@
 // n bytes are sent as one tile (MAX_M * ceil(MAX_D/8) beats must fit the buffer's 2 TR NB_MAX).
 `default_nettype none
 
-module epilogue #(
+module epilogue
+  import ibert_pkg::*;
+#(
     parameter int N1 = 4,
     parameter int TR = N1,          // rows per tile (one engine job)
     parameter int N2 = 4,
     parameter int MAX_M = 128,
     parameter int MAX_N = 1024,
     parameter int MAX_D = MAX_N / 4,  // the longest LayerNorm row
+    parameter int RAM_BLOCK = 2048,   // bytes per block RAM of a buffer lane (rtl/ram_sdp.sv: 2K x 9)
     localparam int M_W = $clog2(MAX_M + 1),
     localparam int N_W = $clog2(MAX_N + 1),
     localparam int C_AW = $clog2(MAX_N),
@@ -44,14 +47,13 @@ module epilogue #(
     input  wire logic              attn,         // with start: the context store (OP_ATTENTION)
     input  wire logic [M_W-1:0]    m,
     input  wire logic [N_W-1:0]    n,
-    input  wire logic [C_AW-1:0]   c_addr,       // the channel of q_data / g_data
+    input  wire logic [C_AW-1:0]   c_addr,       // the channel of q_data / g_data / l_data
     input  wire logic              q_we,
-    input  wire logic [69:0]       q_data,       // {e[5:0], bias[31:0], m[31:0]}
+    input  wire logic [LINEAR_CONST_BITS-1:0] q_data,  // the word "linear" (m, bias, e)
     input  wire logic              g_we,
-    input  wire logic [138:0]      g_data,       // {shift[5:0], q1[31:0], qc[45:0], qb[22:0], b[31:0]}
+    input  wire logic [GELU_CONST_BITS-1:0] g_data,    // the word "gelu" (bias, qb, qc, q1, shift)
     input  wire logic              l_we,         // ln: the channel's residual and LayerNorm constants
-    input  wire logic [112:0]      l_data,       // {ln shift[4:0], ln_e[5:0], ln_m[31:0], ln bias[31:0],
-                                                 //  e_r[5:0], m_r[31:0]}
+    input  wire logic [LN_CONST_BITS-1:0] l_data,      // the word "ln" (m_r, bias, e_r, e, shift, m)
     input  wire logic              r_we,         // ln: one beat of a residual row of the tile
     input  wire logic [$clog2(TR > 1 ? TR : 2)-1:0] r_row,
     input  wire logic [RB_W-1:0]   r_beat,
@@ -60,7 +62,8 @@ module epilogue #(
     input  wire logic [M_W-1:0]    x_row,
     input  wire logic [X_COL_W-1:0] x_col,
     input  wire logic [7:0]        x_data,
-    input  wire logic              x_done,       // attn: the context is complete; send it
+    input  wire logic              x_done,       // attn: the context is complete (with or after
+                                                 // its last x_we); send it
     input  wire logic [63:0]       s_axis_tdata,
     input  wire logic              s_axis_tvalid,
     output logic                   s_axis_tready,
@@ -87,32 +90,27 @@ module epilogue #(
   always_ff @(posedge clk) if (start) {gelu_q, ln_q, attn_q} <= {gelu, ln, attn};
 
   // the context's byte writes, their address in two registered steps (the row times the constant
-  // NB_D, then the column's beat added)
-  logic xw_q, xw2_q;
-  logic [2:0] xl_q, xl2_q;
+  // NB_D, then the column's beat added); the lane as a one-hot, then gated by the write, so each
+  // lane's write enable leaves a flip-flop
+  logic xw_q, xdone_q, xdone2_q;  // x_done follows the writes' two stages: it may come with the last
+  logic [7:0] xl_q, xwe2_q;
   logic [7:0] xd_q, xd2_q;
   logic [AW-1:0] xr_q, xc_q, xa_q;
   always_ff @(posedge clk) begin
     xw_q <= x_we && !rst;
-    xl_q <= x_col[2:0];
+    xl_q <= 8'(1) << x_col[2:0];
     xd_q <= x_data;
     xr_q <= AW'(x_row) * AW'(NB_D);
     xc_q <= AW'(x_col >> 3);
-    xw2_q <= xw_q && !rst;
-    xl2_q <= xl_q;
+    xwe2_q <= xw_q && !rst ? xl_q : '0;
+    xdone_q <= x_done && !rst;
+    xdone2_q <= xdone_q && !rst;
     xd2_q <= xd_q;
     xa_q <= xr_q + xc_q;
   end
 
   // ---------------------------------------------------------------- constants by channel
-  logic [69:0] qram [MAX_N];
-  logic [138:0] gram [MAX_N];
-  logic [69:0] qc_q;
-  logic [138:0] gc_q;
-  always_ff @(posedge clk) begin
-    if (q_we) qram[c_addr] <= q_data;
-    if (g_we) gram[c_addr] <= g_data;
-  end
+  // (rtl/ram_sdp.sv: each read three cycles of its stage's advance, below)
 
   // ---------------------------------------------------------------- values in: walker A
   // u_*: the engine's values one at a time; a job's odd final value comes with a pad, dropped.
@@ -135,60 +133,75 @@ module epilogue #(
   end
 
   // ---------------------------------------------------------------- bias and GELU (gelu_q)
-  // p1: the value, its constants read as it enters; p1r: the RAM's output register (a block RAM
-  // read with its output registered); p2: the 33-bit sum; p3: saturated.
-  logic [3:0] pv_q;
-  logic signed [31:0] p1_q, p1r_q, p3_q;
+  // p1: the value, its constants read as it enters; p1r, p1s: the constants RAM's output register
+  // and block select (rtl/ram_sdp.sv); p2: the 33-bit sum; p3: saturated.
+  logic [4:0] pv_q;
+  logic signed [31:0] p1_q, p1r_q, p1s_q, p3_q;
   logic signed [32:0] p2_q;
-  logic [138:0] gr_q;
-  logic [106:0] g3_q;                       // {shift, q1, qc, qb} carried along (stages 2, 3)
+  logic [GELU_CONST_BITS-1:0] gr_q;
+  // the word's fields above the bias, carried along (stages 4, 5): with the value in the bias's
+  // place they are rtl/gelu.sv's beat
+  logic [GELU_CONST_BITS-GELU_QB_LSB-1:0] g3_q;
   logic g_ready, g_valid, g_last_unused, post_ready;
   logic signed [31:0] g_data_out;
-  wire logic p_adv = g_ready || !pv_q[3];
+  wire logic p_adv = g_ready || !pv_q[4];
+  ram_sdp #(.W(GELU_CONST_BITS), .DEPTH(MAX_N)) u_gram (
+      .clk, .ce(p_adv), .we(g_we), .waddr(c_addr), .wdata(g_data), .raddr(C_AW'(a_col)), .rdata(gr_q)
+  );
   always_ff @(posedge clk) begin
     if (rst || start) begin
       pv_q <= '0;
     end else if (p_adv) begin
-      pv_q <= {pv_q[2:0], u_take && gelu_q};
-      if (u_take) begin
-        p1_q <= u_data;
-        gc_q <= gram[C_AW'(a_col)];
-      end
+      pv_q <= {pv_q[3:0], u_take && gelu_q};
+      if (u_take) p1_q <= u_data;
       p1r_q <= p1_q;
-      gr_q <= gc_q;
-      p2_q <= 33'(p1r_q) + 33'($signed(gr_q[31:0]));
+      p1s_q <= p1r_q;
+      p2_q <= 33'(p1s_q) + 33'($signed(gr_q[GELU_BIAS_LSB+:GELU_BIAS_W]));
       p3_q <= p2_q > 33'sh7FFFFFFF ? 32'sh7FFFFFFF : p2_q < -33'sh80000000 ? -32'sh80000000 : p2_q[31:0];
     end
   end
   assign u_ready = gelu_q ? p_adv : post_ready;
-  sreg #(.W(107), .DEPTH(2)) u_g (.clk, .rst(1'b0), .ce(p_adv), .d(gr_q[138:32]), .q(g3_q));
+  sreg #(.W(GELU_CONST_BITS - GELU_QB_LSB), .DEPTH(2)) u_g (
+      .clk, .rst(1'b0), .ce(p_adv), .d(gr_q[GELU_CONST_BITS-1:GELU_QB_LSB]), .q(g3_q)
+  );
 
   gelu u_gelu (
-      .clk, .rst(rst || start), .s_axis_tdata({g3_q, p3_q}), .s_axis_tvalid(pv_q[3]),
+      .clk, .rst(rst || start), .s_axis_tdata({g3_q, p3_q}), .s_axis_tvalid(pv_q[4]),
       .s_axis_tready(g_ready), .s_axis_tlast(1'b0), .m_axis_tdata(g_data_out), .m_axis_tvalid(g_valid),
       .m_axis_tready(gelu_q && post_ready), .m_axis_tlast(g_last_unused)
   );
 
   // ---------------------------------------------------------------- requant: walker C
-  // s1: the value, its constants read as it moves in; s2: the RAM's output register.
-  logic c_active, c_tile_last_unused, c_op_last_unused, s1_valid_q, s2_valid_q, rq_ready;
+  // s1: the value, its constants read as it moves in; s2, s3: the RAMs' output registers and
+  // block selects (rtl/ram_sdp.sv).
+  logic c_active, c_tile_last_unused, c_op_last_unused, rq_ready;
+  logic [2:0] sv_q;                         // a value in s1, s2, s3
   logic [RW-1:0] c_row;
   logic [N_W-1:0] c_col;
-  logic [31:0] q_q, q2_q;
-  logic [69:0] qc2_q;
+  logic [31:0] q_q, q2_q, q3_q;
+  logic [LINEAR_CONST_BITS-1:0] qc3_q;
+  wire logic [31:0] rq_m = qc3_q[LINEAR_M_LSB+:LINEAR_M_W], rq_bias = qc3_q[LINEAR_BIAS_LSB+:LINEAR_BIAS_W];
+  wire logic [5:0] rq_e = qc3_q[LINEAR_E_LSB+:LINEAR_E_W];
   // ln: the residual's {e_r, m_r} by channel, and the tile's residual rows
-  logic [37:0] rram [MAX_D];
-  logic [37:0] rc_q, rc2_q;
-  logic [63:0] rbuf [TR * NB_D];
-  logic [63:0] rr_q, rr2_q;
-  logic [2:0] rsel_q, rsel2_q;
-  always_ff @(posedge clk) begin
-    if (l_we) rram[$clog2(MAX_D)'(c_addr)] <= l_data[37:0];
-    if (r_we) rbuf[RAW'(r_row) * RAW'(NB_D) + RAW'(r_beat)] <= r_data;
-  end
+  typedef struct packed {logic [5:0] e_r; logic [31:0] m_r;} res_consts_t;  // the residual's RAM word
+  res_consts_t rc3_q;
+  logic [63:0] rr3_q;
+  logic [2:0] rsel_q, rsel2_q, rsel3_q;
   wire logic [RAW-1:0] r_addr = RAW'(c_row) * RAW'(NB_D) + RAW'(c_col >> 3);
   wire logic post_valid = gelu_q ? g_valid : u_valid;
-  wire logic s_adv = rq_ready || !s2_valid_q;
+  wire logic s_adv = rq_ready || !sv_q[2];
+  ram_sdp #(.W(LINEAR_CONST_BITS), .DEPTH(MAX_N)) u_qram (
+      .clk, .ce(s_adv), .we(q_we), .waddr(c_addr), .wdata(q_data), .raddr(C_AW'(c_col)), .rdata(qc3_q)
+  );
+  ram_sdp #(.W($bits(res_consts_t)), .DEPTH(MAX_D)) u_rram (
+      .clk, .ce(s_adv), .we(l_we), .waddr($clog2(MAX_D)'(c_addr)),
+      .wdata({6'(l_data[LN_E_R_LSB+:LN_E_R_W]), l_data[LN_M_R_LSB+:LN_M_R_W]}),
+      .raddr($clog2(MAX_D)'(c_col)), .rdata(rc3_q)
+  );
+  ram_sdp #(.W(64), .DEPTH(TR * NB_D)) u_rbuf (
+      .clk, .ce(s_adv), .we(r_we), .waddr(RAW'(r_row) * RAW'(NB_D) + RAW'(r_beat)), .wdata(r_data),
+      .raddr(r_addr), .rdata(rr3_q)
+  );
   assign post_ready = c_active && s_adv;
   wire logic move = post_valid && post_ready;
 
@@ -199,23 +212,17 @@ module epilogue #(
 
   always_ff @(posedge clk) begin
     if (rst || start) begin
-      s1_valid_q <= 1'b0;
-      s2_valid_q <= 1'b0;
+      sv_q <= '0;
     end else if (s_adv) begin
-      s1_valid_q <= move;
+      sv_q <= {sv_q[1:0], move};
       if (move) begin
         q_q <= gelu_q ? g_data_out : u_data;
-        qc_q <= qram[C_AW'(c_col)];
-        rc_q <= rram[$clog2(MAX_D)'(c_col)];
-        rr_q <= rbuf[r_addr];
         rsel_q <= c_col[2:0];
       end
-      s2_valid_q <= s1_valid_q;
       q2_q <= q_q;
-      qc2_q <= qc_q;
-      rc2_q <= rc_q;
-      rr2_q <= rr_q;
+      q3_q <= q2_q;
       rsel2_q <= rsel_q;
+      rsel3_q <= rsel2_q;
     end
   end
 
@@ -223,18 +230,18 @@ module epilogue #(
   logic rq_valid, rq_take, rq_last_unused, q_ready, q_valid;
   requant #(.IN_W(32), .M_W(32), .OUT_W(8)) u_requant (
       .clk, .rst(rst || start),
-      .s_axis_tdata({qc2_q[69:64], qc2_q[31:0], qc2_q[63:32], q2_q}),
-      .s_axis_tvalid(s2_valid_q && !ln_q), .s_axis_tready(q_ready), .s_axis_tlast(1'b0),
+      .s_axis_tdata({rq_e, rq_m, rq_bias, q3_q}),  // rtl/requant.sv's beat
+      .s_axis_tvalid(sv_q[2] && !ln_q), .s_axis_tready(q_ready), .s_axis_tlast(1'b0),
       .m_axis_tdata(rq_data), .m_axis_tvalid(q_valid), .m_axis_tready(rq_take),
       .m_axis_tlast(rq_last_unused)
   );
-  wire logic signed [7:0] r_byte = rr2_q[8*rsel2_q+:8];
+  wire logic signed [7:0] r_byte = rr3_q[8*rsel3_q+:8];
   logic signed [ibert_pkg::RESID_BITS-1:0] h_data;
   logic h_ready, h_valid, h_last_unused;
-  residual_add u_residual (
+  residual_add #(.R_W(8)) u_residual (  // r is the int8 layer input
       .clk, .rst(rst || start),
-      .s_axis_tdata({rc2_q[37:32], rc2_q[31:0], 32'(r_byte), qc2_q[69:64], qc2_q[31:0], qc2_q[63:32], q2_q}),
-      .s_axis_tvalid(s2_valid_q && ln_q), .s_axis_tready(h_ready), .s_axis_tlast(1'b0),
+      .s_axis_tdata({rc3_q.e_r, rc3_q.m_r, 32'(r_byte), rq_e, rq_m, rq_bias, q3_q}),  // its beat
+      .s_axis_tvalid(sv_q[2] && ln_q), .s_axis_tready(h_ready), .s_axis_tlast(1'b0),
       .m_axis_tdata(h_data), .m_axis_tvalid(h_valid), .m_axis_tready(rq_take),
       .m_axis_tlast(h_last_unused)
   );
@@ -259,30 +266,29 @@ module epilogue #(
   // 2 * TR * NB_MAX beats instead of the next powers of two.
   wire logic [AW-1:0] waddr = (wbank_q ? AW'(HALF) : '0) + AW'(b_row) * AW'(NB_MAX)
                             + (ln_q ? AW'(b_col >> 1) : AW'(b_col >> 3));
-  logic [63:0] lanes;
+  // Each lane a byte-wide rtl/ram_sdp.sv (latency 3: read, output register, block select); the
+  // context's writes (attn) take the port before the gathered results'
+  logic [63:0] lanes_q;
   logic [AW-1:0] raddr;
   for (genvar l = 0; l < 8; l++) begin : g_lane
-    logic [7:0] mem [2 * HALF];
-    logic [7:0] rd_q;
-    always_ff @(posedge clk) begin
-      if (xw2_q && xl2_q == 3'(l)) mem[xa_q] <= xd2_q;
-      else if (wr && (ln_q ? b_col[0] == l[2] : b_col[2:0] == 3'(l))) mem[waddr] <= ln_q ? h32[8*(l%4)+:8] : rq_data;
-      rd_q <= mem[raddr];
-    end
-    assign lanes[8*l+:8] = rd_q;
+    wire logic w_lane = wr && (ln_q ? b_col[0] == l[2] : b_col[2:0] == 3'(l));
+    ram_sdp #(.W(8), .DEPTH(2 * HALF), .BLOCK(RAM_BLOCK)) u_mem (
+        .clk, .ce(1'b1), .we(xwe2_q[l] || w_lane), .waddr(xwe2_q[l] ? xa_q : waddr),
+        .wdata(xwe2_q[l] ? xd2_q : ln_q ? h32[8*(l%4)+:8] : rq_data), .raddr, .rdata(lanes_q[8*l+:8])
+    );
   end
 
   // ---------------------------------------------------------------- rows out
-  logic rbank_q, r_active_q, can_issue, issued_q, last_q, issued2_q, last2_q;
+  logic rbank_q, r_active_q, can_issue;
+  logic [2:0] issued_q, last_q;             // a read's issue and its row's last beat, 1-3 cycles on
   logic [M_W-1:0] r_left_q;
   logic [M_W-1:0] r_row_q;                  // the row within the tile (attn: within the context)
   logic [AW-1:0] r_base_q;                  // r_row_q times the row stride (NB_MAX; attn: NB_D)
   logic [BW:0] r_beat_q;                    // the beat (ln: the value) within the row
   logic [BW+1:0] nb_q;                      // beats (ln: values) per row
-  logic half_q, half2_q;
+  logic [2:0] half_q;
   logic [2:0] tail_q;                       // n mod 8: valid bytes of a row's last beat (0: all)
-  logic [7:0] keep_q, keep2_q;
-  logic [63:0] lanes_q;                     // the buffer's output register
+  logic [2:0][7:0] keep_q;
   wire logic [M_W-1:0] r_tile_rows = attn_q || r_left_q < M_W'(TR) ? r_left_q : M_W'(TR);
   wire logic r_row_end = (BW + 2)'(r_beat_q) == nb_q - 1'b1;
   wire logic r_tile_end = r_row_end && r_row_q == r_tile_rows - 1'b1;
@@ -294,8 +300,7 @@ module epilogue #(
       full_q <= '0;
       wbank_q <= 1'b0;
       rbank_q <= 1'b0;
-      issued_q <= 1'b0;
-      issued2_q <= 1'b0;
+      issued_q <= '0;
       r_active_q <= start;
       r_left_q <= m;
       r_row_q <= '0;
@@ -304,20 +309,15 @@ module epilogue #(
       nb_q <= ln ? (BW + 2)'(n) : (BW + 2)'((32'(n) + 32'd7) >> 3);
       tail_q <= n[2:0];
     end else begin
-      issued_q <= issue;
-      issued2_q <= issued_q;
-      last2_q <= last_q;
-      keep2_q <= keep_q;
-      lanes_q <= lanes;
-      last_q <= issue && (ln_q ? r_row_end : r_tile_end && r_left_q == r_tile_rows);
-      half_q <= r_beat_q[0];
-      half2_q <= half_q;
-      keep_q <= r_row_end && tail_q != 0 ? ~(8'hFF << tail_q) : 8'hFF;
+      issued_q <= {issued_q[1:0], issue};
+      last_q <= {last_q[1:0], issue && (ln_q ? r_row_end : r_tile_end && r_left_q == r_tile_rows)};
+      half_q <= {half_q[1:0], r_beat_q[0]};
+      keep_q <= {keep_q[1:0], r_row_end && tail_q != 0 ? ~(8'hFF << tail_q) : 8'hFF};
       if (wr && b_tile_last) begin
         full_q[wbank_q] <= 1'b1;
         wbank_q <= !wbank_q;
       end
-      if (x_done) full_q[0] <= 1'b1;
+      if (xdone2_q) full_q[0] <= 1'b1;
       if (issue) begin
         r_beat_q <= r_row_end ? '0 : r_beat_q + 1'b1;
         if (r_row_end) begin
@@ -336,8 +336,8 @@ module epilogue #(
 
   logic [63:0] row_beat;
   always_comb begin
-    for (int l = 0; l < 8; l++) row_beat[8*l+:8] = keep2_q[l] ? lanes_q[8*l+:8] : 8'd0;
-    if (ln_q) row_beat = {32'd0, half2_q ? lanes_q[63:32] : lanes_q[31:0]};
+    for (int l = 0; l < 8; l++) row_beat[8*l+:8] = keep_q[2][l] ? lanes_q[8*l+:8] : 8'd0;
+    if (ln_q) row_beat = {32'd0, half_q[2] ? lanes_q[63:32] : lanes_q[31:0]};
   end
 
   // the row within a tile matters only where values are gathered; the channel fits C_AW bits
@@ -346,15 +346,17 @@ module epilogue #(
   // rows out: int8 beats, or (ln) h one value a beat with tlast on each row, into ln_tail
   logic [63:0] o_tdata, t_tdata;
   logic o_tvalid, o_tready, o_tlast, t_tvalid, t_tlast;
-  row_out #(.W(64), .DEPTH(8)) u_out (  // issue to in_valid: 2 cycles (read, output register)
-      .clk, .rst(rst || start), .can_issue, .issue, .in_data(row_beat), .in_valid(issued2_q),
-      .in_last(last2_q), .m_axis_tdata(o_tdata), .m_axis_tvalid(o_tvalid), .m_axis_tready(o_tready),
+  row_out #(.W(64), .DEPTH(8)) u_out (  // issue to in_valid: 3 cycles (the buffer's latency)
+      .clk, .rst(rst || start), .can_issue, .issue, .in_data(row_beat), .in_valid(issued_q[2]),
+      .in_last(last_q[2]), .m_axis_tdata(o_tdata), .m_axis_tvalid(o_tvalid), .m_axis_tready(o_tready),
       .m_axis_tlast(o_tlast)
   );
   logic t_ready;
   wire logic unused_o = &{1'b0, o_tdata[63:32]};
   ln_tail #(.MAX_C(MAX_D), .MAX_M(MAX_M)) u_ln_tail (
-      .clk, .rst, .start, .m, .c_we(l_we), .c_addr($clog2(MAX_D)'(c_addr)), .c_data(l_data[112:38]),
+      .clk, .rst, .start, .m, .c_we(l_we), .c_addr($clog2(MAX_D)'(c_addr)),
+      .c_data({5'(l_data[LN_SHIFT_LSB+:LN_SHIFT_W]), 6'(l_data[LN_E_LSB+:LN_E_W]), l_data[LN_M_LSB+:LN_M_W],
+               l_data[LN_BIAS_LSB+:LN_BIAS_W]}),  // rtl/ln_tail.sv's word
       .s_axis_tdata(o_tdata[31:0]), .s_axis_tvalid(o_tvalid && ln_q), .s_axis_tready(t_ready),
       .s_axis_tlast(o_tlast), .m_axis_tdata(t_tdata), .m_axis_tvalid(t_tvalid),
       .m_axis_tready(m_axis_tready), .m_axis_tlast(t_tlast)

@@ -33,7 +33,7 @@
 `default_nettype none
 
 module ibert_top
-  import ibert_regs_pkg::*;
+  import ibert_pkg::*, ibert_regs_pkg::*;
 #(
     parameter int N1 = 8,        // systolic rows
     parameter int N2 = 8,        // systolic columns
@@ -163,7 +163,7 @@ module ibert_top
   // ---------------------------------------------------------------- datapath
   logic unit_rst, mm_busy, f_want, f_short, f_long;
   logic side_valid;
-  logic [63:0] side_data, side_lo_q, side_g0_q, side_g1_q;
+  logic [63:0] side_data;
   logic [ROWS_W-1:0] side_row, res_row;
   logic [2:0] side_beat;
   logic res_valid;
@@ -191,7 +191,8 @@ module ibert_top
       .clk, .rst, .start(launch && !is_attn), .cancel(abort_req), .rows_a(ROWS_W'(dim_m_q)),
       .tile_rows(ROWS_W'(TILE_ROWS)), .rows_b(ROWS_W'(dim_n_q)),
       .kb(KB_W'((dim_k_q + 7) >> 3)),
-      .side(code == OP_MM_GELU ? 3'd5 : is_ln ? 3'd4 : code == OP_LINEAR ? 3'd2 : 3'd0),
+      .side(code == OP_MM_GELU ? 3'(LINEAR_CONST_BEATS + GELU_CONST_BEATS)
+            : is_ln ? 3'(LINEAR_CONST_BEATS + LN_CONST_BEATS) : code == OP_LINEAR ? 3'(LINEAR_CONST_BEATS) : 3'd0),
       .rb(is_ln ? KB_W'((dim_n_q + 7) >> 3) : '0), .busy(f_busy), .want(f_want),
       .err_short(f_short), .err_long(f_long), .side_valid, .side_data, .side_row, .side_beat,
       .res_valid, .res_row, .res_beat,
@@ -212,14 +213,15 @@ module ibert_top
       .m_axis_tready(mm_tready), .m_axis_tlast(mm_tlast)
   );
 
-  // The epilogue; each channel's constants arrive on the framer's side port ahead of its weights:
-  // {bias, m}, {e} of the requant, then (OP_MM_GELU) {shift, q1, qc, qb, b} in three beats, or
-  // (OP_MM_LN) {ln bias, m_r}, {ln_m, shift[20:16], ln_e[13:8], e_r[5:0]}.
-  always_ff @(posedge clk) begin
-    if (side_valid && side_beat == 3'd0) side_lo_q <= side_data;
-    if (side_valid && side_beat == 3'd2) side_g0_q <= side_data;
-    if (side_valid && side_beat == 3'd3) side_g1_q <= side_data;
-  end
+  // The epilogue; each channel's constants arrive on the framer's side port ahead of its weights,
+  // as words of golden.layout.CONST_WORDS: "linear" (the requant), then "gelu" (OP_MM_GELU) or
+  // "ln" (OP_MM_LN). A word is written to its RAM on its last beat, the earlier ones kept here.
+  localparam int SIDE_HIST = (GELU_CONST_BEATS > LN_CONST_BEATS ? GELU_CONST_BEATS : LN_CONST_BEATS) - 1;
+  logic [SIDE_HIST*64-1:0] side_hist_q;         // the previous beats, the latest on top
+  always_ff @(posedge clk) if (side_valid) side_hist_q <= (SIDE_HIST*64)'({side_data, side_hist_q} >> 64);
+  // the word of B beats that ends with this beat: its bit 0 in the oldest of the B
+  wire logic [(SIDE_HIST+1)*64-1:0] side_words = {side_data, side_hist_q};
+  wire logic [2:0] lin_end = 3'(LINEAR_CONST_BEATS - 1);
   wire logic unused_side = &{1'b0, side_row, side_data, res_row, res_beat};  // each fits its RAM's address
 
   // OP_ATTENTION: the attention unit drives the engine and writes the context into the epilogue
@@ -251,11 +253,12 @@ module ibert_top
       .clk, .rst(unit_rst), .start(launch && tiled), .gelu(code == OP_MM_GELU), .ln(is_ln), .attn(is_attn),
       .m(M_W'(dim_m_q)),
       .n(is_attn ? N_W'(hidden) : N_W'(dim_n_q)), .c_addr($clog2(MAX_N)'(side_row)),
-      .q_we(side_valid && side_beat == 3'd1), .q_data({side_data[5:0], side_lo_q}),
-      .g_we(side_valid && side_beat == 3'd4), .g_data({side_data[10:0], side_g1_q, side_g0_q}),
-      .l_we(side_valid && side_beat == 3'd3 && is_ln),
-      .l_data({side_data[20:16], side_data[13:8], side_data[63:32], side_g0_q[63:32], side_data[5:0],
-               side_g0_q[31:0]}),
+      .q_we(side_valid && side_beat == lin_end),
+      .q_data(side_words[64*(SIDE_HIST+1-LINEAR_CONST_BEATS)+:LINEAR_CONST_BITS]),
+      .g_we(side_valid && side_beat == lin_end + 3'(GELU_CONST_BEATS)),
+      .g_data(side_words[64*(SIDE_HIST+1-GELU_CONST_BEATS)+:GELU_CONST_BITS]),
+      .l_we(side_valid && side_beat == lin_end + 3'(LN_CONST_BEATS) && is_ln),
+      .l_data(side_words[64*(SIDE_HIST+1-LN_CONST_BEATS)+:LN_CONST_BITS]),
       .r_we(res_valid), .r_row($clog2(TILE_ROWS > 1 ? TILE_ROWS : 2)'(res_row)),
       .r_beat($clog2((MAX_D + 7) / 8 + 1)'(res_beat)), .r_data(side_data),
       .x_we, .x_row(M_W'(x_row)), .x_col($clog2(MAX_D + 1)'(x_col)), .x_data, .x_done,

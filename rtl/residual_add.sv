@@ -9,10 +9,15 @@
 // 33-bit sum, 2-6 the product in mul_pipe, 7 the shift by e - 1, 8 the rounding), 9 their exact
 // 66-bit sum, 10 saturate. Latency 10 cycles, one result per cycle; a stalled output stalls the
 // pipeline.
+// R_W is the residual's width: the unit reads r[R_W-1:0] as a signed value and ignores the bits
+// above, so a caller whose residual is narrower (the encoder layer's int8 input, as
+// rtl/epilogue.sv sends it) gets a multiplier of its size: two DSPs, not four partial products
+// with most of their operand bits copies of one sign.
 `default_nettype none
 
 module residual_add #(
-    parameter int OUT_W = ibert_pkg::RESID_BITS   // signed output width, saturated
+    parameter int OUT_W = ibert_pkg::RESID_BITS,  // signed output width, saturated
+    parameter int R_W = 32                        // the residual's signed width, 2..32
 ) (
     input  wire logic                    clk,
     input  wire logic                    rst,
@@ -33,15 +38,16 @@ module residual_add #(
 `ifdef __ICARUS__
   initial
 `endif
-  if (OUT_W < 2 || OUT_W > 32) begin : g_bad_parameters
-    $fatal(1, "residual_add: OUT_W=%0d must be in [2, 32]", OUT_W);
+  if (OUT_W < 2 || OUT_W > 32 || R_W < 2 || R_W > 32) begin : g_bad_parameters
+    $fatal(1, "residual_add: OUT_W=%0d and R_W=%0d must be in [2, 32]", OUT_W, R_W);
   end
 
   wire logic signed [31:0] q_in = s_axis_tdata[31:0];
   wire logic signed [31:0] bias_in = s_axis_tdata[63:32];
   wire logic signed [31:0] m_in = s_axis_tdata[95:64];
   wire logic [5:0] e_in = s_axis_tdata[101:96];
-  wire logic signed [31:0] r_in = s_axis_tdata[133:102];
+  wire logic signed [R_W-1:0] r_in = s_axis_tdata[102+:R_W];
+  wire logic unused_r = ^{1'b0, s_axis_tdata[133:102]};  // r's field: bits above R_W unread
   wire logic signed [31:0] mr_in = s_axis_tdata[165:134];
   wire logic [5:0] er_in = s_axis_tdata[171:166];
 
@@ -52,15 +58,16 @@ module residual_add #(
   assign s_axis_tready = advance;
 
   logic signed [32:0] sum_s1;
-  logic signed [31:0] m_s1, r_s1, mr_s1;
+  logic signed [31:0] m_s1, mr_s1;
+  logic signed [R_W-1:0] r_s1;
   logic [5:0] e_s6, er_s6;
   logic signed [P_W-1:0] p_s6, sh_s7, shr_s7, t_s8, tr_s8;
-  logic signed [63:0] pr_s6;
+  logic signed [R_W+31:0] pr_s6;
   logic e0_s7, er0_s7;
   logic signed [P_W:0] total_s9;
 
   mul_pipe #(.A_W(33), .B_W(32)) u_mul (.clk, .ce(advance), .a(sum_s1), .b(m_s1), .p(p_s6));
-  mul_pipe #(.A_W(32), .B_W(32)) u_mul_r (.clk, .ce(advance), .a(r_s1), .b(mr_s1), .p(pr_s6));
+  mul_pipe #(.A_W(R_W), .B_W(32)) u_mul_r (.clk, .ce(advance), .a(r_s1), .b(mr_s1), .p(pr_s6));
   sreg #(.W(12), .DEPTH(6)) u_e (  // the shifts beside the products
       .clk, .rst(1'b0), .ce(advance), .d({e_in, er_in}), .q({e_s6, er_s6})
   );

@@ -2,8 +2,12 @@
 // cycles ce is high (a stalled pipeline holds). Used for the systolic array's input skew and to
 // carry values and control beside pipelined data. Reset clears the stages: tie rst low for data,
 // drive it for control bits.
-// Every stage is a flip-flop, never a shift-register LUT (SRL16E/SRLC32E): an SRL's clock-to-out,
-// about 1.5 ns on 7-series, would start the caller's path into its logic.
+// Stages are flip-flops, not shift-register LUTs (SRL16E/SRLC32E): an SRL's clock-to-out, about
+// 1.5 ns on 7-series, would start the caller's path into its logic. Each stage is kept, and
+// yosys's SRL inference never pulls a register whose input is a kept stage into a chain; the one
+// exception is the first stage, which a plain register chain upstream of d can still pull in with
+// the second. So a line of DEPTH >= 3 always ends in a flip-flop; one of DEPTH 2 fed straight
+// from a register chain may not, and its caller registers d through logic first.
 `default_nettype none
 
 module sreg #(

@@ -1,7 +1,7 @@
 """attn_vt: V's rows written a beat a cycle read back as V^T's rows, a beat (eight rows of one
-column) a cycle, two cycles after each read: exact against numpy's transpose for drawn V (T rows,
-d_head columns) in a drawn bank, with another V written into the other bank after it, and a drawn
-order of reads issued back to back."""
+column) a cycle, the header's latency after each read: exact against numpy's transpose for drawn V
+(T rows, d_head columns) in a drawn bank, with another V written into the other bank after it, and
+a drawn order of reads issued back to back."""
 
 import cocotb
 import numpy as np
@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 from golden.layout import rows_beats
 
-from .common import for_examples, parameters
+from .common import for_examples, header_latency, parameters
 
 P = parameters()
 MAX_T, MAX_DH = P.get("MAX_T", 64), P.get("MAX_DH", 64)
+LATENCY = header_latency("attn_vt")
 
 
 @st.composite
@@ -50,16 +51,16 @@ def column_bytes(bits: str) -> list[int | None]:
 
 
 async def read(dut, bank: int, reads: list[tuple[int, int]]) -> list[list[int | None]]:
-    """Issue every read on consecutive cycles; collect r_data two cycles after each."""
+    """Issue every read on consecutive cycles; collect r_data LATENCY cycles after each."""
     got = []
     dut.r_bank.value = bank
-    for i in range(len(reads) + 1):
+    for i in range(len(reads) + LATENCY - 1):
         await FallingEdge(dut.clk)
         if i < len(reads):
             dut.r_row0.value, dut.r_col.value = 8 * reads[i][0], reads[i][1]
         await RisingEdge(dut.clk)
         await ReadOnly()
-        if i >= 1:  # read i - 1: the memories at the edge after it was asked, r_data at this one
+        if i >= LATENCY - 1:  # read i - (LATENCY - 1), asked LATENCY edges before this one
             got.append(column_bytes(str(dut.r_data.value)))
     await RisingEdge(dut.clk)
     return got

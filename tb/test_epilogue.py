@@ -6,17 +6,19 @@ eight a beat, each row padded to whole beats, tlast on the operation's last beat
   gelu = 1: golden.requant(golden.gelu(sat32(q + b)), m, e, bias)   (golden.mm_gelu's)
 with each channel's constants written through q_we/q_data and g_we/g_data (the header's layouts)
 before the values. Drawn: m and n (edge-clipped array tiles, a short last row tile), the
-accumulators (up to int32's edges), per-channel constants of either sign, under drawn stalls. The
-ln and attn modes are verified through the top (tb/test_ibert_top.py)."""
+accumulators (up to int32's edges), per-channel constants of either sign, under drawn stalls.
+attn = 1 (the context store of OP_ATTENTION): an m x n int8 context written byte by byte through
+x_we in a drawn order with drawn gaps, then x_done, leaves as the same rows. The ln mode is
+verified through the top (tb/test_ibert_top.py)."""
 
 import cocotb
 import numpy as np
-from cocotb.triggers import RisingEdge
+from cocotb.triggers import ClockCycles, RisingEdge
 from hypothesis import strategies as st
 
 import golden
 from golden import constants as C
-from golden.layout import tile_order
+from golden.layout import const_word, tile_order
 
 from .axis import Streams
 from .common import for_examples, parameters, start
@@ -24,21 +26,17 @@ from .common import for_examples, parameters, start
 P = parameters()
 N1, N2, TR = P.get("N1", 4), P.get("N2", 4), P.get("TR", P.get("N1", 4))
 MAX_M, MAX_N = P.get("MAX_M", 128), P.get("MAX_N", 1024)
-
-
-def field(v: int, bits: int) -> int:
-    return int(v) & ((1 << bits) - 1)
+MAX_D = P.get("MAX_D", MAX_N // 4)
 
 
 def q_data(m: int, e: int, bias: int) -> int:
-    """{e[5:0], bias[31:0], m[31:0]}"""
-    return (field(e, 6) << 64) | (field(bias, 32) << 32) | field(m, 32)
+    """The requant's constant word "linear" (golden.layout.CONST_WORDS)."""
+    return const_word("linear", m=m, bias=bias, e=e)
 
 
 def g_data(c, b: int) -> int:
-    """{shift[5:0], q1[31:0], qc[45:0], qb[22:0], b[31:0]}"""
-    return ((field(c.shift, 6) << 133) | (field(c.q1, 32) << 101) | (field(c.qc, 46) << 55)
-            | (field(c.qb, 23) << 32) | field(b, 32))
+    """The bias and GELU constant word "gelu"."""
+    return const_word("gelu", bias=b, qb=c.qb, qc=c.qc, q1=c.q1, shift=c.shift)
 
 
 @st.composite
@@ -62,15 +60,19 @@ def jobs(draw):
                            rng.integers(-(1 << 20), 1 << 20, n))
 
 
+def row_beats(out: np.ndarray) -> list[int]:
+    """int8 rows as the epilogue sends them: each padded with zeros to whole beats, row-major."""
+    padded = np.zeros((out.shape[0], -(-out.shape[1] // 8) * 8), np.int8)
+    padded[:, :out.shape[1]] = out
+    return padded.view(np.uint64).reshape(-1).tolist()
+
+
 def expected(q, gelu, g, rq) -> list[int]:
     m_, e, bias = rq
     if gelu:
         consts, b = g
         q = golden.gelu(np.clip(q + b, -(2**31), 2**31 - 1), consts)
-    out = golden.requant(q, np.asarray(m_), np.asarray(e), np.asarray(bias)).astype(np.int8)
-    padded = np.zeros((out.shape[0], -(-out.shape[1] // 8) * 8), np.int8)
-    padded[:, :out.shape[1]] = out
-    return padded.view(np.uint64).reshape(-1).tolist()
+    return row_beats(golden.requant(q, np.asarray(m_), np.asarray(e), np.asarray(bias)).astype(np.int8))
 
 
 @cocotb.test()
@@ -103,3 +105,47 @@ async def epilogue_linear_and_gelu_match_golden(dut):
         assert got == expected(q, gelu, g, rq)
 
     await for_examples(jobs(), check, streams=io, max_examples=40)
+
+
+@st.composite
+def contexts(draw):
+    """An m x n int8 context, the order its bytes are written in, a gap after each write, and
+    whether x_done comes with the last write (else after it)."""
+    m, n = draw(st.integers(1, MAX_M)), draw(st.integers(1, MAX_D))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    ctx = rng.integers(-128, 128, (m, n), dtype=np.int8)
+    order = rng.permutation(m * n)
+    gaps = rng.choice([0, 0, 0, 1, 3], m * n)
+    return ctx, order, gaps, draw(st.booleans())
+
+
+@cocotb.test()
+async def epilogue_attention_context_store(dut):
+    io = Streams(dut)
+    for name in ("start", "gelu", "ln", "attn", "q_we", "g_we", "l_we", "r_we", "x_we", "x_done"):
+        getattr(dut, name).value = 0
+    await start(dut)
+
+    async def check(case):
+        ctx, order, gaps, done_with_last = case
+        m, n = ctx.shape
+        dut.m.value, dut.n.value, dut.attn.value, dut.start.value = m, n, 1, 1
+        await RisingEdge(dut.clk)
+        dut.start.value = 0
+        for k, (i, gap) in enumerate(zip(order, gaps)):
+            r, c = divmod(int(i), n)
+            dut.x_we.value, dut.x_row.value, dut.x_col.value = 1, r, c
+            dut.x_data.value = int(ctx[r, c]) & 0xFF
+            last = k == len(order) - 1
+            dut.x_done.value = int(last and done_with_last)
+            await RisingEdge(dut.clk)
+            dut.x_we.value = dut.x_done.value = 0
+            if gap and not last:
+                await ClockCycles(dut.clk, int(gap))
+        if not done_with_last:
+            dut.x_done.value = 1
+            await RisingEdge(dut.clk)
+            dut.x_done.value = 0
+        assert await io.recv(out_beats=m * -(-n // 8)) == row_beats(ctx)
+
+    await for_examples(contexts(), check, streams=io, max_examples=20)

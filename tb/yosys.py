@@ -42,6 +42,7 @@ DESIGNS = [
     ("layernorm", {"MAX_C": 768}),
     ("ln_tail", {"MAX_C": 768}),
     ("len_guard", {}),
+    ("ram_sdp", {"W": 64, "DEPTH": 3584}),  # attn's S buffer: seven block RAMs deep
     ("attn_vt", {"MAX_T": 128, "MAX_DH": 64}),
     ("attn", {"N1": 12, "N2": 14, "TR": 24, "MAX_T": 128, "MAX_DH": 64}),
     ("ibert_top", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}),
