@@ -67,12 +67,14 @@ def sv_package(top: AddrmapNode) -> str:
         lines.append(f"  localparam logic [3:0] {name} = 4'd{value};")
     for reg in top.registers():
         lines.append(f"  localparam logic [7:0] A_{reg.inst_name} = 8'h{reg.address_offset:02X};")
-        reset = 0
+        reset = mask = 0
         for f in reg.fields():
             reset |= (f.get_property("reset") or 0) << f.lsb
+            mask |= ((1 << f.width) - 1) << f.lsb
             pre = f"{reg.inst_name}_{f.inst_name.upper()}"
             lines.append(f"  localparam int {pre}_LSB = {f.lsb}, {pre}_W = {f.width};")
         lines.append(f"  localparam logic [31:0] {reg.inst_name}_RESET = 32'h{reset:08X};")
+        lines.append(f"  localparam logic [31:0] {reg.inst_name}_MASK = 32'h{mask:08X};  // the bits its fields hold")
     lines += ["endpackage", "/* verilator lint_on UNUSEDPARAM */", "", "`default_nettype wire", ""]
     return "\n".join(lines)
 

@@ -88,10 +88,10 @@ module ibert_top
 `ifdef __ICARUS__
   initial
 `endif
-  if (MAX_M >= 1 << 16 || MAX_K >= 1 << 16 || MAX_N >= 1 << 16 || TILE_ROWS < N1 || TILE_ROWS > 255
-      || MAX_D > MAX_K)
+  if (MAX_M >= 1 << DIM_M_VALUE_W || MAX_K >= 1 << DIM_K_VALUE_W || MAX_N >= 1 << DIM_N_VALUE_W
+      || MAX_HEADS < 1 || MAX_HEADS >= 1 << DIM_N_VALUE_W || TILE_ROWS < N1 || TILE_ROWS > 255 || MAX_D > MAX_K)
   begin : g_bad_parameters
-    $fatal(1, "ibert_top: the DIM registers hold 16 bits; N1 <= TILE_ROWS <= 255; MAX_D <= MAX_K");
+    $fatal(1, "ibert_top: MAX_M, MAX_K, MAX_N and MAX_HEADS (>= 1) fit the DIM registers; N1 <= TILE_ROWS <= 255; MAX_D <= MAX_K");
   end
 
   // ---------------------------------------------------------------- register port
@@ -112,7 +112,7 @@ module ibert_top
   endfunction
 
   logic [31:0] op_q, dim_m_q, dim_k_q, dim_n_q, sm_x0_q, sm_qb_q, sm_qc_q, sm_recip_q, ctx_m_q, ctx_e_q;
-  logic [5:0] err_q;
+  logic [$clog2(ERROR_MASK + 1)-1:0] err_q;  // up to ERROR's highest field
   logic busy_q, done_q, closing_q, out_done_q, out_begun_q;
   logic [31:0] cyc_busy_q, cyc_starved_q, cyc_stalled_q;
   wire logic [3:0] code = op_q[OP_CODE_LSB+:OP_CODE_W];
@@ -233,9 +233,11 @@ module ibert_top
     attn #(.N1(N1), .N2(N2), .TR(TILE_ROWS), .MAX_T(MAX_M), .MAX_DH(MAX_DH), .MAX_HEADS(MAX_HEADS)) u_attn (
         .clk, .rst, .start(launch && is_attn), .cancel(abort_req), .t(T_W'(dim_m_q)),
         .dh($clog2(MAX_DH + 1)'(dim_k_q)), .heads($clog2(MAX_HEADS + 1)'(dim_n_q)),
-        .x0(sm_x0_q[SOFTMAX_X0_X0_LSB+:17]), .qb(sm_qb_q[20:0]), .qc(sm_qc_q[30:0]),
-        .x0_recip(sm_recip_q[22:0]), .in_shift(sm_x0_q[SOFTMAX_X0_IN_SHIFT_LSB+:5]), .ctx_m(ctx_m_q),
-        .ctx_e(ctx_e_q[5:0]), .busy(a_busy), .want(a_want), .err_short(a_short), .err_long(a_long),
+        .x0(sm_x0_q[SOFTMAX_X0_X0_LSB+:SOFTMAX_X0_X0_W]), .qb(sm_qb_q[SOFTMAX_QB_VALUE_LSB+:SOFTMAX_QB_VALUE_W]),
+        .qc(sm_qc_q[SOFTMAX_QC_VALUE_LSB+:SOFTMAX_QC_VALUE_W]),
+        .x0_recip(sm_recip_q[SOFTMAX_RECIP_VALUE_LSB+:SOFTMAX_RECIP_VALUE_W]),
+        .in_shift(sm_x0_q[SOFTMAX_X0_IN_SHIFT_LSB+:SOFTMAX_X0_IN_SHIFT_W]), .ctx_m(ctx_m_q),
+        .ctx_e(ctx_e_q[CTX_E_VALUE_LSB+:CTX_E_VALUE_W]), .busy(a_busy), .want(a_want), .err_short(a_short), .err_long(a_long),
         .s_axis_tdata, .s_axis_tvalid, .s_axis_tready(a_s_tready), .s_axis_tlast,
         .mm_start(a_mm_start), .mm_m(a_mm_m), .mm_k(a_mm_k), .mm_n(a_mm_n), .mm_unsigned(a_mm_unsigned),
         .mm_busy, .e_tdata(a_tdata), .e_tvalid(a_tvalid), .e_tready(is_attn && e_in_tready),
@@ -291,7 +293,7 @@ module ibert_top
       sm_recip_q <= SOFTMAX_RECIP_RESET;
       ctx_m_q <= CTX_M_RESET;
       ctx_e_q <= CTX_E_RESET;
-      err_q <= '0;
+      err_q <= $bits(err_q)'(ERROR_RESET);
       busy_q <= 1'b0;
       done_q <= 1'b0;
       closing_q <= 1'b0;
@@ -306,19 +308,19 @@ module ibert_top
       if (wr_en && !busy_q) begin  // the operation registers are frozen while an operation runs
         case (wr_addr)
           A_OP: op_q <= merge(op_q, wr_data, wr_strb);
-          A_DIM_M: dim_m_q <= merge(dim_m_q, wr_data, wr_strb) & 32'hFFFF;
-          A_DIM_K: dim_k_q <= merge(dim_k_q, wr_data, wr_strb) & 32'hFFFF;
-          A_DIM_N: dim_n_q <= merge(dim_n_q, wr_data, wr_strb) & 32'hFFFF;
-          A_SOFTMAX_X0: sm_x0_q <= merge(sm_x0_q, wr_data, wr_strb) & 32'h1F01FFFF;
-          A_SOFTMAX_QB: sm_qb_q <= merge(sm_qb_q, wr_data, wr_strb) & 32'h001FFFFF;
-          A_SOFTMAX_QC: sm_qc_q <= merge(sm_qc_q, wr_data, wr_strb) & 32'h7FFFFFFF;
-          A_SOFTMAX_RECIP: sm_recip_q <= merge(sm_recip_q, wr_data, wr_strb) & 32'h007FFFFF;
-          A_CTX_M: ctx_m_q <= merge(ctx_m_q, wr_data, wr_strb);
-          A_CTX_E: ctx_e_q <= merge(ctx_e_q, wr_data, wr_strb) & 32'h3F;
+          A_DIM_M: dim_m_q <= merge(dim_m_q, wr_data, wr_strb) & DIM_M_MASK;
+          A_DIM_K: dim_k_q <= merge(dim_k_q, wr_data, wr_strb) & DIM_K_MASK;
+          A_DIM_N: dim_n_q <= merge(dim_n_q, wr_data, wr_strb) & DIM_N_MASK;
+          A_SOFTMAX_X0: sm_x0_q <= merge(sm_x0_q, wr_data, wr_strb) & SOFTMAX_X0_MASK;
+          A_SOFTMAX_QB: sm_qb_q <= merge(sm_qb_q, wr_data, wr_strb) & SOFTMAX_QB_MASK;
+          A_SOFTMAX_QC: sm_qc_q <= merge(sm_qc_q, wr_data, wr_strb) & SOFTMAX_QC_MASK;
+          A_SOFTMAX_RECIP: sm_recip_q <= merge(sm_recip_q, wr_data, wr_strb) & SOFTMAX_RECIP_MASK;
+          A_CTX_M: ctx_m_q <= merge(ctx_m_q, wr_data, wr_strb) & CTX_M_MASK;
+          A_CTX_E: ctx_e_q <= merge(ctx_e_q, wr_data, wr_strb) & CTX_E_MASK;
           default: ;
         endcase
       end
-      if (wr_en && wr_addr == A_ERROR && wr_strb[0]) err_q <= err_q & ~wr_data[5:0];
+      if (wr_en && wr_addr == A_ERROR && wr_strb[0]) err_q <= err_q & ~wr_data[$bits(err_q)-1:0];
       // hardware sets win over a clear in the same cycle
       if (start_req && !abort_req) begin
         if (busy_q || frame_busy) err_q[ERROR_START_BUSY_LSB] <= 1'b1;

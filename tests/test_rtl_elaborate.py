@@ -25,3 +25,10 @@ def test_slang_elaborates_the_vivado_wrapper():
 def test_slang_refuses_a_bad_parameter_set():
     with pytest.raises(RuntimeError, match="DEPTH=3 must be a power of two"):
         yosys.elaborate("fifo", {"DEPTH": 3})
+
+
+@pytest.mark.parametrize("params", [{"MAX_HEADS": 0}, {"MAX_HEADS": 1 << 16}, {"MAX_M": 1 << 16}])
+def test_slang_refuses_a_top_its_registers_cannot_hold(params):
+    """The head count and the maxima are compared with the 16-bit DIM registers' values."""
+    with pytest.raises(RuntimeError, match="fit the DIM registers"):
+        yosys.elaborate("ibert_top", params)
