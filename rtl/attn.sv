@@ -18,7 +18,7 @@
 // its output comes back here (S as whole beats; C two values a beat, tile_walk following each
 // one's row and column).
 // x_done pulses when the last head's context is written; the caller sends the context rows.
-// Input packets of the wrong length are handled by rtl/len_guard.sv, as in axis_frame and s2mm
+// Input packets of the wrong length are handled by rtl/len_guard.sv, as in axis_frame and section_in
 // (err_short: the rest read as zeros; err_long: the excess dropped to tlast); cancel returns to
 // idle, the guard draining a packet begun (busy until its tlast).
 `default_nettype none
@@ -195,8 +195,8 @@ module attn #(
 
   // ---------------------------------------------------------------- the engine's input: feeder
   // Sections A then B of the job: (S) the tile's Q rows then K_h, dhb beats each; (C) the tile's P
-  // rows then V_h^T rows, tb beats each (bytes past T are whatever the buffers hold: the engine
-  // reads only the first k bytes of a row). Reads are issued against row_out's credits; a beat
+  // rows then V_h^T rows, tb beats each, the bytes past T zeroed on the way (the buffers hold
+  // whatever came before there; rtl/mm.sv's input contract has the last beat zero-padded). Reads are issued against row_out's credits; a beat
   // reaches row_out three cycles after its read (Q, K, P: read, output register, the source's
   // select; V: rtl/attn_vt.sv's latency of 3).
   logic f_active_q, f_sec_q, f_job_c_q, can_issue;
@@ -212,6 +212,7 @@ module attn #(
   logic [63:0] q_rd2, k_rd2, p_rd2, qkp_rd3;
   logic [63:0] p_rd [2];                        // the P buffers of the even and odd rows
   logic f_par1_q;
+  logic [7:0] f_keep1_q, f_keep2_q, f_keep3_q;  // the beat's bytes inside the row (C: below T)
   logic [PAW-1:0] p_raddr;
   assign q_raddr = QAW'(eng_r0_q + T_W'(f_row_q)) * QAW'(DB) + QAW'(f_beat_q);
   assign k_raddr = QAW'(f_row_q) * QAW'(DB) + QAW'(f_beat_q);
@@ -255,18 +256,22 @@ module attn #(
     p_rd2 <= p_rd[f_par1_q];
     f_src1_q <= {f_job_c_q, f_sec_q};
     f_par1_q <= f_row_q[0];
+    for (int l = 0; l < 8; l++) f_keep1_q[l] <= !f_job_c_q || {f_beat_q, 3'(l)} < (BW + 3)'(t_q);
+    f_keep2_q <= f_keep1_q;
+    f_keep3_q <= f_keep2_q;
     f_last1_q <= f_sec_end;
     f_src2_q <= f_src1_q;
     f_last2_q <= f_last1_q;
     case (f_src2_q)
       2'd0: qkp_rd3 <= q_rd2;
       2'd1: qkp_rd3 <= k_rd2;
-      default: qkp_rd3 <= p_rd2;
+      default: for (int l = 0; l < 8; l++) qkp_rd3[8*l+:8] <= f_keep2_q[l] ? p_rd2[8*l+:8] : 8'd0;
     endcase
     f_is_v3_q <= f_src2_q == 2'd3;
     f_last3_q <= f_last2_q;
   end
-  wire logic [63:0] f_beat = f_is_v3_q ? v_rd3 : qkp_rd3;
+  logic [63:0] f_beat;
+  always_comb for (int l = 0; l < 8; l++) f_beat[8*l+:8] = !f_is_v3_q ? qkp_rd3[8*l+:8] : f_keep3_q[l] ? v_rd3[8*l+:8] : 8'd0;
 
   row_out #(.W(64), .DEPTH(8)) u_feed (
       .clk, .rst(rst || cancel), .can_issue, .issue(f_issue), .in_data(f_beat), .in_valid(f_v3_q),

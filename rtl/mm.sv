@@ -15,10 +15,10 @@
 //
 // Compute: per (jt, it) tile, Kp = max(K, N1 + N2 - 1) cycles feed the systolic array (zeros past K
 // and past the matrix edges). A finished tile's results move from the array's snapshot to a drain
-// register as the previous tile's drain ends, and drain from there (mem_read_d -> mm2s, two values
+// register as the previous tile's drain ends, and drain from there (mem_read_d -> pair_out, two values
 // a cycle when N2 is even) while the array computes; a tile's last k waits only while the tile
 // before it has not yet moved to the drain register. Bad packet lengths follow
-// s2mm: err_short (zero-filled) and err_long (excess dropped) are sticky until the next start.
+// section_in: err_short (zero-filled) and err_long (excess dropped) are sticky until the next start.
 // Configuration must satisfy 1 <= M <= MAX_M, 1 <= K <= MAX_K, 1 <= N <= MAX_N (the host checks).
 `default_nettype none
 
@@ -110,7 +110,7 @@ module mm #(
   assign enable = in_a || (in_b && !buf_full_q[wb_buffer]);
   assign wb_cols = n_left_load_q >= N_W'(N2) ? CW'(N2) : CW'(n_left_load_q);
 
-  s2mm #(.ROWS_W(ROWS_W), .KB_W(KB_W)) u_s2mm (
+  section_in #(.ROWS_W(ROWS_W), .KB_W(KB_W)) u_section_in (
       .clk, .rst, .arm, .rows, .kb(kb_q), .enable, .busy(s_busy), .wr_en, .wr_data,
       .err_short(e_short), .err_long(e_long),
       .s_axis_tdata, .s_axis_tvalid, .s_axis_tready, .s_axis_tlast
@@ -329,7 +329,7 @@ module mm #(
     assign rd_data = {32'd0, d_hold[32*rd_index +: 32]};
   end
 
-  mm2s u_mm2s (
+  pair_out u_pair_out (
       .clk, .rst, .s_axis_tdata(rd_data), .s_axis_tuser(rd_pair), .s_axis_tvalid(rd_active),
       .s_axis_tlast(rd_last && drain_final_q), .s_axis_tready(out_ready), .m_axis_tdata, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast
   );

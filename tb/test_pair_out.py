@@ -1,4 +1,4 @@
-"""mm2s: int32 values come out two per 64-bit beat (first in the low half), a lone final value
+"""pair_out: int32 values come out two per 64-bit beat (first in the low half), a lone final value
 padded with zero, tlast on the beat holding the last value; the values come in one or two a beat
 (tuser: pair), split as hypothesis draws; drawn stall patterns on both streams (a data mover: the
 reference is this packing, golden.layout's two-per-beat order)."""
@@ -26,7 +26,7 @@ def packets(draw):
 
 
 @cocotb.test()
-async def mm2s_packs_pairs(dut):
+async def pair_out_packs_pairs(dut):
     io = Streams(dut, cycles_per_beat=2)
     await start(dut)
 

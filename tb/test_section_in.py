@@ -1,4 +1,4 @@
-"""s2mm: a section of rows x kb beats becomes exactly rows x kb writes: the data when the packet
+"""section_in: a section of rows x kb beats becomes exactly rows x kb writes: the data when the packet
 length is right, zero-filled and err_short when short, truncated and err_long (excess dropped up to
 tlast) when long; the next section is unaffected. Random idle, backpressure and enable gaps; and
 enable held low while a packet waits and while a short packet's zeros are pending."""
@@ -17,7 +17,7 @@ section = st.tuples(st.integers(1, 5), st.integers(1, 4), st.integers(-3, 3))  #
 
 
 @cocotb.test()
-async def s2mm_sections(dut):
+async def section_in_sections(dut):
     src = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), dut.clk, dut.rst, byte_size=64)
     dut.arm.value = 0
     dut.enable.value = 1
@@ -67,7 +67,7 @@ async def s2mm_sections(dut):
 
 
 @cocotb.test()
-async def s2mm_enable_held_low_while_data_waits(dut):
+async def section_in_enable_held_low_while_data_waits(dut):
     """enable low for many cycles while a packet is offered: nothing is taken and nothing written;
     raised, the section completes exactly. The same while a short packet's zeros are pending: no
     zero is written while it is low."""

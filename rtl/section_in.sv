@@ -1,4 +1,4 @@
-// Stream to memory: accepts one section of an AXI-stream packet of exactly ROWS x KB beats (64-bit,
+// One section of an input packet: accepts one section of an AXI-stream packet of exactly ROWS x KB beats (64-bit,
 // eight packed int8, KB beats a row) and turns it into memory write strobes; an address generator (mem_write_a,
 // mem_write_b) maps each strobe to a bank and address.
 //
@@ -12,7 +12,7 @@
 // Throughput: one beat per cycle while enabled.
 `default_nettype none
 
-module s2mm #(
+module section_in #(
     parameter int ROWS_W = 11,   // width of the row count
     parameter int KB_W = 8       // width of the beats-per-row count
 ) (

@@ -1,4 +1,4 @@
-// Memory to stream: packs int32 results two per 64-bit AXI-stream beat (first value in the low
+// Output pairs: packs int32 results two per 64-bit AXI-stream beat (first value in the low
 // half), taking one or two values a cycle: s_axis_tdata holds a value in its low half and, when
 // s_axis_tuser (pair) is high, the next value in its high half. s_axis_tlast marks the transfer's
 // final value(s): their beat carries tlast, and a lone final value is padded with a zero high half.
@@ -7,7 +7,7 @@
 // one input). Throughput: two values a cycle in pairs (a beat a cycle), one value a cycle singly.
 `default_nettype none
 
-module mm2s (
+module pair_out (
     input  wire logic          clk,
     input  wire logic          rst,
     input  wire logic [63:0]   s_axis_tdata,
