@@ -24,11 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from golden.layout import (
-    attention_beats,
-    attention_registers,
     check_residual,
     linear_weights,
-    matmul_order,
     mm_gelu_weights,
     mm_ln_weights,
     packet,
@@ -291,8 +288,9 @@ class Accelerator:
         m, k = x.shape
         t0 = time.perf_counter()
         beats = packet(x, weights, self.limits.tile_rows, resid)
-        out = self.run(code, m, k, n, beats, m * -(-n // 8), pack_s=time.perf_counter() - t0)
-        return out.view(np.int8).reshape(m, -1)[:, :n].copy()
+        op = OPERATIONS[code]
+        out = self.run(code, m, k, n, beats, op.out_beats(m, k, n), pack_s=time.perf_counter() - t0)
+        return op.decode(out, m, k, n, self.limits)
 
     def matmul(self, a, b) -> np.ndarray:
         """golden.matmul on the core (OP_MATMUL): A int8, or uint8 (OP.a_unsigned: the softmax's
@@ -307,12 +305,9 @@ class Accelerator:
         lim = self.limits
         t0 = time.perf_counter()
         beats = packet(np.ascontiguousarray(a).view(np.int8), weight_beats(b, [[] for _ in range(n)]), lim.tile_rows)
-        code = REGISTERS["OP"].pack(code=OP_MATMUL, a_unsigned=int(a.dtype == np.uint8))
-        out = self.run(code, m, k, n, beats, -(-m * n // 2), pack_s=time.perf_counter() - t0)
-        order = matmul_order(np.arange(m * n).reshape(m, n), lim.rows, lim.cols, lim.tile_rows)
-        d = np.empty(m * n, np.int32)
-        d[order] = out.view("<i4")[:m * n]
-        return d.reshape(m, n)
+        op = OPERATIONS[OP_MATMUL]
+        out = self.run(op.op_word(a, b), m, k, n, beats, op.out_beats(m, k, n), pack_s=time.perf_counter() - t0)
+        return op.decode(out, m, k, n, lim)
 
     # ------------------------------------------------------------------ the fused operations
     # ``weights``: the operation's weight part (golden.layout.*_weights), built once per layer.
@@ -345,14 +340,15 @@ class Accelerator:
         if heads < 1 or qkv.shape[1] % (3 * heads):
             raise ValueError(f"qkv: expected (T, 3 x heads x d_head) columns for {heads} heads, got {qkv.shape[1]}")
         dh = qkv.shape[1] // (3 * heads)
-        self.check_dims("OP_ATTENTION", t, dh, heads)
-        for reg, values in attention_registers(p).items():
+        op = OPERATIONS[OP_ATTENTION]
+        op.check(t, dh, heads, self.limits)
+        for reg, values in op.constants(qkv, heads, p).items():
             self.write(reg, REGISTERS[reg].pack(**values))
         t0 = time.perf_counter()
-        beats = attention_beats(qkv, heads).reshape(-1)
-        d = heads * dh
-        out = self.run(OP_ATTENTION, t, dh, heads, beats, t * d // 8, pack_s=time.perf_counter() - t0, sends=heads)
-        return out.view(np.int8).reshape(t, d).copy()
+        beats = np.concatenate(op.packets(qkv, heads, p, tile_rows=self.limits.tile_rows))
+        out = self.run(OP_ATTENTION, t, dh, heads, beats, op.out_beats(t, dh, heads), pack_s=time.perf_counter() - t0,
+                       sends=heads)
+        return op.decode(out, t, dh, heads, self.limits)
 
 
 def _int8_rows(name: str, x) -> np.ndarray:

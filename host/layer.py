@@ -14,12 +14,15 @@ Each is bit-identical to the golden composition (tests/test_host_sim.py checks i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
 import golden
-from golden.layout import linear_weights, mm_gelu_weights, mm_ln_weights
 from golden.params import Dense, EncoderLayerParams, Rescale
+
+from .operations import OPERATIONS
+from .regmap import OP_ATTENTION, OP_LINEAR, OP_MM_GELU, OP_MM_LN
 
 OPS = ("qkv", "attention", "attn_out", "ffn_in", "ffn_out")
 
@@ -39,11 +42,6 @@ def fused_qkv(p: EncoderLayerParams) -> tuple[Dense, Rescale]:
     rq = Rescale(np.concatenate([per(r.m) for r in (p.q_rq, p.k_rq, p.v_rq)])[cols],
                  np.concatenate([per(r.e) for r in (p.q_rq, p.k_rq, p.v_rq)])[cols])
     return dense, rq
-
-
-def attention(qkv: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
-    """All heads' attention on the fused projection's output (T, 3D, head by head) -> context (T, D)."""
-    return golden.attention_qkv(qkv, p.heads, p.head(0))
 
 
 @dataclass
@@ -69,19 +67,38 @@ class OperationFailed(RuntimeError):
         self.step = step
 
 
+@dataclass(frozen=True)
+class LayerStep:
+    """One step of the layer: the operation it runs (host/operations.py) and golden's arguments of
+    that operation from the step's inputs and the layer's parameters."""
+
+    code: int
+    args: Callable[[dict, EncoderLayerParams], tuple]
+
+
+#: The layer's dataflow, written once: golden_op, the accelerator runner and the divergence locator
+#: all read it.
+STEPS = {
+    "qkv": LayerStep(OP_LINEAR, lambda i, p: (i["x"], *fused_qkv(p))),
+    "attention": LayerStep(OP_ATTENTION, lambda i, p: (i["qkv"], p.heads, p.head(0))),
+    "attn_out": LayerStep(OP_MM_LN, lambda i, p: (i["ctx"], p.attn_out, p.attn_rq, i["r"], p.attn_res, p.ln1,
+                                                  p.ln1_rq)),
+    "ffn_in": LayerStep(OP_MM_GELU, lambda i, p: (i["a1"], p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias)),
+    "ffn_out": LayerStep(OP_MM_LN, lambda i, p: (i["g"], p.ffn_out, p.ffn_rq, i["r"], p.ffn_res, p.ln2, p.ln2_rq)),
+}
+assert tuple(STEPS) == OPS
+
+
+def _step(op: str) -> LayerStep:
+    if op not in STEPS:
+        raise ValueError(f"op: expected one of {', '.join(OPS)}, got {op!r}")
+    return STEPS[op]
+
+
 def golden_op(op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
     """The golden function of operation ``op`` on ``inputs`` (a Step's)."""
-    if op == "qkv":
-        return golden.linear(inputs["x"], *fused_qkv(p))
-    if op == "attention":
-        return attention(inputs["qkv"], p)
-    if op == "attn_out":
-        return golden.mm_ln(inputs["ctx"], p.attn_out, p.attn_rq, inputs["r"], p.attn_res, p.ln1, p.ln1_rq)
-    if op == "ffn_in":
-        return golden.mm_gelu(inputs["a1"], p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias)
-    if op == "ffn_out":
-        return golden.mm_ln(inputs["g"], p.ffn_out, p.ffn_rq, inputs["r"], p.ffn_res, p.ln2, p.ln2_rq)
-    raise ValueError(f"op: expected one of {', '.join(OPS)}, got {op!r}")
+    step = _step(op)
+    return OPERATIONS[step.code].golden(*step.args(inputs, p))
 
 
 @dataclass
@@ -92,16 +109,6 @@ class LayerRunner:
     acc: object | None = None
     trace: list[Step] = field(default_factory=list)
     _weights: dict = field(default_factory=dict)
-
-    def weights(self, i: int, p: EncoderLayerParams) -> dict[str, np.ndarray]:
-        if i not in self._weights:
-            self._weights[i] = {
-                "qkv": linear_weights(*fused_qkv(p)),
-                "attn_out": mm_ln_weights(p.attn_out, p.attn_rq, p.attn_res, p.ln1, p.ln1_rq),
-                "ffn_in": mm_gelu_weights(p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias),
-                "ffn_out": mm_ln_weights(p.ffn_out, p.ffn_rq, p.ffn_res, p.ln2, p.ln2_rq),
-            }
-        return self._weights[i]
 
     def op(self, i: int, op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
         if self.acc is None:
@@ -118,18 +125,17 @@ class LayerRunner:
         return out
 
     def _on_accelerator(self, i: int, op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
-        acc, w = self.acc, self.weights(i, p).get(op)
-        if op == "qkv":
-            return acc.linear(inputs["x"], *fused_qkv(p), weights=w)
-        if op == "attention":
-            return acc.attention(inputs["qkv"], p.heads, p.head(0))
-        if op == "attn_out":
-            return acc.mm_ln(inputs["ctx"], p.attn_out, p.attn_rq, inputs["r"], p.attn_res, p.ln1, p.ln1_rq, weights=w)
-        if op == "ffn_in":
-            return acc.mm_gelu(inputs["a1"], p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias, weights=w)
-        if op == "ffn_out":
-            return acc.mm_ln(inputs["g"], p.ffn_out, p.ffn_rq, inputs["r"], p.ffn_res, p.ln2, p.ln2_rq, weights=w)
-        raise ValueError(f"op: expected one of {', '.join(OPS)}, got {op!r}")
+        """The step's operation through the driver's method of the same name (``linear``, ...,
+        ``attention``), its packet's weight part built once per layer."""
+        step = _step(op)
+        operation, args = OPERATIONS[step.code], step.args(inputs, p)
+        method = getattr(self.acc, operation.name.removeprefix("OP_").lower())
+        if operation.weights is None:
+            return method(*args)
+        key = (i, op)
+        if key not in self._weights:
+            self._weights[key] = operation.weights(*args)
+        return method(*args, weights=self._weights[key])
 
     def layer(self, i: int, x: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
         """Layer ``i`` on one sequence's rows (T, D)."""

@@ -1,16 +1,22 @@
 """The accelerator's operations, defined once: each one's code (host.regmap, from the SystemRDL map),
-name, golden function and the dimension rules the core checks at start (rtl/ibert_top.sv's
-dims_ok: anything else is refused with ERROR.bad_dims). The driver checks against this table
-before it sends anything; tests/test_operations.py drives the simulated core at every edge of
-every rule and requires the core's verdict to be this table's."""
+name, golden function, the dimension rules the core checks at start (rtl/ibert_top.sv's dims_ok:
+anything else is refused with ERROR.bad_dims), how golden's arguments become the DIM registers and
+the input packets (golden.layout), and how the output packet becomes golden's result. The driver,
+the top's benches (tb/test_ibert_top.py, tb/perf_top.py) and bench/top_cycles.py use it;
+tests/test_operations.py drives the simulated core at every edge of every rule and requires the
+core's verdict to be this table's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
 
 import golden
+from golden import layout
 
-from .regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN
+from .regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN, REGISTERS
 
 #: OP_ATTENTION's most heads: rtl/ibert_top.sv's MAX_HEADS parameter, which no register reports
 #: (tests/test_operations.py checks that the core takes this many and refuses one more).
@@ -18,11 +24,57 @@ MAX_HEADS = 16
 
 
 @dataclass(frozen=True)
+class Geometry:
+    """What the output order depends on: the array's rows and columns and the rows of a tile (the
+    core's ARRAY register; host.driver.Limits has the same fields)."""
+
+    rows: int
+    cols: int
+    tile_rows: int
+
+
+@dataclass(frozen=True)
 class Operation:
     code: int
-    name: str
-    golden: object  # the golden function the operation computes
+    name: str           # the register map's name, OP_<golden name>
+    golden: Callable    # the golden function the operation computes, on the same arguments as below
+    dims: Callable      # golden's arguments -> (DIM_M, DIM_K, DIM_N)
+    packets: Callable   # golden's arguments, tile_rows -> the input packets (uint64 beats), in order
+    weights: Callable | None = None  # golden's arguments -> the packet's weight part (built once a layer)
     n_max: str = "max_n"  # the Limits field bounding N (OP_MM_LN: whole LayerNorm rows, max_d)
+
+    def op_word(self, *args) -> int:
+        """The OP register for golden's arguments (OP_MATMUL reads a uint8 A as unsigned)."""
+        unsigned = self.code == OP_MATMUL and np.asarray(args[0]).dtype == np.uint8
+        return REGISTERS["OP"].pack(code=self.code, a_unsigned=int(unsigned))
+
+    def constants(self, *args) -> dict[str, dict[str, int]]:
+        """The constant registers the operation reads (OP_ATTENTION's softmax and context requant)."""
+        return layout.attention_registers(args[2]) if self.code == OP_ATTENTION else {}
+
+    def out_beats(self, m: int, k: int, n: int) -> int:
+        """The output packet's length in 64-bit beats for DIM_M, DIM_K, DIM_N."""
+        if self.code == OP_MATMUL:
+            return -(-m * n // 2)
+        if self.code == OP_ATTENTION:
+            return m * k * n // 8
+        return m * -(-n // 8)
+
+    def decode(self, beats, m: int, k: int, n: int, geometry) -> np.ndarray:
+        """golden's result from the output packet: OP_MATMUL's int32 (M, N) put back from the
+        array's tile order (``geometry``: rows, cols, tile_rows), the others' int8 rows."""
+        words = np.asarray(beats, dtype=np.uint64)
+        if words.size != self.out_beats(m, k, n):
+            raise ValueError(f"{self.name}: {words.size} output beats, expected {self.out_beats(m, k, n)}")
+        if self.code == OP_MATMUL:
+            order = layout.matmul_order(np.arange(m * n).reshape(m, n), geometry.rows, geometry.cols,
+                                        geometry.tile_rows)
+            d = np.empty(m * n, np.int32)
+            d[order] = words.view("<i4")[:m * n]
+            return d.reshape(m, n)
+        if self.code == OP_ATTENTION:
+            return words.view(np.int8).reshape(m, k * n).copy()
+        return words.view(np.int8).reshape(m, -1)[:, :n].copy()
 
     def check(self, m: int, k: int, n: int, limits) -> None:
         """Raise ValueError naming the first dimension the core would refuse (ERROR.bad_dims), or
@@ -46,11 +98,33 @@ def _check_attention(t: int, dh: int, heads: int, limits) -> None:
                          f"at most {limits.max_d} columns in all")
 
 
+def _rows_dims(x, dense, *_):
+    return (*np.shape(x), np.shape(dense.w)[1])
+
+
+def _attention_dims(qkv, heads, _p):
+    return np.shape(qkv)[0], np.shape(qkv)[1] // (3 * heads), heads
+
+
 OPERATIONS = {op.code: op for op in (
-    Operation(OP_MATMUL, "OP_MATMUL", golden.matmul),
-    Operation(OP_LINEAR, "OP_LINEAR", golden.linear),
-    Operation(OP_MM_GELU, "OP_MM_GELU", golden.mm_gelu),
-    Operation(OP_MM_LN, "OP_MM_LN", golden.mm_ln, n_max="max_d"),
-    Operation(OP_ATTENTION, "OP_ATTENTION", golden.attention_qkv),
+    Operation(OP_MATMUL, "OP_MATMUL",
+              lambda a, b: golden.matmul(a, b, a_unsigned=np.asarray(a).dtype == np.uint8),
+              lambda a, b: (*np.shape(a), np.shape(b)[1]),
+              lambda a, b, tile_rows: [np.asarray(layout.pack_matmul(np.asarray(a).view(np.int8), b, tile_rows),
+                                                  np.uint64)]),
+    Operation(OP_LINEAR, "OP_LINEAR", golden.linear, _rows_dims,
+              lambda *args, tile_rows: [np.asarray(layout.pack_linear(*args, tile_rows), np.uint64)],
+              weights=lambda x, dense, rq: layout.linear_weights(dense, rq)),
+    Operation(OP_MM_GELU, "OP_MM_GELU", golden.mm_gelu, _rows_dims,
+              lambda *args, tile_rows: [np.asarray(layout.pack_mm_gelu(*args, tile_rows), np.uint64)],
+              weights=lambda x, dense, consts, rq, gelu_bias: layout.mm_gelu_weights(dense, consts, rq, gelu_bias)),
+    Operation(OP_MM_LN, "OP_MM_LN", golden.mm_ln, _rows_dims,
+              lambda *args, tile_rows: [np.asarray(layout.pack_mm_ln(*args, tile_rows), np.uint64)],
+              weights=lambda x, dense, rq, r, res_rq, ln, ln_rq: layout.mm_ln_weights(dense, rq, res_rq, ln, ln_rq),
+              n_max="max_d"),
+    Operation(OP_ATTENTION, "OP_ATTENTION", golden.attention_qkv, _attention_dims,
+              lambda qkv, heads, _p, tile_rows: list(layout.attention_beats(qkv, heads))),
 )}
 BY_NAME = {op.name: op for op in OPERATIONS.values()}
+#: by the lower-case name the benches and host/roofline.py use: "matmul", ..., "attention"
+BY_KEY = {op.name.removeprefix("OP_").lower(): op for op in OPERATIONS.values()}
