@@ -75,12 +75,17 @@ def expected(q, gelu, g, rq) -> list[int]:
     return row_beats(golden.requant(q, np.asarray(m_), np.asarray(e), np.asarray(bias)).astype(np.int8))
 
 
-@cocotb.test()
-async def epilogue_linear_and_gelu_match_golden(dut):
-    io = Streams(dut, cycles_per_beat=6)
+async def idle_start(dut) -> None:
+    """Every control input low, then the clock and the reset."""
     for name in ("start", "gelu", "ln", "attn", "q_we", "g_we", "l_we", "r_we", "x_we", "x_done"):
         getattr(dut, name).value = 0
     await start(dut)
+
+
+@cocotb.test()
+async def epilogue_linear_and_gelu_match_golden(dut):
+    io = Streams(dut, cycles_per_beat=6)
+    await idle_start(dut)
 
     async def check(job):
         q, gelu, g, rq = job
@@ -122,9 +127,7 @@ def contexts(draw):
 @cocotb.test()
 async def epilogue_attention_context_store(dut):
     io = Streams(dut)
-    for name in ("start", "gelu", "ln", "attn", "q_we", "g_we", "l_we", "r_we", "x_we", "x_done"):
-        getattr(dut, name).value = 0
-    await start(dut)
+    await idle_start(dut)
 
     async def check(case):
         ctx, order, gaps, done_with_last = case
