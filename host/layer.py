@@ -129,7 +129,7 @@ class LayerRunner:
         ``attention``), its packet's weight part built once per layer."""
         step = _step(op)
         operation, args = OPERATIONS[step.code], step.args(inputs, p)
-        method = getattr(self.acc, operation.name.removeprefix("OP_").lower())
+        method = getattr(self.acc, operation.key)
         if operation.weights is None:
             return method(*args)
         key = (i, op)

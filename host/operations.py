@@ -43,6 +43,11 @@ class Operation:
     weights: Callable | None = None  # golden's arguments -> the packet's weight part (built once a layer)
     n_max: str = "max_n"  # the Limits field bounding N (OP_MM_LN: whole LayerNorm rows, max_d)
 
+    @property
+    def key(self) -> str:
+        """The lower-case name the driver's methods, the benches and host/roofline.py use."""
+        return self.name.removeprefix("OP_").lower()
+
     def op_word(self, *args) -> int:
         """The OP register for golden's arguments (OP_MATMUL reads a uint8 A as unsigned)."""
         unsigned = self.code == OP_MATMUL and np.asarray(args[0]).dtype == np.uint8
@@ -126,5 +131,4 @@ OPERATIONS = {op.code: op for op in (
               lambda qkv, heads, _p, tile_rows: list(layout.attention_beats(qkv, heads))),
 )}
 BY_NAME = {op.name: op for op in OPERATIONS.values()}
-#: by the lower-case name the benches and host/roofline.py use: "matmul", ..., "attention"
-BY_KEY = {op.name.removeprefix("OP_").lower(): op for op in OPERATIONS.values()}
+BY_KEY = {op.key: op for op in OPERATIONS.values()}  # "matmul", "linear", ..., "attention"

@@ -67,3 +67,13 @@ def test_the_driver_refuses_before_sending(acc):
     with pytest.raises(ValueError, match=rf"OP_MM_LN: N = {lim.max_d + 1} is outside this core's 1..{lim.max_d}"):
         acc.check_dims("OP_MM_LN", 4, 8, lim.max_d + 1)
     acc.check_dims("OP_LINEAR", lim.max_m, lim.max_k, lim.max_n)
+
+
+def test_the_driver_has_a_method_for_every_operation_named_by_its_key():
+    """host/layer.py runs a step through the driver's method named by the operation's key."""
+    from host.driver import Accelerator
+    from host.roofline import OPERATIONS as ROOFLINE_OPS
+
+    assert sorted(op.key for op in OPERATIONS.values()) == sorted(ROOFLINE_OPS)
+    for op in OPERATIONS.values():
+        assert callable(getattr(Accelerator, op.key, None)), f"host.driver.Accelerator has no method {op.key}"
