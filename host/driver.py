@@ -91,6 +91,7 @@ class Limits:
     max_n: int
     max_d: int
     max_dh: int                 # 0: this core has no OP_ATTENTION
+    max_heads: int              # 0: this core has no OP_ATTENTION
     rows: int
     cols: int
     tile_rows: int
@@ -133,7 +134,8 @@ class Accelerator:
             raise AcceleratorError(f"register map version {major}: this driver speaks version {speaks}")
         arr = self.read("ARRAY")
         self.limits = Limits(self.read("MAX_M"), self.read("MAX_K"), self.read("MAX_N"), self.read("MAX_D"),
-                             self.read("MAX_DH"), _field("ARRAY", "rows", arr), _field("ARRAY", "cols", arr),
+                             self.read("MAX_DH"), self.read("MAX_HEADS"), _field("ARRAY", "rows", arr),
+                             _field("ARRAY", "cols", arr),
                              _field("ARRAY", "tile_rows", arr))
         self.cycles = 0
         self.calls: list[CallTiming] = []  # one per operation run (timing_table)

@@ -18,11 +18,6 @@ from golden import layout
 
 from .regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN, REGISTERS
 
-#: OP_ATTENTION's most heads: rtl/ibert_top.sv's MAX_HEADS parameter, which no register reports
-#: (tests/test_operations.py checks that the core takes this many and refuses one more).
-MAX_HEADS = 16
-
-
 @dataclass(frozen=True)
 class Geometry:
     """What the output order depends on: the array's rows and columns and the rows of a tile (the
@@ -94,12 +89,12 @@ class Operation:
 
 
 def _check_attention(t: int, dh: int, heads: int, limits) -> None:
-    if not limits.max_dh:
-        raise ValueError("OP_ATTENTION: this core was built without it (MAX_DH reads 0)")
-    if not (1 <= t <= limits.max_m and 8 <= dh <= limits.max_dh and dh % 8 == 0 and 1 <= heads <= MAX_HEADS
+    if not limits.max_dh or not limits.max_heads:
+        raise ValueError("OP_ATTENTION: this core was built without it (MAX_DH or MAX_HEADS reads 0)")
+    if not (1 <= t <= limits.max_m and 8 <= dh <= limits.max_dh and dh % 8 == 0 and 1 <= heads <= limits.max_heads
             and heads * dh <= limits.max_d):
         raise ValueError(f"OP_ATTENTION: T = {t}, d_head = {dh}, heads = {heads} are outside this core's T "
-                         f"1..{limits.max_m}, d_head a multiple of 8 up to {limits.max_dh}, 1..{MAX_HEADS} heads of "
+                         f"1..{limits.max_m}, d_head a multiple of 8 up to {limits.max_dh}, 1..{limits.max_heads} heads of "
                          f"at most {limits.max_d} columns in all")
 
 

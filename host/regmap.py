@@ -14,7 +14,7 @@ REGISTERS = {
         Field('id', 0, 32, 'r', 0x49425254),
     )),
     'VERSION': Register('VERSION', 0x04, (
-        Field('minor', 0, 16, 'r', 0x0),
+        Field('minor', 0, 16, 'r', 0x1),
         Field('major', 16, 16, 'r', 0x2),
     )),
     'CTRL': Register('CTRL', 0x08, (
@@ -83,6 +83,9 @@ REGISTERS = {
         Field('value', 0, 16, 'r', 0x0),
     )),
     'MAX_DH': Register('MAX_DH', 0x54, (
+        Field('value', 0, 16, 'r', 0x0),
+    )),
+    'MAX_HEADS': Register('MAX_HEADS', 0x58, (
         Field('value', 0, 16, 'r', 0x0),
     )),
     'CYCLES_BUSY': Register('CYCLES_BUSY', 0x60, (

@@ -51,7 +51,8 @@ def identity(acc: Accelerator) -> str:
 
 def limits(acc: Accelerator) -> str:
     lim = acc.limits
-    attn = f"attention with d_head up to {lim.max_dh}" if lim.max_dh else "no attention (MAX_DH reads 0)"
+    attn = (f"attention with d_head up to {lim.max_dh}, up to {lim.max_heads} heads" if lim.max_dh and lim.max_heads
+            else "no attention (MAX_DH or MAX_HEADS reads 0)")
     return (f"{lim.rows} x {lim.cols} array, row tiles of {lim.tile_rows}; M <= {lim.max_m}, K <= {lim.max_k}, "
             f"N <= {lim.max_n}, LayerNorm rows <= {lim.max_d}; {attn}")
 

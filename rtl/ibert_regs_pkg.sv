@@ -16,7 +16,7 @@ package ibert_regs_pkg;
   localparam logic [7:0] A_VERSION = 8'h04;
   localparam int VERSION_MINOR_LSB = 0, VERSION_MINOR_W = 16;
   localparam int VERSION_MAJOR_LSB = 16, VERSION_MAJOR_W = 16;
-  localparam logic [31:0] VERSION_RESET = 32'h00020000;
+  localparam logic [31:0] VERSION_RESET = 32'h00020001;
   localparam logic [31:0] VERSION_MASK = 32'hFFFFFFFF;  // the bits its fields hold
   localparam logic [7:0] A_CTRL = 8'h08;
   localparam int CTRL_START_LSB = 0, CTRL_START_W = 1;
@@ -105,6 +105,10 @@ package ibert_regs_pkg;
   localparam int MAX_DH_VALUE_LSB = 0, MAX_DH_VALUE_W = 16;
   localparam logic [31:0] MAX_DH_RESET = 32'h00000000;
   localparam logic [31:0] MAX_DH_MASK = 32'h0000FFFF;  // the bits its fields hold
+  localparam logic [7:0] A_MAX_HEADS = 8'h58;
+  localparam int MAX_HEADS_VALUE_LSB = 0, MAX_HEADS_VALUE_W = 16;
+  localparam logic [31:0] MAX_HEADS_RESET = 32'h00000000;
+  localparam logic [31:0] MAX_HEADS_MASK = 32'h0000FFFF;  // the bits its fields hold
   localparam logic [7:0] A_CYCLES_BUSY = 8'h60;
   localparam int CYCLES_BUSY_VALUE_LSB = 0, CYCLES_BUSY_VALUE_W = 32;
   localparam logic [31:0] CYCLES_BUSY_RESET = 32'h00000000;

@@ -381,6 +381,7 @@ module ibert_top
       A_MAX_N: rd_data = 32'(MAX_N);
       A_MAX_D: rd_data = 32'(MAX_D);
       A_MAX_DH: rd_data = ATTN_OK ? 32'(MAX_DH) : 32'd0;
+      A_MAX_HEADS: rd_data = ATTN_OK ? 32'(MAX_HEADS) : 32'd0;
       A_SOFTMAX_X0: rd_data = sm_x0_q;
       A_SOFTMAX_QB: rd_data = sm_qb_q;
       A_SOFTMAX_QC: rd_data = sm_qc_q;

@@ -188,6 +188,7 @@ async def top_register_map(dut):
     assert await tb.csr.read("MAX_M") == MAX_M
     assert await tb.csr.read("MAX_K") == MAX_K
     assert await tb.csr.read("MAX_N") == MAX_N
+    assert [await tb.csr.read(r) for r in ("MAX_DH", "MAX_HEADS")] == ([MAX_DH, MAX_HEADS] if ATTN_OK else [0, 0])
     assert await tb.csr.fields("ARRAY") == {"rows": N1, "cols": N2, "tile_rows": TR}
     for name in ("STATUS", "ERROR", "OP", "DIM_M", "DIM_K", "DIM_N", "CTRL"):
         assert await tb.csr.read(name) == REGISTERS[name].reset, name

@@ -1,7 +1,8 @@
 """host/operations.py is the one statement of every operation's dimension rules: the simulated core
 (the device's build, vivado/defaults.tcl, behind the register-level board) is started at every edge
 of every rule, through its registers only, and its verdict (ERROR.bad_dims, or a start) must be
-the table's. So a rule changed on one side only, or a maximum that moves, fails here."""
+the table's. The maxima, the most heads included, are read from the core's registers, so the RTL's
+parameters are their one source; a rule changed on one side only fails here."""
 
 from itertools import product
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from host.driver import Accelerator
-from host.operations import MAX_HEADS, OPERATIONS
+from host.operations import OPERATIONS
 from host.regmap import OP_ATTENTION, REGISTERS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +23,7 @@ def edges(hi: int, lo: int = 1) -> list[int]:
 def cases(code: int, lim) -> list[tuple[int, int, int]]:
     if code == OP_ATTENTION:
         dhs = [0, 7, 8, 9, 16, lim.max_dh, lim.max_dh + 8]
-        heads = [0, 1, MAX_HEADS, MAX_HEADS + 1, lim.max_d // lim.max_dh, lim.max_d // lim.max_dh + 1]
+        heads = [0, 1, lim.max_heads, lim.max_heads + 1, lim.max_d // lim.max_dh, lim.max_d // lim.max_dh + 1]
         return list(product(edges(lim.max_m), dhs, heads))
     n_hi = OPERATIONS[code].n_max
     return list(product(edges(lim.max_m), edges(lim.max_k), edges(getattr(lim, n_hi))))
@@ -62,8 +63,8 @@ def test_the_core_refuses_exactly_what_the_table_refuses(acc, code):
 def test_the_driver_refuses_before_sending(acc):
     """The driver's check is the table's: a refused shape never reaches the core."""
     lim = acc.limits
-    with pytest.raises(ValueError, match=rf"OP_ATTENTION: T = 4, d_head = 8, heads = {MAX_HEADS + 1} are outside"):
-        acc.check_dims("OP_ATTENTION", 4, 8, MAX_HEADS + 1)
+    with pytest.raises(ValueError, match=rf"OP_ATTENTION: T = 4, d_head = 8, heads = {lim.max_heads + 1} are outside"):
+        acc.check_dims("OP_ATTENTION", 4, 8, lim.max_heads + 1)
     with pytest.raises(ValueError, match=rf"OP_MM_LN: N = {lim.max_d + 1} is outside this core's 1..{lim.max_d}"):
         acc.check_dims("OP_MM_LN", 4, 8, lim.max_d + 1)
     acc.check_dims("OP_LINEAR", lim.max_m, lim.max_k, lim.max_n)

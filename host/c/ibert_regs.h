@@ -20,7 +20,7 @@ extern "C" {
 #define IBERT_REGS__VERSION__MINOR_bm 0xffff
 #define IBERT_REGS__VERSION__MINOR_bp 0
 #define IBERT_REGS__VERSION__MINOR_bw 16
-#define IBERT_REGS__VERSION__MINOR_reset 0x0
+#define IBERT_REGS__VERSION__MINOR_reset 0x1
 #define IBERT_REGS__VERSION__MAJOR_bm 0xffff0000
 #define IBERT_REGS__VERSION__MAJOR_bp 16
 #define IBERT_REGS__VERSION__MAJOR_bw 16
@@ -184,6 +184,12 @@ extern "C" {
 #define IBERT_REGS__MAX_DH__VALUE_bw 16
 #define IBERT_REGS__MAX_DH__VALUE_reset 0x0
 
+// reg - ibert_regs::MAX_HEADS
+#define IBERT_REGS__MAX_HEADS__VALUE_bm 0xffff
+#define IBERT_REGS__MAX_HEADS__VALUE_bp 0
+#define IBERT_REGS__MAX_HEADS__VALUE_bw 16
+#define IBERT_REGS__MAX_HEADS__VALUE_reset 0x0
+
 // reg - ibert_regs::CYCLES_BUSY
 #define IBERT_REGS__CYCLES_BUSY__VALUE_bm 0xffffffff
 #define IBERT_REGS__CYCLES_BUSY__VALUE_bp 0
@@ -226,7 +232,8 @@ typedef struct __attribute__ ((__packed__)) {
     uint32_t ARRAY;
     uint32_t MAX_D;
     uint32_t MAX_DH;
-    uint8_t RESERVED_58_5f[0x8];
+    uint32_t MAX_HEADS;
+    uint8_t RESERVED_5c_5f[0x4];
     uint32_t CYCLES_BUSY;
     uint32_t CYCLES_STARVED;
     uint32_t CYCLES_STALLED;
