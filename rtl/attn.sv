@@ -196,9 +196,9 @@ module attn #(
   // ---------------------------------------------------------------- the engine's input: feeder
   // Sections A then B of the job: (S) the tile's Q rows then K_h, dhb beats each; (C) the tile's P
   // rows then V_h^T rows, tb beats each, the bytes past T zeroed on the way (the buffers hold
-  // whatever came before there; rtl/mm.sv's input contract has the last beat zero-padded). Reads are issued against row_out's credits; a beat
-  // reaches row_out three cycles after its read (Q, K, P: read, output register, the source's
-  // select; V: rtl/attn_vt.sv's latency of 3).
+  // whatever came before there; rtl/mm.sv's input contract has the last beat zero-padded). Reads
+  // are issued against row_out's credits; a beat reaches row_out three cycles after its read
+  // (Q, K, P: read, output register, the source's select; V: rtl/attn_vt.sv's latency of 3).
   logic f_active_q, f_sec_q, f_job_c_q, can_issue;
   logic [J_W-1:0] f_row_q;
   logic [BW-1:0] f_beat_q;

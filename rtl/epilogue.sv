@@ -8,9 +8,10 @@
 //            h = residual_add(q, m, e, bias, r, m_r, e_r) (22-bit, rtl/residual_add.sv)
 // The channel constants are written into RAMs by channel as they arrive beside the weights: the
 // output requant's word (q_we/q_data) and the bias and GELU constants' (g_we/g_data), each laid
-// out as golden.layout.CONST_WORDS says (ibert_pkg's <WORD>_<FIELD>_LSB and _W localparams). Each RAM is read where its stage begins: the GELU constants where values
-// enter, the requant's where they leave the GELU (or enter, without it), each place following
-// the values with its own tile_walk. A tile's int8 results are gathered in one half of a
+// out as golden.layout.CONST_WORDS says (ibert_pkg's <WORD>_<FIELD>_LSB and _W localparams).
+// Each RAM is read where its stage begins: the GELU constants where values enter, the requant's
+// where they leave the GELU (or enter, without it), each place following the values with its own
+// tile_walk. A tile's int8 results are gathered in one half of a
 // ping-pong buffer (eight byte lanes, written one byte a cycle), which is read out row by row
 // while the next tile fills the other half. A full half stalls the pipeline, hence the engine.
 // With ln, residual_add takes the requant's place, the residual r (int8, the tile's rows, written
