@@ -5,7 +5,7 @@ stated widths; :mod:`golden.constants` is the only module that uses floating poi
 constants from real scales, offline). :mod:`golden.widths` holds every width and limit.
 """
 
-from .attn_head import attn_head, attention_qkv, qkv_columns
+from .attn_head import attention, attn_head, qkv_columns
 from .div import div
 from .encoder_layer import encoder_layer
 from .exp import exp
@@ -30,6 +30,6 @@ from .sqrt import sqrt
 
 __all__ = [
     "AttnHeadParams", "Dense", "EncoderLayerParams", "ExpConsts", "GeluConsts", "LayerNormParams",
-    "Rescale", "SoftmaxConsts", "attention_qkv", "attn_head", "div", "encoder_layer", "exp", "gelu", "layernorm", "linear", "lopd", "matmul", "mm_gelu", "mm_ln", "qkv_columns",
-    "requant", "residual_add", "softmax", "sqrt",
+    "Rescale", "SoftmaxConsts", "attention", "attn_head", "div", "encoder_layer", "exp", "gelu", "layernorm",
+    "linear", "lopd", "matmul", "mm_gelu", "mm_ln", "qkv_columns", "requant", "residual_add", "softmax", "sqrt",
 ]

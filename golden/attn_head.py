@@ -15,7 +15,7 @@ from .softmax import softmax
 from .widths import ACT_BITS
 
 
-def attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, p: AttnHeadParams) -> np.ndarray:
+def attention_core(q: np.ndarray, k: np.ndarray, v: np.ndarray, p: AttnHeadParams) -> np.ndarray:
     """The attention core on int8 Q, K, V of shape (..., T, d_head); leading axes are heads.
 
     ``requant(softmax(Q @ K.T) @ V, ctx_rq)``: the same operations for every head, so an encoder
@@ -34,7 +34,7 @@ def qkv_columns(heads: int, d_head: int) -> np.ndarray:
     return np.concatenate([np.arange(h * d_head, (h + 1) * d_head) + i * d for h in range(heads) for i in range(3)])
 
 
-def attention_qkv(qkv: Any, heads: int, p: AttnHeadParams) -> np.ndarray:
+def attention(qkv: Any, heads: int, p: AttnHeadParams) -> np.ndarray:
     """All heads of the attention core on the fused projection's int8 output (T, 3D) in
     :func:`qkv_columns` order: the context (T, D), head h in columns ``h*d_head .. (h+1)*d_head``.
     The accelerator's ``OP_ATTENTION`` computes exactly this."""
@@ -43,7 +43,7 @@ def attention_qkv(qkv: Any, heads: int, p: AttnHeadParams) -> np.ndarray:
         raise ValueError(f"qkv: expected (T, 3 * heads * d_head) with {heads} heads, got shape {qa.shape}")
     t, dh = qa.shape[0], qa.shape[1] // (3 * heads)
     per = qa.reshape(t, heads, 3, dh).transpose(2, 1, 0, 3)  # (3, H, T, dh)
-    ctx = attention(per[0], per[1], per[2], p)
+    ctx = attention_core(per[0], per[1], per[2], p)
     return ctx.transpose(1, 0, 2).reshape(t, heads * dh)
 
 
@@ -65,4 +65,4 @@ def attn_head(x: Any, p: AttnHeadParams) -> np.ndarray:
     xa = signed_array("x", x, ACT_BITS, as_int64=False)
     if xa.ndim != 2:
         raise ValueError(f"x: expected (T, D) token activations, got shape {xa.shape}")
-    return attention(linear(xa, p.q, p.q_rq), linear(xa, p.k, p.k_rq), linear(xa, p.v, p.v_rq), p)
+    return attention_core(linear(xa, p.q, p.q_rq), linear(xa, p.k, p.k_rq), linear(xa, p.v, p.v_rq), p)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._checks import signed_array
-from .attn_head import attention
+from .attn_head import attention_core
 from .linear import linear, mm_gelu, mm_ln
 from .params import EncoderLayerParams
 from .widths import ACT_BITS
@@ -27,7 +27,7 @@ def _all_heads(x: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
         return a.reshape(t, p.heads, dh).transpose(1, 0, 2)
 
     q, k, v = (heads(linear(x, dense, rq)) for dense, rq in ((p.q, p.q_rq), (p.k, p.k_rq), (p.v, p.v_rq)))
-    ctx = attention(q, k, v, p.head(0))  # the core reads only the head-independent constants
+    ctx = attention_core(q, k, v, p.head(0))  # the core reads only the head-independent constants
     return ctx.transpose(1, 0, 2).reshape(t, d)
 
 

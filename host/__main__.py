@@ -10,10 +10,10 @@ result is cached per checkpoint and settings, so later runs start at once) or lo
 parameter file (which must have been made from the same checkpoint), then runs the sentence's
 encoder layers on the backend: ``sim`` (the default: the RTL top in Verilator behind the pynq
 interface; the first run builds it), ``pynq`` (the board) or ``golden``. Prints whether every
-operation equals golden bit for bit (and where they first differ if not, with the command that
-re-runs that operation), the cycles of each layer and the time they project on the board at the
-core's clock (the overlay's on the board; on sim, vivado/defaults.tcl's clock_mhz), and the cosine
-similarity of the embedding with float32. Every user error is one line on stderr and exit
+operation equals golden bit for bit (and at which layer step they first differ if not, with the
+command that re-runs that step), the cycles of each layer and the time they project on the board
+at the core's clock (the overlay's on the board; on sim, vivado/defaults.tcl's clock_mhz), and the
+cosine similarity of the embedding with float32. Every user error is one line on stderr and exit
 status 2 (--debug shows the traceback); a divergence from golden exits 1.
 """
 
@@ -147,13 +147,13 @@ def run_on_accelerator(a, acc, qmodel, meta, ids, e_int, e_f32, params_path) -> 
         if not Path(path).is_file():  # the kit's own folder: nothing of the user's is replaced
             path = params_io.save(cache_dir() / "divergence" / "params.npz", qmodel, meta, overwrite=True)
         replay = save_replay(step, path, cache_dir() / "divergence")
-        return f"re-run just that operation: python3 -m host.replay {replay} --backend {a.backend}"
+        return f"re-run just that step: python3 -m host.replay {replay} --backend {a.backend}"
 
     if failed is not None:
-        print(f"{a.backend}: the accelerator failed layer {failed.layer}, operation {failed.op} "
-              f"({len(runner.trace) - 1} operations before it ran): {failed.error}")
+        print(f"{a.backend}: the accelerator failed {failed.where}, after {len(runner.trace) - 1} operations "
+              f"that ran: {failed.error}")
         if div is not None:
-            print(f"  an earlier operation already differed from golden: {div.describe()}")
+            print(f"  an earlier step already differed from golden: {div.describe()}")
         print(replay_command(div.step if div is not None else failed))
         return 1
 
@@ -164,7 +164,7 @@ def run_on_accelerator(a, acc, qmodel, meta, ids, e_int, e_f32, params_path) -> 
         steps = [s for s in runner.trace if s.layer == i and s.cycles is not None]
         cyc = sum(s.cycles for s in steps)
         total += cyc
-        print(f"  layer {i}: {cyc:>9,} cycles ({', '.join(f'{s.op} {s.cycles:,}' for s in steps)})")
+        print(f"  layer {i}: {cyc:>9,} cycles ({', '.join(f'{s.name} {s.cycles:,}' for s in steps)})")
     print(f"  total:   {total:>9,} cycles = {total / (acc.clock_mhz * 1e3):.2f} ms on the board at "
           f"{acc.clock_mhz:g} MHz")
     calls = acc.calls

@@ -12,13 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .layer import Step, golden_op
+from .layer import Step, golden_step
 
 
 @dataclass
 class Divergence:
-    layer: int
-    op: str
     index: tuple[int, ...]
     got: int
     want: int
@@ -27,9 +25,9 @@ class Divergence:
 
     def describe(self) -> str:
         if not self.index:
-            return f"layer {self.layer}, operation {self.op}: the output's shape {self.step.output.shape} is not golden's"
+            return f"{self.step.where}: the output's shape {self.step.output.shape} is not golden's"
         where = ", ".join(map(str, self.index))
-        return (f"layer {self.layer}, operation {self.op}: first difference at element [{where}]: accelerator "
+        return (f"{self.step.where}: first difference at element [{where}]: accelerator "
                 f"{self.got}, golden {self.want} ({self.mismatches} of {self.step.output.size} elements differ)")
 
 
@@ -49,9 +47,9 @@ def locate(trace: list[Step], layers) -> Divergence | None:
     for step in trace:
         if step.output is None:  # failed: host.layer.OperationFailed reports it
             continue
-        d = first_difference(step.output, golden_op(step.op, step.inputs, layers[step.layer]))
+        d = first_difference(step.output, golden_step(step.name, step.inputs, layers[step.layer]))
         if d is not None:
-            return Divergence(step.layer, step.op, d[0], d[1], d[2], d[3], step)
+            return Divergence(d[0], d[1], d[2], d[3], step)
     return None
 
 
@@ -59,9 +57,9 @@ def save_replay(step: Step, params_path: str | Path, folder: Path) -> Path:
     """Write one operation's inputs (and where its parameters are) for host.replay: the diverging
     one (``Divergence.step``) or the failed one (``OperationFailed.step``)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"divergence-layer{step.layer}-{step.op}.npz"
+    path = folder / f"divergence-layer{step.layer}-{step.name}.npz"
     tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, layer=step.layer, op=step.op, params=str(params_path),
+    np.savez(tmp, layer=step.layer, step=step.name, params=str(params_path),
              **{f"in_{k}": v for k, v in step.inputs.items()})
     tmp.replace(path)
     return path

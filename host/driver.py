@@ -334,7 +334,7 @@ class Accelerator:
         return self._rows(OP_MM_LN, x, n, w, r)
 
     def attention(self, qkv, heads: int, p) -> np.ndarray:
-        """golden.attention_qkv on the core (OP_ATTENTION): the fused QKV (T, 3D) in
+        """golden.attention on the core (OP_ATTENTION): the fused QKV (T, 3D) in
         golden.qkv_columns order, sent head-major, one packet per head (golden.layout.attention_beats);
         ``p`` has the ``softmax`` constants and the per-tensor ``ctx_rq``. Returns the int8 context (T, D)."""
         qkv = _int8_rows("qkv", qkv)

@@ -124,7 +124,7 @@ class Engine:
         cycles = np.zeros(len(batch))
         attention = 0  # every layer runs one attention per sentence, in the batch's order
         for step in trace:
-            if step.op == "attention":
+            if step.name == "attention":
                 cycles[attention % len(batch)] += step.cycles
                 attention += 1
             else:

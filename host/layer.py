@@ -1,7 +1,9 @@
 """An encoder layer as the accelerator's operations, on either backend, with a trace of every
-operation's inputs and output for the divergence locator (host/divergence.py).
+step's inputs and output for the divergence locator (host/divergence.py).
 
-The layer is five operations (golden.encoder_layer's dataflow):
+The layer is five steps, each one operation (golden.encoder_layer's dataflow); a step is named for
+the weights it applies (golden.EncoderLayerParams' fields), its operation as in golden, the
+register map and the driver (host/operations.py):
   qkv       OP_LINEAR: [Q | K | V] = requant(x [Wq | Wk | Wv] + b), one (T, 3D) operation
   attention OP_ATTENTION: all heads, requant(softmax(Q_h K_h^T) V_h), (T, D), the QKV output sent
             head-major, one packet per head
@@ -24,8 +26,6 @@ from golden.params import Dense, EncoderLayerParams, Rescale
 from .operations import OPERATIONS
 from .regmap import OP_ATTENTION, OP_LINEAR, OP_MM_GELU, OP_MM_LN
 
-OPS = ("qkv", "attention", "attn_out", "ffn_in", "ffn_out")
-
 
 def fused_qkv(p: EncoderLayerParams) -> tuple[Dense, Rescale]:
     """The three projections as one: weights (D, 3D), biases and per-channel requants, their
@@ -46,24 +46,29 @@ def fused_qkv(p: EncoderLayerParams) -> tuple[Dense, Rescale]:
 
 @dataclass
 class Step:
-    """One operation of one layer: its name, inputs, output and (accelerator) cycles; or, when the
+    """One step of one layer: its name, inputs, output and (accelerator) cycles; or, when the
     accelerator failed it (a core or DMA error, a packet of the wrong length, a timeout), no output
     and the ``error``."""
 
     layer: int
-    op: str
+    name: str
     inputs: dict
     output: np.ndarray | None
     cycles: int | None = None
     error: str | None = None
 
+    @property
+    def where(self) -> str:
+        """``layer 0, attn_out (mm_ln)``: the layer, the step and the operation it runs."""
+        return f"layer {self.layer}, {self.name} ({OPERATIONS[STEPS[self.name].code].key})"
+
 
 class OperationFailed(RuntimeError):
-    """The accelerator failed one operation of a run; ``step`` has the layer, the operation, its
-    inputs (for host.replay) and the error."""
+    """The accelerator failed one step of a run; ``step`` has the layer, the step, its inputs (for
+    host.replay) and the error."""
 
     def __init__(self, step: Step):
-        super().__init__(f"layer {step.layer}, operation {step.op}: {step.error}")
+        super().__init__(f"{step.where}: {step.error}")
         self.step = step
 
 
@@ -76,8 +81,8 @@ class LayerStep:
     args: Callable[[dict, EncoderLayerParams], tuple]
 
 
-#: The layer's dataflow, written once: golden_op, the accelerator runner and the divergence locator
-#: all read it.
+#: The layer's dataflow, written once: golden_step, the accelerator runner and the divergence
+#: locator all read it.
 STEPS = {
     "qkv": LayerStep(OP_LINEAR, lambda i, p: (i["x"], *fused_qkv(p))),
     "attention": LayerStep(OP_ATTENTION, lambda i, p: (i["qkv"], p.heads, p.head(0))),
@@ -86,18 +91,17 @@ STEPS = {
     "ffn_in": LayerStep(OP_MM_GELU, lambda i, p: (i["a1"], p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias)),
     "ffn_out": LayerStep(OP_MM_LN, lambda i, p: (i["g"], p.ffn_out, p.ffn_rq, i["r"], p.ffn_res, p.ln2, p.ln2_rq)),
 }
-assert tuple(STEPS) == OPS
 
 
-def _step(op: str) -> LayerStep:
-    if op not in STEPS:
-        raise ValueError(f"op: expected one of {', '.join(OPS)}, got {op!r}")
-    return STEPS[op]
+def _step(name: str) -> LayerStep:
+    if name not in STEPS:
+        raise ValueError(f"step: expected one of {', '.join(STEPS)}, got {name!r}")
+    return STEPS[name]
 
 
-def golden_op(op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
-    """The golden function of operation ``op`` on ``inputs`` (a Step's)."""
-    step = _step(op)
+def golden_step(name: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
+    """The golden function of step ``name``'s operation on ``inputs`` (a Step's)."""
+    step = _step(name)
     return OPERATIONS[step.code].golden(*step.args(inputs, p))
 
 
@@ -110,29 +114,30 @@ class LayerRunner:
     trace: list[Step] = field(default_factory=list)
     _weights: dict = field(default_factory=dict)
 
-    def op(self, i: int, op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
+    def step(self, i: int, name: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
+        """Step ``name`` of layer ``i`` on ``inputs``, traced."""
         if self.acc is None:
-            out, cycles = golden_op(op, inputs, p), None
+            out, cycles = golden_step(name, inputs, p), None
         else:
             from .driver import AcceleratorError
 
             try:
-                out, cycles = self._on_accelerator(i, op, inputs, p), self.acc.cycles
+                out, cycles = self._on_accelerator(i, name, inputs, p), self.acc.cycles
             except (AcceleratorError, TimeoutError) as e:
-                self.trace.append(Step(i, op, inputs, None, None, str(e)))
+                self.trace.append(Step(i, name, inputs, None, None, str(e)))
                 raise OperationFailed(self.trace[-1]) from e
-        self.trace.append(Step(i, op, inputs, out, cycles))
+        self.trace.append(Step(i, name, inputs, out, cycles))
         return out
 
-    def _on_accelerator(self, i: int, op: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
+    def _on_accelerator(self, i: int, name: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
         """The step's operation through the driver's method of the same name (``linear``, ...,
         ``attention``), its packet's weight part built once per layer."""
-        step = _step(op)
+        step = _step(name)
         operation, args = OPERATIONS[step.code], step.args(inputs, p)
         method = getattr(self.acc, operation.key)
         if operation.weights is None:
             return method(*args)
-        key = (i, op)
+        key = (i, name)
         if key not in self._weights:
             self._weights[key] = operation.weights(*args)
         return method(*args, weights=self._weights[key])
@@ -149,12 +154,12 @@ class LayerRunner:
         to running it alone."""
         x = xs[0] if len(xs) == 1 else np.concatenate(xs)
         cuts = np.cumsum([len(v) for v in xs])[:-1]
-        qkv = self.op(i, "qkv", {"x": x}, p)
-        ctxs = [self.op(i, "attention", {"qkv": part}, p) for part in np.split(qkv, cuts)]
+        qkv = self.step(i, "qkv", {"x": x}, p)
+        ctxs = [self.step(i, "attention", {"qkv": part}, p) for part in np.split(qkv, cuts)]
         ctx = ctxs[0] if len(ctxs) == 1 else np.concatenate(ctxs)
-        a1 = self.op(i, "attn_out", {"ctx": ctx, "r": x}, p)
-        g = self.op(i, "ffn_in", {"a1": a1}, p)
-        return np.split(self.op(i, "ffn_out", {"g": g, "r": a1}, p), cuts)
+        a1 = self.step(i, "attn_out", {"ctx": ctx, "r": x}, p)
+        g = self.step(i, "ffn_in", {"a1": a1}, p)
+        return np.split(self.step(i, "ffn_out", {"g": g, "r": a1}, p), cuts)
 
 
 def forward(runner: LayerRunner, model, ids) -> np.ndarray:

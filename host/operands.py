@@ -54,7 +54,7 @@ def ln_problem(m, k, n, rng):
 
 
 def attention_problem(t, heads, dh, rng):
-    """golden.attention_qkv's operands: a fused QKV (T x 3 heads dh int8), softmax constants at a
+    """golden.attention's operands: a fused QKV (T x 3 heads dh int8), softmax constants at a
     score scale that spreads the scores over a few units of real value (so the probabilities are
     neither uniform nor one-hot), and a context requant near 1/256 (probabilities are scaled by
     2**8). Returns (qkv, p) with p having golden.AttnHeadParams's ``softmax`` and ``ctx_rq``."""

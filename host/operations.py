@@ -16,7 +16,9 @@ import numpy as np
 import golden
 from golden import layout
 
-from .regmap import OP_ATTENTION, OP_LINEAR, OP_MATMUL, OP_MM_GELU, OP_MM_LN, REGISTERS
+from . import regmap
+from .regmap import OP_ATTENTION, OP_MATMUL, REGISTERS
+
 
 @dataclass(frozen=True)
 class Geometry:
@@ -30,8 +32,7 @@ class Geometry:
 
 @dataclass(frozen=True)
 class Operation:
-    code: int
-    name: str           # the register map's name, OP_<golden name>
+    key: str            # its one name: golden.<key>, the driver's method, host/roofline.py's; OP_<KEY> in the map
     golden: Callable    # the golden function the operation computes, on the same arguments as below
     dims: Callable      # golden's arguments -> (DIM_M, DIM_K, DIM_N)
     packets: Callable   # golden's arguments, tile_rows -> the input packets (uint64 beats), in order
@@ -39,9 +40,14 @@ class Operation:
     n_max: str = "max_n"  # the Limits field bounding N (OP_MM_LN: whole LayerNorm rows, max_d)
 
     @property
-    def key(self) -> str:
-        """The lower-case name the driver's methods, the benches and host/roofline.py use."""
-        return self.name.removeprefix("OP_").lower()
+    def name(self) -> str:
+        """The register map's name of its code, ``OP_<KEY>``."""
+        return "OP_" + self.key.upper()
+
+    @property
+    def code(self) -> int:
+        """The OP register's code (host.regmap, generated from the SystemRDL map)."""
+        return getattr(regmap, self.name)
 
     def op_word(self, *args) -> int:
         """The OP register for golden's arguments (OP_MATMUL reads a uint8 A as unsigned)."""
@@ -107,23 +113,23 @@ def _attention_dims(qkv, heads, _p):
 
 
 OPERATIONS = {op.code: op for op in (
-    Operation(OP_MATMUL, "OP_MATMUL",
+    Operation("matmul",
               lambda a, b: golden.matmul(a, b, a_unsigned=np.asarray(a).dtype == np.uint8),
               lambda a, b: (*np.shape(a), np.shape(b)[1]),
               lambda a, b, tile_rows: [np.asarray(layout.pack_matmul(np.asarray(a).view(np.int8), b, tile_rows),
                                                   np.uint64)]),
-    Operation(OP_LINEAR, "OP_LINEAR", golden.linear, _rows_dims,
+    Operation("linear", golden.linear, _rows_dims,
               lambda *args, tile_rows: [np.asarray(layout.pack_linear(*args, tile_rows), np.uint64)],
               weights=lambda x, dense, rq: layout.linear_weights(dense, rq)),
-    Operation(OP_MM_GELU, "OP_MM_GELU", golden.mm_gelu, _rows_dims,
+    Operation("mm_gelu", golden.mm_gelu, _rows_dims,
               lambda *args, tile_rows: [np.asarray(layout.pack_mm_gelu(*args, tile_rows), np.uint64)],
               weights=lambda x, dense, consts, rq, gelu_bias: layout.mm_gelu_weights(dense, consts, rq, gelu_bias)),
-    Operation(OP_MM_LN, "OP_MM_LN", golden.mm_ln, _rows_dims,
+    Operation("mm_ln", golden.mm_ln, _rows_dims,
               lambda *args, tile_rows: [np.asarray(layout.pack_mm_ln(*args, tile_rows), np.uint64)],
               weights=lambda x, dense, rq, r, res_rq, ln, ln_rq: layout.mm_ln_weights(dense, rq, res_rq, ln, ln_rq),
               n_max="max_d"),
-    Operation(OP_ATTENTION, "OP_ATTENTION", golden.attention_qkv, _attention_dims,
+    Operation("attention", golden.attention, _attention_dims,
               lambda qkv, heads, _p, tile_rows: list(layout.attention_beats(qkv, heads))),
 )}
 BY_NAME = {op.name: op for op in OPERATIONS.values()}
-BY_KEY = {op.key: op for op in OPERATIONS.values()}  # "matmul", "linear", ..., "attention"
+BY_KEY = {op.key: op for op in OPERATIONS.values()}

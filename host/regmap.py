@@ -6,7 +6,7 @@ OP_NONE = 0  # No operation (start with it sets bad_op).
 OP_MATMUL = 1  # D = A x B: int8 A (M x K) and int8 B^T (N x K) in, int32 D out (mm's stream layout).
 OP_LINEAR = 2  # golden.linear: requant(A x W + bias) per channel, int8 rows out (golden.layout.pack_linear).
 OP_MM_GELU = 3  # golden.mm_gelu: requant(GELU(A x W + b)) per channel, int8 rows out (golden.layout.pack_mm_gelu).
-OP_ATTENTION = 5  # golden.attention_qkv: all heads' attention; DIM_M = T tokens, DIM_K = d_head (a multiple of 8, <= MAX_DH), DIM_N = heads; the input is the fused QKV (T x 3D int8, golden.qkv_columns order) sent head-major, one packet per head (T x 3 d_head bytes: its Q, K and V), DIM_N packets (golden.layout.attention_beats); int8 context rows (T x D) out.
+OP_ATTENTION = 5  # golden.attention: all heads' attention; DIM_M = T tokens, DIM_K = d_head (a multiple of 8, <= MAX_DH), DIM_N = heads; the input is the fused QKV (T x 3D int8, golden.qkv_columns order) sent head-major, one packet per head (T x 3 d_head bytes: its Q, K and V), DIM_N packets (golden.layout.attention_beats); int8 context rows (T x D) out.
 OP_MM_LN = 4  # golden.mm_ln: requant(LayerNorm(residual_add(A x W, R))) per channel over rows of N <= MAX_D, int8 rows out (golden.layout.pack_mm_ln).
 
 REGISTERS = {

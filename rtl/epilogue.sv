@@ -18,7 +18,7 @@
 // through r_we as they arrive ahead of the weights) read beside each value; the buffer gathers h
 // as int32 (four byte lanes, two values a beat, so a row of n <= MAX_D values fits a row of MAX_N
 // bytes); its rows are read out one value a cycle into ln_tail, which sends the int8 rows.
-// With attn (OP_ATTENTION) the buffer is the context store instead: rtl/attn.sv writes the int8
+// With attn (OP_ATTENTION) the buffer is the context store instead: rtl/attention.sv writes the int8
 // context byte by byte (x_we, at row * ceil(MAX_D/8) + col / 8), and after x_done its m rows of
 // n bytes are sent as one tile (MAX_M * ceil(MAX_D/8) beats must fit the buffer's 2 TR NB_MAX).
 `default_nettype none

@@ -24,7 +24,7 @@
 //   N <= MAX_D: each tile's A rows are followed by its rows of the residual R (int8, ceil(N/8)
 //   beats each), and four constant beats go ahead of each channel's weights
 //   (golden.layout.pack_mm_ln); int8 rows out.
-//   OP_ATTENTION: golden.attention_qkv, all heads (rtl/attn.sv): DIM_M = T, DIM_K = d_head, DIM_N =
+//   OP_ATTENTION: golden.attention, all heads (rtl/attention.sv): DIM_M = T, DIM_K = d_head, DIM_N =
 //   heads; the fused QKV projection (golden.qkv_columns order) sent head-major, DIM_N packets of T
 //   rows of 3 d_head bytes (golden.layout.attention_beats); the
 //   softmax and context constants from their registers; int8 context rows (T x D) out, gathered in
@@ -230,7 +230,7 @@ module ibert_top
   logic [$clog2(MAX_HEADS * MAX_DH + 1)-1:0] x_col;
   logic [7:0] x_data;
   if (ATTN_OK) begin : g_attn
-    attn #(.N1(N1), .N2(N2), .TR(TILE_ROWS), .MAX_T(MAX_M), .MAX_DH(MAX_DH), .MAX_HEADS(MAX_HEADS)) u_attn (
+    attention #(.N1(N1), .N2(N2), .TR(TILE_ROWS), .MAX_T(MAX_M), .MAX_DH(MAX_DH), .MAX_HEADS(MAX_HEADS)) u_attention (
         .clk, .rst, .start(launch && is_attn), .cancel(abort_req), .t(T_W'(dim_m_q)),
         .dh($clog2(MAX_DH + 1)'(dim_k_q)), .heads($clog2(MAX_HEADS + 1)'(dim_n_q)),
         .x0(sm_x0_q[SOFTMAX_X0_X0_LSB+:SOFTMAX_X0_X0_W]), .qb(sm_qb_q[SOFTMAX_QB_VALUE_LSB+:SOFTMAX_QB_VALUE_W]),

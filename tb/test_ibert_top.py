@@ -528,7 +528,7 @@ def attention_shapes(draw):
 @cocotb.test()
 async def top_attention_matches_golden(dut):
     """OP_ATTENTION for drawn token counts (one and several query tiles, T not a multiple of 8),
-    head sizes and head counts, and stall patterns: the context rows equal golden.attention_qkv,
+    head sizes and head counts, and stall patterns: the context rows equal golden.attention,
     no error bit; OP_LINEAR right after it (the engine and the epilogue are themselves again). On a
     configuration whose buffer cannot hold the context, the code is refused (bad_op) instead."""
     await reset(dut)
@@ -544,7 +544,7 @@ async def top_attention_matches_golden(dut):
     async def check(job):
         qkv, p, heads = job
         got = await tb.attention(qkv, heads, p)
-        want_rows = golden.attention_qkv(qkv, heads, p)
+        want_rows = golden.attention(qkv, heads, p)
         assert np.array_equal(got, want_rows), (got, want_rows)
         assert await tb.errors() == dict.fromkeys(ERRORS, 0)
         x, dense, rq = linear_problem(5, 12, 9, np.random.default_rng(qkv.size))
@@ -565,7 +565,7 @@ async def top_attention_edges(dut):
     dh = min(MAX_DH, MAX_D)
     for t, heads in [(MAX_M, 1), (3, 1), (TR + 5, min(2, MAX_D // 8)), (2, 1)]:
         qkv, p = attention_problem(t, heads, 8 if heads > 1 else dh, rng)
-        assert np.array_equal(await tb.attention(qkv, heads, p), golden.attention_qkv(qkv, heads, p)), (t, heads)
+        assert np.array_equal(await tb.attention(qkv, heads, p), golden.attention(qkv, heads, p)), (t, heads)
     assert await tb.errors() == dict.fromkeys(ERRORS, 0)
 
     heads = min(2, MAX_D // 8)
@@ -573,8 +573,8 @@ async def top_attention_edges(dut):
     beats = pack_attention(qkv, heads)
     cut = qkv.copy()
     cut[-1, 3 * 8 * (heads - 1) + 16:3 * 8 * heads] = 0  # the last beat of the last row: this head's V
-    want_rows = golden.attention_qkv(qkv, heads, p)
-    last = golden.attention_qkv(cut, heads, p)
+    want_rows = golden.attention(qkv, heads, p)
+    last = golden.attention(cut, heads, p)
     want_rows[:, (heads - 1) * 8:] = last[:, (heads - 1) * 8:]
     got = await tb.attention(qkv, heads, p, packets=beats[:-1] + [beats[-1][:-1]])
     assert np.array_equal(got, want_rows)
@@ -596,7 +596,7 @@ async def top_attention_edges(dut):
     assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "aborted": 1}
     await tb.csr.write("ERROR", aborted=1)
     tb.io.abandon()
-    assert np.array_equal(await tb.attention(qkv, heads, p), golden.attention_qkv(qkv, heads, p))
+    assert np.array_equal(await tb.attention(qkv, heads, p), golden.attention(qkv, heads, p))
 
 
 LAYER = (64, 2, 256, 16)  # hidden, heads, FFN, tokens

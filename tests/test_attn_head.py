@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 import golden
 from golden import constants as C
 from golden import float_ref as F
-from golden.attn_head import attention
+from golden.attn_head import attention_core
 from golden.calibrate import MAX_CALIBRATION, quantize_layer
 
 from .test_softmax import softmax_bound
@@ -92,28 +92,28 @@ def test_attn_head_shapes_and_errors():
 
 @settings(max_examples=20, deadline=None)
 @given(t=st.integers(1, 20), heads=st.integers(1, 4), dh=st.sampled_from([8, 16, 32]), seed=st.integers(0, 2**32 - 1))
-def test_attention_qkv_is_per_head_attention(t, heads, dh, seed):
-    """golden.attention_qkv (what OP_ATTENTION computes) on [Q|K|V] reordered by golden.qkv_columns
-    equals golden.attention head by head on the plain Q, K, V column slices."""
+def test_attention_is_the_core_head_by_head(t, heads, dh, seed):
+    """golden.attention (what OP_ATTENTION computes) on [Q|K|V] reordered by golden.qkv_columns
+    equals golden.attn_head.attention_core head by head on the plain Q, K, V column slices."""
     rng = np.random.default_rng(seed)
     d = heads * dh
     q, k, v = (rng.integers(-128, 128, (t, d), dtype=np.int8) for _ in range(3))
     p = type("P", (), {"softmax": C.softmax_consts(rng.uniform(1e-4, 1e-2)),
                        "ctx_rq": C.requant_params(rng.uniform(0.5, 3) / 256)})()
     qkv = np.concatenate([q, k, v], axis=1)[:, golden.qkv_columns(heads, dh)]
-    got = golden.attention_qkv(qkv, heads, p)
+    got = golden.attention(qkv, heads, p)
     for h in range(heads):
         sl = slice(h * dh, (h + 1) * dh)
-        want = attention(q[:, sl], k[:, sl], v[:, sl], p)
+        want = attention_core(q[:, sl], k[:, sl], v[:, sl], p)
         assert np.array_equal(got[:, sl], want)
 
 
-def test_attention_qkv_rejects_bad_shapes():
+def test_attention_rejects_bad_shapes():
     p = type("P", (), {"softmax": C.softmax_consts(1e-3), "ctx_rq": C.requant_params(1 / 256)})()
     with pytest.raises(ValueError, match="3 \\* heads \\* d_head"):
-        golden.attention_qkv(np.zeros((4, 10), np.int8), 2, p)
+        golden.attention(np.zeros((4, 10), np.int8), 2, p)
     with pytest.raises(ValueError, match="int8|range|bits"):
-        golden.attention_qkv(np.full((4, 6), 300), 1, p)
+        golden.attention(np.full((4, 6), 300), 1, p)
 
 
 def test_attention_packets_are_each_heads_columns_once():

@@ -129,17 +129,17 @@ def test_a_failing_core_is_located_like_a_wrong_value(tiny, capsys, monkeypatch)
     code, out, err = run(capsys, "the cat sat on the mat", "--checkpoint", str(tiny), "--calibration", "16",
                          "--backend", "sim")
     assert code == 1, err
-    assert "sim: the accelerator failed layer 0, operation attn_out (2 operations before it ran): " in out
+    assert "sim: the accelerator failed layer 0, attn_out (mm_ln), after 2 operations that ran: " in out
     assert "OP_MM_LN" in out and "the core reported in_short" in out and "Traceback" not in out + err
-    command = next(line for line in out.splitlines() if line.startswith("re-run just that operation: "))
+    command = next(line for line in out.splitlines() if line.startswith("re-run just that step: "))
     path = command.split("python3 -m host.replay ")[1].split()[0]
     assert Path(path).name == "divergence-layer0-attn_out.npz" and Path(path).is_file()
     monkeypatch.setattr(host.driver, "packet", whole)
     assert replay([path, "--backend", "sim"]) == 0
-    assert "layer 0, operation attn_out: sim and golden agree" in capsys.readouterr().out
+    assert "layer 0, attn_out (mm_ln): sim and golden agree" in capsys.readouterr().out
     monkeypatch.setattr(host.driver, "packet", short_packet)
     assert replay([path, "--backend", "sim"]) == 1
-    assert "layer 0, operation attn_out: sim failed: OP_MM_LN" in capsys.readouterr().out
+    assert "layer 0, attn_out (mm_ln): sim failed: OP_MM_LN" in capsys.readouterr().out
 
 
 def test_no_compiler_is_one_line_saying_what_to_install(tiny, capsys, monkeypatch, tmp_path):
@@ -180,7 +180,7 @@ def test_replay_reruns_one_saved_operation(tiny, capsys, monkeypatch, tmp_path):
     path = save_replay(step, params, tmp_path)
     assert replay([str(path)]) == 0
     out = capsys.readouterr().out
-    assert "layer 0, operation ffn_in: sim and golden agree" in out
+    assert "layer 0, ffn_in (mm_gelu): sim and golden agree" in out
     (tmp_path / "bad.npz").write_bytes(b"not a zip")
     assert replay([str(tmp_path / "bad.npz")]) == 2
     err = capsys.readouterr().err

@@ -71,19 +71,19 @@ def test_check_raises_where_an_operation_differs_from_golden(tiny, monkeypatch):
     import host.divergence
     from host.encoder import DivergenceError
 
-    real = host.divergence.golden_op
+    real = host.divergence.golden_step
 
-    def off(op, inputs, p):
-        out = real(op, inputs, p)
-        if op == "ffn_in":
+    def off(name, inputs, p):
+        out = real(name, inputs, p)
+        if name == "ffn_in":
             out = out.copy()
             out[0, 1] ^= 1
         return out
 
     with Encoder(tiny, "golden", calibration=16) as enc:
         assert enc.encode(WORDS[:2], check=True).shape == (2, 32)
-        monkeypatch.setattr(host.divergence, "golden_op", off)
-        with pytest.raises(DivergenceError, match=r"layer 0, operation ffn_in: first difference at element \[0, 1\]"):
+        monkeypatch.setattr(host.divergence, "golden_step", off)
+        with pytest.raises(DivergenceError, match=r"layer 0, ffn_in \(mm_gelu\): first difference at element \[0, 1\]"):
             enc.encode(WORDS[:2], check=True)
 
 

@@ -186,9 +186,9 @@ def test_divergence_locator_names_the_first_wrong_operation(tmp_path):
     x = np.random.default_rng(4).integers(-128, 128, (6, q.layers[0].hidden), dtype=np.int8)
 
     class Faulty(LayerRunner):
-        def op(self, i, op, inputs, p):
-            out = super().op(i, op, inputs, p)
-            if (i, op) == (1, "ffn_in"):
+        def step(self, i, name, inputs, p):
+            out = super().step(i, name, inputs, p)
+            if (i, name) == (1, "ffn_in"):
                 out[2, 3] ^= 1
                 self.trace[-1] = dataclasses.replace(self.trace[-1], output=out)
             return out
@@ -197,10 +197,10 @@ def test_divergence_locator_names_the_first_wrong_operation(tmp_path):
     for i, layer in enumerate(q.layers):
         x = runner.layer(i, x, layer)
     div = locate(runner.trace, q.layers)
-    assert (div.layer, div.op, div.index, div.mismatches) == (1, "ffn_in", (2, 3), 1)
+    assert (div.step.layer, div.step.name, div.index, div.mismatches) == (1, "ffn_in", (2, 3), 1)
     assert div.got == div.want ^ 1
-    assert "layer 1, operation ffn_in: first difference at element [2, 3]" in div.describe()
+    assert "layer 1, ffn_in (mm_gelu): first difference at element [2, 3]" in div.describe()
     path = save_replay(div.step, tmp_path / "params.npz", tmp_path)
     with np.load(path) as f:
-        assert str(f["op"]) == "ffn_in" and int(f["layer"]) == 1
+        assert str(f["step"]) == "ffn_in" and int(f["layer"]) == 1
         assert np.array_equal(f["in_a1"], div.step.inputs["a1"])

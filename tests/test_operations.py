@@ -78,3 +78,18 @@ def test_the_driver_has_a_method_for_every_operation_named_by_its_key():
     assert sorted(op.key for op in OPERATIONS.values()) == sorted(ROOFLINE_OPS)
     for op in OPERATIONS.values():
         assert callable(getattr(Accelerator, op.key, None)), f"host.driver.Accelerator has no method {op.key}"
+
+
+def test_every_operation_has_one_name():
+    """An operation's key is its name everywhere: golden.<key> is the function the table checks
+    against, OP_<KEY> its code in the register map (and in rtl/ibert_regs_pkg.sv, generated from
+    the same source), and every code the map defines but OP_NONE is in the table."""
+    import golden
+    from host import regmap
+
+    for op in OPERATIONS.values():
+        assert getattr(golden, op.key, None) is not None, f"golden has no function {op.key}"
+        if op.key != "matmul":  # the table's matmul only picks golden.matmul's a_unsigned from A's dtype
+            assert op.golden is getattr(golden, op.key), op.key
+    codes = {name: v for name, v in vars(regmap).items() if name.startswith("OP_") and name != "OP_NONE"}
+    assert codes == {op.name: code for code, op in OPERATIONS.items()}

@@ -61,10 +61,10 @@ CASES = [
     ("ram_sdp", {"W": 12, "DEPTH": 16}),
     ("ram_sdp", {"W": 8, "DEPTH": 40, "BLOCK": 8}),
     ("ram_sdp", {"W": 64, "DEPTH": 24, "BLOCK": 8}),
-    ("attn_vt", {"MAX_T": 16, "MAX_DH": 16}),
-    ("attn_vt", {"MAX_T": 64, "MAX_DH": 32}),
+    ("attention_vt", {"MAX_T": 16, "MAX_DH": 16}),
+    ("attention_vt", {"MAX_T": 64, "MAX_DH": 32}),
     # an odd N2 (C comes back two values a beat across column tiles), tiles of two array rows' blocks
-    ("attn", {"N1": 2, "N2": 3, "TR": 4, "MAX_T": 16, "MAX_DH": 16, "MAX_HEADS": 3}),
+    ("attention", {"N1": 2, "N2": 3, "TR": 4, "MAX_T": 16, "MAX_DH": 16, "MAX_HEADS": 3}),
     ("mem_write_a", {"N1": 4, "KB_W": 3, "ADDR_W": 8}),
     ("mem_write_a", {"N1": 3, "KB_W": 3, "ADDR_W": 8}),
     ("mem_write_a", {"N1": 8, "KB_W": 8, "ADDR_W": 11}),

@@ -1,8 +1,8 @@
-"""attn (OP_ATTENTION) on its own: the engine it drives is modelled here from rtl/mm.sv's header
+"""attention (OP_ATTENTION) on its own: the engine it drives is modelled here from rtl/mm.sv's header
 (a job per mm_start, A then B^T in, D out in mm's tile order, busy until its last beat is taken),
 so every job the unit asks for is checked against the golden pieces: the S job's operands are a
 query tile of Q_h and K_h, the C job's are the tile's golden.softmax probabilities (unsigned) and
-V_h^T. The context it writes equals golden.attention_qkv, each byte once, before x_done. Drawn
+V_h^T. The context it writes equals golden.attention, each byte once, before x_done. Drawn
 shapes and stall patterns on the input, the engine's input and the engine's output; packets one
 beat short (err_short, the rest zeros) and one beat long (err_long, the excess dropped); cancel
 with a head's packet half sent."""
@@ -48,7 +48,7 @@ def rows_of(words: list[int], rows: int, cols: int, dtype) -> np.ndarray:
 
 
 class Engine:
-    """The engine as attn sees it; ``expect`` holds the jobs the unit may still ask for, keyed by
+    """The engine as attention sees it; ``expect`` holds the jobs the unit may still ask for, keyed by
     their operands, and each job is checked against it."""
 
     def __init__(self, dut):
@@ -183,21 +183,21 @@ def problems(draw):
 
 
 @cocotb.test()
-async def attn_matches_golden(dut):
+async def attention_matches_golden(dut):
     await start(dut)
     tb = TB(dut)
 
     async def check(example):
         (qkv, heads, p), src, e, d = example
         tb.set_stalls(src, e, d)
-        await tb.run(qkv, heads, p, pack_attention(qkv, heads), golden.attention_qkv(qkv, heads, p))
+        await tb.run(qkv, heads, p, pack_attention(qkv, heads), golden.attention(qkv, heads, p))
         assert tb.errors == []
 
     await for_examples(st.tuples(problems(), stalls(), stalls(), stalls()), check, max_examples=12)
 
 
 @cocotb.test()
-async def attn_bad_packet_lengths(dut):
+async def attention_bad_packet_lengths(dut):
     """The first head's packet one beat short: err_short, the missing beat read as zeros (V's last
     eight columns of the last row); one beat long: err_long, the excess dropped. Both results
     otherwise exact."""
@@ -208,14 +208,14 @@ async def attn_bad_packet_lengths(dut):
     packets = pack_attention(qkv, heads)
     short = qkv.copy()
     short[t - 1, 3 * dh - 8:3 * dh] = 0  # head 0's last beat: the last row's last eight V columns
-    await tb.run(short, heads, p, [packets[0][:-1], *packets[1:]], golden.attention_qkv(short, heads, p))
+    await tb.run(short, heads, p, [packets[0][:-1], *packets[1:]], golden.attention(short, heads, p))
     assert tb.errors == ["err_short"], tb.errors
-    await tb.run(qkv, heads, p, [packets[0] + [0x0123456789ABCDEF], *packets[1:]], golden.attention_qkv(qkv, heads, p))
+    await tb.run(qkv, heads, p, [packets[0] + [0x0123456789ABCDEF], *packets[1:]], golden.attention(qkv, heads, p))
     assert tb.errors == ["err_long"], tb.errors
 
 
 @cocotb.test()
-async def attn_cancel_mid_packet(dut):
+async def attention_cancel_mid_packet(dut):
     """cancel with a head's packet half sent: no more context is written, busy holds until the
     packet's tlast has been drained, then falls; the next operation is exact."""
     await start(dut)
@@ -236,4 +236,4 @@ async def attn_cancel_mid_packet(dut):
     assert not tb.writes and not tb.done, f"cancelled, yet {len(tb.writes)} context bytes written, x_done {tb.done}"
     assert tb.engine.error is None, tb.engine.error
     tb.set_stalls((), (), ())
-    await tb.run(qkv, heads, p, [packet], golden.attention_qkv(qkv, heads, p))
+    await tb.run(qkv, heads, p, [packet], golden.attention(qkv, heads, p))

@@ -1,9 +1,9 @@
-// OP_ATTENTION (golden.attention_qkv): all heads of the attention core on the one array.
+// OP_ATTENTION (golden.attention): all heads of the attention core on the one array.
 //
 // Input: one packet per head, `heads` in all: head h's columns of the fused QKV projection
 // (golden.qkv_columns order), T rows of 3 d_head int8 (its Q, K and V side by side; the host
 // sends the projection head-major, so every byte crosses the stream once). The unit keeps
-// Q_h and K_h in row buffers, V_h in a transpose buffer (rtl/attn_vt.sv: a row of V in and a
+// Q_h and K_h in row buffers, V_h in a transpose buffer (rtl/attention_vt.sv: a row of V in and a
 // row of V^T out, one beat a cycle either way). Per query tile of up to TR rows:
 //   S = Q_h[tile] K_h^T   (engine: A = the tile's Q rows, B^T = K_h; int32 out, stored as the
 //                          engine sends it, two a beat at full rate, into one of two S banks,
@@ -23,7 +23,7 @@
 // idle, the guard draining a packet begun (busy until its tlast).
 `default_nettype none
 
-module attn #(
+module attention #(
     parameter int N1 = 4,
     parameter int N2 = 4,
     parameter int TR = 4,            // query rows per tile: the engine's MAX_M
@@ -96,7 +96,7 @@ module attn #(
 `endif
   if (MAX_T < 8 || (MAX_T & (MAX_T - 1)) != 0 || MAX_DH < 8 || (MAX_DH & (MAX_DH - 1)) != 0)
   begin : g_bad_parameters
-    $fatal(1, "attn: MAX_T and MAX_DH must be powers of two, at least 8");
+    $fatal(1, "attention: MAX_T and MAX_DH must be powers of two, at least 8");
   end
 
   // ---------------------------------------------------------------- configuration
@@ -146,7 +146,7 @@ module attn #(
   logic [63:0] in_data;
   wire logic in_final = in_row_q == t_q - 1'b1 && in_part_q == 2'd2 && in_b_q == dhb_q - 1'b1;
   // the next head's packet may come in once this head's S jobs are done (Q and K are free; V goes
-  // to the other bank of attn_vt): pre_q says it has
+  // to the other bank of attention_vt): pre_q says it has
   logic pre_q;
   wire logic last_head = head_q == heads_q - 1'b1;
   wire logic pre_ok = ph_q == P_RUN && s_r0_q >= R_W'(t_q) && !last_head && !pre_q;
@@ -198,7 +198,7 @@ module attn #(
   // rows then V_h^T rows, tb beats each, the bytes past T zeroed on the way (the buffers hold
   // whatever came before there; rtl/mm.sv's input contract has the last beat zero-padded). Reads
   // are issued against row_out's credits; a beat reaches row_out three cycles after its read
-  // (Q, K, P: read, output register, the source's select; V: rtl/attn_vt.sv's latency of 3).
+  // (Q, K, P: read, output register, the source's select; V: rtl/attention_vt.sv's latency of 3).
   logic f_active_q, f_sec_q, f_job_c_q, can_issue;
   logic [J_W-1:0] f_row_q;
   logic [BW-1:0] f_beat_q;
@@ -218,9 +218,9 @@ module attn #(
   assign k_raddr = QAW'(f_row_q) * QAW'(DB) + QAW'(f_beat_q);
   assign p_raddr = {eng_bank_q, (PAW - 1)'(PAW'(f_row_q >> 1) * PAW'(TB) + PAW'(f_beat_q))};
 
-  // V transposed (rtl/attn_vt.sv): V_h^T rows for the C jobs, a beat a cycle
+  // V transposed (rtl/attention_vt.sv): V_h^T rows for the C jobs, a beat a cycle
   logic [63:0] v_rd3;                           // three cycles after the read, as qkp_rd3
-  attn_vt #(.MAX_T(MAX_T), .MAX_DH(MAX_DH)) u_vt (
+  attention_vt #(.MAX_T(MAX_T), .MAX_DH(MAX_DH)) u_vt (
       .clk, .we(keep && in_part_q == 2'd2), .w_bank(in_vbank), .w_row(in_row_q), .w_beat(in_b_q), .w_data(in_data),
       .r_bank(head_q[0]),
       .r_row0(T_W'(f_beat_q) << 3), .r_col(DH_W'(f_row_q)), .r_data(v_rd3)

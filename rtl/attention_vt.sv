@@ -12,7 +12,7 @@
 // memories hold. Matches golden's np.transpose on the rows written (tb/test_attn_vt.py).
 `default_nettype none
 
-module attn_vt #(
+module attention_vt #(
     parameter int MAX_T = 64,     // rows, a power of two
     parameter int MAX_DH = 64,    // columns, a power of two, >= 8
     localparam int T_W = $clog2(MAX_T + 1),
@@ -37,7 +37,7 @@ module attn_vt #(
 `endif
   if (MAX_T < 8 || (MAX_T & (MAX_T - 1)) != 0 || MAX_DH < 8 || (MAX_DH & (MAX_DH - 1)) != 0)
   begin : g_bad_parameters
-    $fatal(1, "attn_vt: MAX_T and MAX_DH must be powers of two, at least 8");
+    $fatal(1, "attention_vt: MAX_T and MAX_DH must be powers of two, at least 8");
   end
 
   wire logic [AW:0] w_addr = {w_bank, AW'(AW'(w_row) * AW'(DB) + AW'(w_beat))};

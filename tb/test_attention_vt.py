@@ -1,4 +1,4 @@
-"""attn_vt: V's rows written a beat a cycle read back as V^T's rows, a beat (eight rows of one
+"""attention_vt: V's rows written a beat a cycle read back as V^T's rows, a beat (eight rows of one
 column) a cycle, the header's latency after each read: exact against numpy's transpose for drawn V
 (T rows, d_head columns) in a drawn bank, with another V written into the other bank after it, and
 a drawn order of reads issued back to back."""
@@ -15,7 +15,7 @@ from .common import for_examples, header_latency, parameters
 
 P = parameters()
 MAX_T, MAX_DH = P.get("MAX_T", 64), P.get("MAX_DH", 64)
-LATENCY = header_latency("attn_vt")
+LATENCY = header_latency("attention_vt")
 
 
 @st.composite
