@@ -6,10 +6,10 @@ import pytest
 
 from tb import runner, yosys
 
-from .test_rtl import CASES, ICARUS_TOP, VERILATOR_CASES
+from .test_rtl import CASES, ICARUS_CASES, ICARUS_TOP, VERILATOR_CASES
 
 MODULES = sorted({p.stem for p in runner.rtl_sources() if not p.stem.endswith("_pkg")})
-SETS = sorted({(m, tuple(sorted(p.items()))) for m, p in CASES + VERILATOR_CASES + [ICARUS_TOP] if p} | {(m, ()) for m in MODULES})
+SETS = sorted({(m, tuple(sorted(p.items()))) for m, p in CASES + ICARUS_CASES + VERILATOR_CASES + [ICARUS_TOP] if p} | {(m, ()) for m in MODULES})
 
 
 @pytest.mark.parametrize("module,params", SETS, ids=[m + "".join(f"-{k}{v}" for k, v in p) for m, p in SETS])
