@@ -3,7 +3,7 @@ its golden function on the very inputs the accelerator got, so the first mismatc
 operation that went wrong (not one that only inherited a wrong input). An operation the
 accelerator failed outright (host.layer.OperationFailed: a core or DMA error, a packet of the wrong
 length, a timeout) is located the same way. Either is saved with its inputs, and
-``python3 -m host.replay FILE`` re-runs just that operation on both sides."""
+``python3 -m host.replay FILE`` re-runs just that step on both sides."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@
 // Read: `r_row0` (a multiple of 8) and `r_col` ask for elements (r_row0 + l, r_col), l = 0..7, of
 // bank `r_bank`, in byte l of `r_data`. Latency 3 cycles: the memories' read, their output
 // register, then that register rotated into place. Rows past what was written read whatever the
-// memories hold. Matches golden's np.transpose on the rows written (tb/test_attn_vt.py).
+// memories hold. Matches golden's np.transpose on the rows written (tb/test_attention_vt.py).
 `default_nettype none
 
 module attention_vt #(
