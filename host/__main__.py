@@ -83,7 +83,7 @@ def run(a: argparse.Namespace) -> int:
     acc = None
     if a.backend != "golden":  # before anything loads: no board (or no simulator) is the first thing to say
         acc = open_accelerator(a.backend, a.timeout, announce=lambda: print(
-            "building the simulated accelerator (Verilator, once; about 20 s)...", file=sys.stderr))
+            "building the simulated accelerator (Verilator, once; about a minute)...", file=sys.stderr))
     folder = a.checkpoint or default_model_dir()
     model = load_checkpoint(a.checkpoint)
     tok = Tokenizer(folder)

