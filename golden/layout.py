@@ -84,6 +84,17 @@ def pack_rows(x: np.ndarray) -> list[int]:
     return rows_beats(x).reshape(-1).tolist()
 
 
+def pack_i32(values) -> list[int]:
+    """int32 values as 64-bit beats holding two each (first in the low half), an odd last one
+    beside a zero: the engine's output layout (rtl/pair_out.sv), the inverse of :func:`unpack_i32`."""
+    v = np.asarray(values, dtype=np.int64)
+    if v.ndim != 1 or np.any(v < -2**31) or np.any(v >= 2**32):
+        raise ValueError("pack_i32: a 1-D list of int32 (or uint32) values expected")
+    words = np.zeros(len(v) + len(v) % 2, np.uint32)
+    words[:len(v)] = v & 0xFFFFFFFF
+    return words.view("<u8").tolist()
+
+
 def unpack_i32(beats: list[int], count: int) -> list[int]:
     """The first ``count`` int32 of 64-bit beats holding two each (first in the low half)."""
     words = np.array(beats, dtype=np.uint64).view("<i4").tolist()

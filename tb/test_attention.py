@@ -18,7 +18,7 @@ from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStream
 from hypothesis import strategies as st
 
 import golden
-from golden.layout import attention_registers, matmul_order, pack_attention
+from golden.layout import attention_registers, matmul_order, pack_attention, pack_i32, unpack_rows
 from host.operands import attention_problem
 
 from .common import for_examples, monitor, parameters, start, wait_until
@@ -27,24 +27,6 @@ from .stalls import pause_generator, slowdown, stalls
 P = parameters()
 N1, N2, TR = P.get("N1", 4), P.get("N2", 4), P.get("TR", 4)
 MAX_T, MAX_DH, MAX_HEADS = P.get("MAX_T", 64), P.get("MAX_DH", 64), P.get("MAX_HEADS", 16)
-
-
-def beats_of(values: np.ndarray) -> list[int]:
-    """int32 values two a beat, the first in the low half, an odd last one padded with zero."""
-    v = [int(x) & 0xFFFFFFFF for x in values] + [0] * (len(values) % 2)
-    return [v[i] | v[i + 1] << 32 for i in range(0, len(v), 2)]
-
-
-def rows_of(words: list[int], rows: int, cols: int, dtype) -> np.ndarray:
-    """An engine input packet as rtl/mm.sv's header has it: ``rows`` rows of ``cols`` bytes, each
-    in ceil(cols / 8) beats, the last beat zero-padded."""
-    kb = -(-cols // 8)
-    if len(words) != rows * kb:
-        raise AssertionError(f"an engine packet of {len(words)} beats, expected {rows} rows of {kb}")
-    padded = np.array(words, np.uint64).view(dtype).reshape(rows, kb * 8)
-    if padded[:, cols:].any():
-        raise AssertionError(f"an engine packet of rows of {cols} bytes whose padding is not zero")
-    return padded[:, :cols]
 
 
 class Engine:
@@ -75,15 +57,16 @@ class Engine:
                                  int(dut.mm_unsigned.value))
             await RisingEdge(dut.clk)
             dut.mm_busy.value = 1
-            a = rows_of((await self.sink.recv()).tdata, m, k, np.uint8 if unsigned else np.int8)
-            bt = rows_of((await self.sink.recv()).tdata, n, k, np.int8)
+            # rtl/mm.sv's input: rows of k bytes, each in whole beats, the padding zero
+            a = unpack_rows((await self.sink.recv()).tdata, m, k, np.uint8 if unsigned else np.int8)
+            bt = unpack_rows((await self.sink.recv()).tdata, n, k, np.int8)
             key = ("C" if unsigned else "S", a.tobytes(), bt.tobytes())
             if self.expect[key] < 1 and self.error is None:
                 self.error = (f"a {'C' if unsigned else 'S'} job ({m} x {k} x {n}) whose operands are no query "
                               f"tile's golden ones (or were asked for twice)")
             self.expect[key] -= 1
             d = golden.matmul(a, bt.T, a_unsigned=bool(unsigned))
-            await self.source.send(AxiStreamFrame(beats_of(matmul_order(d, N1, N2, TR))))
+            await self.source.send(AxiStreamFrame(pack_i32(matmul_order(d, N1, N2, TR))))
             await self.source.wait()
             await RisingEdge(dut.clk)
             dut.mm_busy.value = 0

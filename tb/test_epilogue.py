@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import golden
 from golden import constants as C
-from golden.layout import const_word, tile_order
+from golden.layout import const_word, pack_i32, pack_rows, tile_order
 
 from .axis import Streams
 from .common import for_examples, parameters, start
@@ -60,19 +60,12 @@ def jobs(draw):
                            rng.integers(-(1 << 20), 1 << 20, n))
 
 
-def row_beats(out: np.ndarray) -> list[int]:
-    """int8 rows as the epilogue sends them: each padded with zeros to whole beats, row-major."""
-    padded = np.zeros((out.shape[0], -(-out.shape[1] // 8) * 8), np.int8)
-    padded[:, :out.shape[1]] = out
-    return padded.view(np.uint64).reshape(-1).tolist()
-
-
 def expected(q, gelu, g, rq) -> list[int]:
     m_, e, bias = rq
     if gelu:
         consts, b = g
         q = golden.gelu(np.clip(q + b, -(2**31), 2**31 - 1), consts)
-    return row_beats(golden.requant(q, np.asarray(m_), np.asarray(e), np.asarray(bias)).astype(np.int8))
+    return pack_rows(golden.requant(q, np.asarray(m_), np.asarray(e), np.asarray(bias)).astype(np.int8))
 
 
 async def idle_start(dut) -> None:
@@ -103,9 +96,7 @@ async def epilogue_linear_and_gelu_match_golden(dut):
         await RisingEdge(dut.clk)
         dut.start.value = 0
         for r0 in range(0, m, TR):  # one engine job a row tile, its values in tile order
-            v = [x & 0xFFFFFFFF for x in tile_order(q[r0:r0 + TR], N1, N2)]
-            v += [0] * (len(v) % 2)
-            await io.send([v[i] | v[i + 1] << 32 for i in range(0, len(v), 2)])
+            await io.send(pack_i32(tile_order(q[r0:r0 + TR], N1, N2)))
         got = await io.recv(out_beats=m * -(-n // 8))
         assert got == expected(q, gelu, g, rq)
 
@@ -149,6 +140,6 @@ async def epilogue_attention_context_store(dut):
             dut.x_done.value = 1
             await RisingEdge(dut.clk)
             dut.x_done.value = 0
-        assert await io.recv(out_beats=m * -(-n // 8)) == row_beats(ctx)
+        assert await io.recv(out_beats=m * -(-n // 8)) == pack_rows(ctx)
 
     await for_examples(contexts(), check, streams=io, max_examples=20)

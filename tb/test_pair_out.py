@@ -6,6 +6,8 @@ reference is this packing, golden.layout's two-per-beat order)."""
 import cocotb
 from hypothesis import strategies as st
 
+from golden.layout import pack_i32
+
 from .axis import Streams
 from .common import for_examples, start
 
@@ -34,8 +36,7 @@ async def pair_out_packs_pairs(dut):
         want = []
         for values, beats in case:
             await io.send([w for w, _ in beats], user=[u for _, u in beats])
-            padded = values + [0] * (len(values) % 2)
-            want.append([padded[i] | (padded[i + 1] << 32) for i in range(0, len(padded), 2)])
+            want.append(pack_i32(values))
         assert [await io.recv() for _ in case] == want
 
     await for_examples(packets(), check, max_examples=80, streams=io)

@@ -14,9 +14,11 @@ from golden.layout import (
     matmul_order,
     pack_linear,
     pack_matmul,
+    pack_i32,
     pack_mm_gelu,
     pack_rows,
     to_signed,
+    unpack_i32,
     unpack_rows,
 )
 
@@ -115,6 +117,16 @@ def test_unpack_rows_round_trip_and_checks():
     bad[1] |= 1 << 63
     with pytest.raises(ValueError, match="padding"):
         unpack_rows(bad, 3, 13)
+
+
+def test_pack_i32_two_a_beat_first_in_the_low_half():
+    """The engine's output layout: 1, -2, 3 -> beats 0xFFFFFFFE_00000001 and 3 beside a zero; the
+    inverse of unpack_i32; anything not int32 refused."""
+    assert pack_i32([1, -2, 3]) == [0xFFFFFFFE_00000001, 3]
+    v = np.random.default_rng(3).integers(-2**31, 2**31, 7)
+    assert unpack_i32(pack_i32(v), 7) == v.tolist()
+    with pytest.raises(ValueError, match="int32"):
+        pack_i32([2**32])
 
 
 def test_pack_matmul_and_its_output_order():
