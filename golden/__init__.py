@@ -11,6 +11,7 @@ from .encoder_layer import encoder_layer
 from .exp import exp
 from .gelu import gelu
 from .layernorm import layernorm
+from .layout import read_plan
 from .linear import linear, mm_gelu, mm_ln
 from .lopd import lopd
 from .matmul import matmul
@@ -31,5 +32,5 @@ from .sqrt import sqrt
 __all__ = [
     "AttnHeadParams", "Dense", "EncoderLayerParams", "ExpConsts", "GeluConsts", "LayerNormParams",
     "Rescale", "SoftmaxConsts", "attention", "attn_head", "div", "encoder_layer", "exp", "gelu", "layernorm",
-    "linear", "lopd", "matmul", "mm_gelu", "mm_ln", "qkv_columns", "requant", "residual_add", "softmax", "sqrt",
+    "linear", "lopd", "matmul", "mm_gelu", "mm_ln", "qkv_columns", "read_plan", "requant", "residual_add", "softmax", "sqrt",
 ]

@@ -326,3 +326,42 @@ def unpack_rows(beats: list[int], rows: int, cols: int, dtype=np.int8) -> np.nda
     if np.any(data[:, cols:]):
         raise ValueError("unpack_rows: nonzero bytes in the row padding")
     return np.ascontiguousarray(data[:, :cols])
+
+
+#: Byte addresses are ADDR_BITS wide (the core's AXI4 masters, rtl/read_plan.sv).
+ADDR_BITS = 32
+
+
+def read_plan(*, rows: int, kb: int, n: int, wb: int = 0, rb: int = 0, tile_rows: int = 1, a_addr: int = 0,
+              a_stride: int = 0, r_addr: int = 0, r_stride: int = 0, w_addr: int = 0,
+              attn: bool = False) -> list[tuple[int, int, bool]]:
+    """The row commands (byte address, 64-bit beats, last) with which the core's read side
+    (rtl/read_plan.sv, then rtl/mm2s.sv) reads an operation's input packet from memory: read in
+    order, they are :func:`packet` (or, ``attn``, :func:`attention_beats`' packets one after
+    another, ``last`` ending each head's).
+
+    Tiled operations: per row tile of ``tile_rows`` rows of the ``rows`` A rows, the tile's A rows
+    (``kb`` beats each, ``a_stride`` bytes apart from ``a_addr``), its rows of the residual
+    (``rb`` beats, ``r_stride`` apart from ``r_addr``; none when ``rb`` is 0), then the ``n`` weight
+    rows of ``wb`` beats back to back from ``w_addr`` (:func:`weight_beats`); ``last`` on the
+    final one. Attention: per head h < ``n``, the ``rows`` token rows of its Q, K and V columns,
+    ``kb`` beats each at ``a_addr + t a_stride + 8 h kb``. Addresses wrap at :data:`ADDR_BITS`."""
+    for name, v in (("rows", rows), ("kb", kb), ("n", n), ("tile_rows", tile_rows)):
+        if int(v) < 1:
+            raise ValueError(f"read_plan: {name} must be >= 1, got {v}")
+    if not attn and int(wb) < 1:
+        raise ValueError(f"read_plan: wb must be >= 1, got {wb}")
+    mask = (1 << ADDR_BITS) - 1
+    out: list[tuple[int, int, bool]] = []
+    if attn:
+        for h in range(n):
+            out += [((a_addr + t * a_stride + 8 * h * kb) & mask, kb, t == rows - 1) for t in range(rows)]
+        return out
+    for r0 in range(0, rows, tile_rows):
+        now = min(tile_rows, rows - r0)
+        out += [((a_addr + (r0 + i) * a_stride) & mask, kb, False) for i in range(now)]
+        if rb:
+            out += [((r_addr + (r0 + i) * r_stride) & mask, rb, False) for i in range(now)]
+        final = r0 + now >= rows
+        out += [((w_addr + 8 * j * wb) & mask, wb, final and j == n - 1) for j in range(n)]
+    return out

@@ -45,6 +45,10 @@ DESIGNS = [
     ("ram_sdp", {"W": 64, "DEPTH": 3584}),  # attention's S buffer: seven block RAMs deep
     ("attention_vt", {"MAX_T": 128, "MAX_DH": 64}),
     ("attention", {"N1": 12, "N2": 14, "TR": 24, "MAX_T": 128, "MAX_DH": 64}),
+    # the core's data movers as the device builds them
+    ("read_plan", {}),
+    ("mm2s", {}),
+    ("s2mm", {}),
     ("ibert_top", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}),
     # the configuration for the xc7z020: 168 of the 220 DSPs in the array, BERT-base maxima
     ("ibert_top", {"N1": 12, "N2": 14, "MAX_M": 128, "MAX_K": 3072, "MAX_N": 3072}),

@@ -43,6 +43,10 @@ CASES = [
     ("mem_write_b", {"N2": 4, "KB_W": 3, "KB_MAX": 8, "ADDR_W": 4}),
     ("mem_read_d", {"N1": 4, "N2": 4}),
     ("mm", {"N1": 2, "N2": 2, "MAX_M": 32, "MAX_K": 64, "MAX_N": 32}),
+    ("read_plan", {"ROWS_W": 5, "LEN_W": 4}),
+    # more bursts in flight than the FIFO holds, so the room check is what holds them back
+    ("mm2s", {"MAX_BURST": 8, "DEPTH": 16, "LEN_W": 6, "MAX_BURSTS": 4}),
+    ("s2mm", {"MAX_BURST": 4, "DEPTH": 8, "MAX_BURSTS": 2, "BEATS_W": 10}),
 ]
 
 #: Further sets, varying widths, depths and shapes, each on the one simulator where it costs less
@@ -98,6 +102,9 @@ VERILATOR_CASES = [
     # rows a multiple of the columns (both simulators run the square 2x2)
     ("mm", {"N1": 8, "N2": 4, "MAX_M": 64, "MAX_K": 128, "MAX_N": 64}),
     ("mm", {"N1": 8, "N2": 8, "MAX_M": 128, "MAX_K": 768, "MAX_N": 1024}),
+    # the data movers as the device builds them
+    ("mm2s", {}),
+    ("s2mm", {}),
     # the array shape planned for the xc7z020 (rows not a power of two), small maxima
     ("ibert_top", {"N1": 12, "N2": 14, "MAX_M": 64, "MAX_K": 64, "MAX_N": 64, "MAX_DH": 16}),
     ATTENTION_TOP,

@@ -1,0 +1,253 @@
+"""s2mm: a packet on s_axis lands in an AXI4 memory (cocotbext-axi's slave) word for word from the
+armed address, and `done` pulses only once all of it is there (checked at the pulse); with drawn
+memory latency and stalls on s_axis, AW, W and B. Bursts keep AXI4's rules (tb.axi_mem checks
+them); a SLVERR pulses err; cancel at a drawn cycle finishes the raised bursts without writing and
+leaves the next packet exact."""
+
+import random
+
+import cocotb
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotb.utils import get_sim_time
+from hypothesis import strategies as st
+
+from .axi_mem import AxiMemory
+from .common import StuckError, for_examples, monitor, parameters, start, within
+from .stalls import pause_generator, slowdown, stalls
+
+P = parameters()
+MAX_BURST, DEPTH = P.get("MAX_BURST", 16), P.get("DEPTH", 64)
+SENTINEL = 0x5A5A_5A5A_5A5A_5A5A
+
+
+class TB:
+    def __init__(self, dut):
+        self.dut = dut
+        self.axi = AxiMemory(dut, read=False, write=True, max_burst=MAX_BURST)
+        self.errs, self.bs = [], []   # err pulses; write responses taken
+        monitor(dut, dut.err, lambda: 1, self.errs)
+        monitor(dut, dut.m_axi_bvalid, lambda: 1, self.bs)  # bready is always high
+        self.ws = []  # (time, wstrb) of each W beat taken
+        monitor(dut, dut.m_axi_wvalid, lambda: (get_sim_time("ns"), int(dut.m_axi_wstrb.value))
+                if dut.m_axi_wready.value else None, self.ws)
+        self.in_pause = pause_generator(())
+        self.stuck: str | None = None
+        self.slow = 1.0
+
+    def _stuck(self, message: str):
+        self.stuck = self.stuck or message
+        raise StuckError(self.stuck)
+
+    def set_stalls(self, src=(), aw=(), w=(), b=()):
+        self.axi.set_stalls(aw=aw, w=w, b=b)
+        self.in_pause = pause_generator(tuple(src))
+        self.slow = max(slowdown(p) for p in (src, aw, w, b)) + sum(len(p) for p in (src, aw, w, b)) / 8
+
+    async def clean(self) -> None:
+        """Reset the DUT and the memory model and forget what the bench saw."""
+        self.halt = True
+        dut = self.dut
+        dut.start.value = dut.cancel.value = dut.s_axis_tvalid.value = 0
+        dut.rst.value = 1
+        await ClockCycles(dut.clk, 3)
+        dut.rst.value = 0
+        await RisingEdge(dut.clk)
+        self.errs.clear()
+        self.bs.clear()
+        self.axi.bursts.clear()
+        self.axi.mem.faults, self.axi.mem.faulted = set(), []
+        self.axi.violations.clear()
+
+    async def arm(self, addr: int) -> None:
+        self.dut.addr.value = addr
+        self.dut.start.value = 1
+        await RisingEdge(self.dut.clk)
+        self.dut.start.value = 0
+
+    def sender(self, items):
+        """A task running :meth:`send` (``halt`` cleared first, so a halt set right after it
+        starts is not lost)."""
+        self.halt = False
+        return cocotb.start_soon(self.send(items))
+
+    async def send(self, words) -> None:
+        """Offer ``words`` on s_axis (tlast on the last), paused by the pattern, until all are taken
+        or ``halt`` is set."""
+        dut = self.dut
+        for i, w in enumerate(words):
+            while next(self.in_pause):
+                await RisingEdge(dut.clk)
+                if self.halt:
+                    return
+            dut.s_axis_tdata.value, dut.s_axis_tlast.value = w, int(i == len(words) - 1)
+            dut.s_axis_tvalid.value = 1
+            while True:
+                await ReadOnly()
+                taken = bool(dut.s_axis_tready.value)
+                await RisingEdge(dut.clk)
+                if taken or self.halt:
+                    break
+            dut.s_axis_tvalid.value = 0
+            if self.halt:
+                return
+
+    def budget(self, beats: int) -> int:
+        return int(300 + self.slow * (3 * beats + (self.axi.mem.latency + 6) * (beats // 2 + 2)))
+
+    async def write(self, addr: int, words) -> None:
+        """Arm at ``addr``, send ``words`` and wait for done; at the done pulse memory must hold the
+        words (and the word after them be untouched)."""
+        if self.stuck:
+            self._stuck(self.stuck)
+        bursts0, bs0 = len(self.axi.bursts), len(self.bs)  # s2mm is idle: nothing else is outstanding
+        await self.arm(addr)
+        sender = self.sender(words)
+        budget = self.budget(len(words))
+        for _ in range(budget):
+            await RisingEdge(self.dut.clk)
+            await ReadOnly()
+            if self.dut.done.value:
+                break
+        else:
+            self._stuck(f"no done pulse {budget} cycles after a packet of {len(words)} beats to 0x{addr:x}")
+        raised, answered = len(self.axi.bursts) - bursts0, len(self.bs) - bs0
+        assert answered == raised, f"done with {raised - answered} of {raised} bursts not acknowledged"
+        got = self.axi.mem.get_words(addr, len(words) + 1)
+        assert got[:-1] == list(words), f"memory at done differs from the packet (at 0x{addr:x})"
+        assert got[-1] == SENTINEL, "s2mm wrote past its packet"
+        assert int(self.dut.beats.value) == len(words)
+        await RisingEdge(self.dut.clk)
+        await within(sender, 10, "the sender to finish", self.dut)
+
+    async def until_idle(self, cycles: int) -> None:
+        for _ in range(cycles):
+            await RisingEdge(self.dut.clk)
+            await ReadOnly()
+            if self.dut.idle.value and not self.dut.busy.value:
+                await RisingEdge(self.dut.clk)
+                return
+        self._stuck(f"s2mm not idle (bursts outstanding) after {cycles} cycles")
+
+    def prepare(self, addr: int, count: int) -> None:
+        self.axi.mem.put_words(addr, [SENTINEL] * (count + 1))
+
+
+def packets():
+    addr = st.integers(0, (1 << 20) // 8 - 1).map(lambda w: w * 8) | st.integers(1, 40).map(lambda k: 4096 * k - 8 * k)
+    return st.tuples(addr, st.integers(1, 5 * MAX_BURST), st.integers(0, 2**32))
+
+
+async def setup(dut) -> TB:
+    dut.start.value = dut.cancel.value = dut.s_axis_tvalid.value = 0
+    dut.addr.value = dut.s_axis_tdata.value = dut.s_axis_tlast.value = 0
+    tb = TB(dut)
+    await start(dut)
+    return tb
+
+
+def words_for(count: int, seed: int) -> list[int]:
+    rng = random.Random(seed)
+    return [rng.getrandbits(64) for _ in range(count)]
+
+
+@cocotb.test()
+async def s2mm_writes_the_packet_before_done(dut):
+    tb = await setup(dut)
+
+    async def check(case):
+        batch, latency, pats = case
+        await tb.clean()
+        tb.axi.mem.latency = latency
+        tb.set_stalls(*pats)
+        for addr, count, seed in batch:
+            tb.prepare(addr, count)
+            await tb.write(addr, words_for(count, seed))
+        await tb.until_idle(tb.budget(4))
+        assert not tb.axi.violations, tb.axi.violations
+        assert not tb.errs
+
+    case = st.tuples(st.lists(packets(), min_size=1, max_size=3), st.integers(0, 30),
+                     st.tuples(stalls(), stalls(), stalls(), stalls()))
+    await for_examples(case, check, max_examples=40)
+
+
+@cocotb.test()
+async def a_write_error_pulses_err_and_cancel_recovers(dut):
+    """SLVERR on one beat mid-packet: err pulses; after a cancel the next packet lands exactly."""
+    tb = await setup(dut)
+
+    async def check(case):
+        (addr, count, seed), latency = case
+        await tb.clean()
+        tb.axi.mem.latency = latency
+        bad = addr + 8 * (count // 2)
+        tb.axi.mem.faults = {bad}
+        tb.prepare(addr, count)
+        await tb.arm(addr)
+        sender = tb.sender(words_for(count, seed))
+        budget = tb.budget(count)
+        for _ in range(budget):
+            await RisingEdge(dut.clk)
+            if tb.errs:
+                break
+        else:
+            tb._stuck(f"no err pulse in {budget} cycles for a fault at 0x{bad:x}")
+        assert tb.axi.mem.faulted == [bad]
+        tb.halt = True
+        await within(sender, 10, "the sender to stop", dut)
+        dut.s_axis_tvalid.value = 0
+        dut.cancel.value = 1
+        await RisingEdge(dut.clk)
+        dut.cancel.value = 0
+        tb.axi.mem.faults = set()
+        await tb.until_idle(tb.budget(count))
+        again = addr ^ 0x100000
+        tb.prepare(again, count)
+        await tb.write(again, words_for(count, seed + 1))
+        await tb.until_idle(tb.budget(4))
+        assert not tb.axi.violations, tb.axi.violations
+
+    await for_examples(st.tuples(packets(), st.integers(0, 20)), check, max_examples=15)
+
+
+@cocotb.test()
+async def cancel_at_any_cycle_writes_nothing_more(dut):
+    """cancel at a drawn cycle of a packet: busy falls at once; the bursts raised finish with their
+    strobes off, so every word of the cancelled packet's range holds either what it held before or
+    the packet's own word; the next packet lands exactly."""
+    tb = await setup(dut)
+
+    async def check(case):
+        (addr, count, seed), when, latency, pats = case
+        await tb.clean()
+        tb.axi.mem.latency = latency
+        tb.set_stalls(*pats)
+        words = words_for(count, seed)
+        tb.prepare(addr, count)
+        await tb.arm(addr)
+        sender = tb.sender(words)
+        for _ in range(when):
+            await RisingEdge(dut.clk)
+        tb.halt = True
+        await within(sender, 10 + len(pats[0]), "the sender to stop", dut)
+        dut.s_axis_tvalid.value = 0
+        dut.cancel.value = 1
+        await RisingEdge(dut.clk)
+        dut.cancel.value = 0
+        await ReadOnly()
+        assert not dut.busy.value and not dut.s_axis_tready.value
+        cancelled = get_sim_time("ns")
+        await RisingEdge(dut.clk)
+        await tb.until_idle(tb.budget(count))  # the raised bursts finish first
+        late = [w for w in tb.ws if w is not None and w[0] > cancelled and w[1]]
+        assert not late, f"W beats with strobes on after the cancel: {late}"
+        again = addr ^ 0x100000
+        tb.prepare(again, count)
+        await tb.write(again, words_for(count, seed + 1))
+        await tb.until_idle(tb.budget(count))
+        got = tb.axi.mem.get_words(addr, count + 1)
+        assert all(g in (SENTINEL, w) for g, w in zip(got, words + [SENTINEL])), "a cancelled burst wrote garbage"
+        assert not tb.axi.violations, tb.axi.violations
+
+    case = st.tuples(packets(), st.integers(0, 100), st.integers(0, 20), st.tuples(stalls(), stalls(), stalls(), stalls()))
+    await for_examples(case, check, max_examples=30)
