@@ -24,7 +24,8 @@ import numpy as np  # noqa: E402
 
 from host.encoder import Encoder, batches  # noqa: E402
 from host.eval_text import varied_sentences  # noqa: E402
-from host.layer import LayerRunner  # noqa: E402
+from host.layer import STEPS, weight_args  # noqa: E402
+from host.operations import OPERATIONS  # noqa: E402
 from host.sentences import evaluation_sentences  # noqa: E402
 
 TOKENS = 16
@@ -43,7 +44,8 @@ def bounds(enc: Encoder) -> tuple[int, float, int, int]:
 
     q, _ = params_io.load(enc.spec.params)
     p = q.layers[0]
-    weights = sum(w.size for w in LayerRunner().weights(0, p).values())  # uint64 beats, constants included
+    weights = sum(OPERATIONS[step.code].weights(*weight_args(name, p)).size  # uint64 beats, constants included
+                  for name, step in STEPS.items() if OPERATIONS[step.code].weights is not None)
     d, f = p.hidden, p.ffn_in.w.shape[1]
     macs = TOKENS * d * 3 * d + 2 * TOKENS * TOKENS * d + TOKENS * d * d + 2 * TOKENS * d * f
     lim = enc._engine.acc.limits

@@ -1,89 +1,128 @@
-"""Cycles of one encoder layer's operations through the accelerator top (Verilator), against the
-roofline, and the projected time per layer and per model.
+"""Cycles of one encoder layer's operations on the accelerator top, its operands in the simulated
+board's DDR, against the roofline: with the DDR model (host/sim/ddr.py: 1.575 GB/s shared by the
+two HP ports, 150 ns read latency) and with its bandwidth limit lifted.
 
-    python3 bench/top_cycles.py [--n1 12 --n2 14 --model minilm|bert-base|both]
+    python3 bench/top_cycles.py [--model minilm|bert-base|both] [--tokens 128] [--small]
 
 The layer as the top runs it: the QKV projection as OP_LINEAR, attention over all heads as
-OP_ATTENTION (the QKV projection sent head-major, a packet per head), the output projection and
-FFN-out as OP_MM_LN, FFN-in as OP_MM_GELU: five operations. Each operation goes through AXI only (registers, one packet
-in, one out) at full stream rate. The roofline is first-principles (host/roofline.py): max(MACs /
-PEs, bytes in / 8, bytes out / 8), where bytes in counts every byte the operation needs once; the
-design's own input traffic (the weights once per row tile) is printed beside it, as beats and as
-a multiple of what is needed. The projection multiplies by the
-model's layers at 100 and 150 MHz, with and without 60 us of host round trip per DMA transfer.
+OP_ATTENTION (each head read in place from the QKV output), the output projection and FFN-out as
+OP_MM_LN, FFN-in as OP_MM_GELU: five operations, each through the driver on the simulated board
+(the device's build, vivado/defaults.tcl), its weights loaded once and its activations resident,
+every result checked against golden. The roofline is first-principles (host/roofline.py):
+max(MACs / PEs, bytes in / 8, bytes out / 8), where bytes in counts every byte the operation needs
+once; the design's own reads (the weights once per row tile, golden.read_plan) are printed beside
+it, as beats and as a multiple of what is needed. ``--small`` runs a tiny layer (the suite's check
+that the bench runs).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from host.overlay import build_defaults  # noqa: E402
-from host.roofline import work  # noqa: E402
-from tb.runner import run  # noqa: E402
+import numpy as np
 
-T = 128
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from host.driver import Accelerator  # noqa: E402
+from host.operands import attention_problem, gelu_problem, linear_problem, ln_problem  # noqa: E402
+from host.operations import BY_KEY  # noqa: E402
+from host.roofline import work  # noqa: E402
+from host.sim.ddr import Ddr  # noqa: E402
+from host.sim.platform import SimIP, Simulator  # noqa: E402
+
 MODELS = {  # hidden, heads, FFN, layers
     "minilm": (384, 12, 1536, 6),
     "bert-base": (768, 12, 3072, 12),
+    "tiny": (64, 2, 128, 2),
 }
-ROUND_TRIP_US = 60.0
 
 
-def layer_ops(d: int, heads: int, f: int) -> list[tuple[str, str, int, int, int, int]]:
-    """(name, operation, M, K, N, count) of every operation of one layer."""
-    dh = d // heads
-    return [("QKV projection", "linear", T, d, 3 * d, 1), ("attention", "attention", T, dh, heads, 1),
-            ("output projection", "mm_ln", T, d, d, 1),
-            ("FFN in", "mm_gelu", T, d, f, 1), ("FFN out", "mm_ln", T, f, d, 1)]
+def layer_ops(t: int, d: int, heads: int, f: int) -> list[tuple[str, str, int, int, int]]:
+    """(name, operation, M, K, N) of every operation of one layer (attention: T, d_head, heads)."""
+    return [("QKV projection", "linear", t, d, 3 * d), ("attention", "attention", t, d // heads, heads),
+            ("output projection", "mm_ln", t, d, d), ("FFN in", "mm_gelu", t, d, f), ("FFN out", "mm_ln", t, f, d)]
 
 
-def main() -> None:
+def operands(op: str, m: int, k: int, n: int, rng) -> tuple:
+    """golden's arguments of one operation on random operands (host/operands.py)."""
+    if op == "attention":
+        qkv, p = attention_problem(m, n, k, rng)
+        return qkv, n, p
+    return {"linear": linear_problem, "mm_ln": ln_problem, "mm_gelu": gelu_problem}[op](m, k, n, rng)
+
+
+def run_layer(acc: Accelerator, ops, rng) -> list[dict]:
+    """Each operation once, its weights resident and its operands in DDR; cycles and traffic."""
+    out = []
+    for label, op, m, k, n in ops:
+        operation = BY_KEY[op]
+        args = operands(op, m, k, n, rng)
+        method = getattr(acc, op)
+        a = acc.to_device(args[0], "a")
+        if op == "attention":
+            dest = acc.rows("o", m, k * n)
+            method(a, *args[1:], out=dest)
+        else:
+            w = acc.load_weights({label: operation.weights(*args)})[label]
+            dest = acc.rows("o", m, n)
+            rest = list(args[1:])
+            if op == "mm_ln":
+                rest[2] = acc.to_device(rest[2], "r")
+            method(a, *rest, weights=w, out=dest)
+        if not np.array_equal(dest.numpy(), operation.golden(*args)):
+            raise SystemExit(f"{label}: the core's result is not golden's")
+        call = acc.calls[-1]
+        out.append({"label": label, "op": op, "shape": (m, k, n), "cycles": call.cycles, "in_beats": call.in_beats,
+                    "starved": acc.read("CYCLES_STARVED"), "stalled": acc.read("CYCLES_STALLED")})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    d = build_defaults()  # the device configuration (vivado/defaults.tcl)
-    ap.add_argument("--n1", type=int, default=int(d["n1"]))
-    ap.add_argument("--n2", type=int, default=int(d["n2"]))
     ap.add_argument("--model", choices=[*MODELS, "both"], default="both")
-    a = ap.parse_args()
-    pes = a.n1 * a.n2
-    models = list(MODELS) if a.model == "both" else [a.model]
-    params = {"N1": a.n1, "N2": a.n2, "MAX_M": T, "MAX_K": 3072, "MAX_N": 3072}
+    ap.add_argument("--tokens", type=int, default=128)
+    ap.add_argument("--small", action="store_true", help="a tiny layer of 16 tokens (what the suite runs)")
+    a = ap.parse_args(argv)
+    models = ["tiny"] if a.small else ["minilm", "bert-base"] if a.model == "both" else [a.model]
+    t = 16 if a.small else a.tokens
+    sim = Simulator()
+    acc = Accelerator(SimIP(sim), sim.allocate, timeout=600, clock_mhz=sim.clock_mhz)
+    pes = acc.limits.rows * acc.limits.cols
     for name in models:
         d, heads, f, layers = MODELS[name]
-        ops = layer_ops(d, heads, f)
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "perf.json"
-            os.environ.update(BENCH_OPS=",".join(f"{op}:{m}x{k}x{n}" for _, op, m, k, n, _ in ops), BENCH_PERF_OUT=str(out))
-            run("ibert_top", "verilator", params, test_module="tb.perf_top")
-            measured = json.loads(out.read_text())
-        print(f"\n{name}: T={T}, hidden {d}, {heads} heads, FFN {f}; a {a.n1}x{a.n2} array (Verilator)")
-        print(f"{'operation':<20}{'op':<9}{'M x K x N':>18}{'cycles':>10}{'roofline':>10}{'bound':>11}{'ratio':>7}"
-              f"{'PE util':>9}{'design in':>11}{'x needed':>9}{'starved':>9}{'stalled':>9}")
-        print("  (attention: T x d_head x heads, 2 T^2 d_head MACs a head; roofline: every byte needed once; "
-              "design in: the beats the packets carried)")
-        total = ideal = transfers = 0
-        for (label, op, m, k, n, count), r in zip(ops, measured):
+        ops = layer_ops(t, d, heads, f)
+        runs = {}
+        for label, ddr in (("DDR model", Ddr()), ("no bandwidth limit", Ddr(limit=False))):
+            sim.set_ddr(ddr)
+            runs[label] = run_layer(acc, ops, np.random.default_rng(0))
+        per_cycle = Ddr().timing(sim.clock_mhz)[0]
+        print(f"\n{name}: T={t}, hidden {d}, {heads} heads, FFN {f}; a {acc.limits.rows}x{acc.limits.cols} array at "
+              f"{sim.clock_mhz:g} MHz; DDR model {per_cycle:.2f} bytes a cycle for both ports")
+        print(f"{'operation':<20}{'M x K x N':>18}{'DDR model':>11}{'no limit':>10}{'roofline':>10}{'bound':>11}"
+              f"{'ratio':>7}{'PE util':>9}{'design in':>11}{'x needed':>9}{'starved':>9}{'stalled':>9}")
+        print("  (attention: T x d_head x heads; cycles: CYCLES_BUSY; roofline: every byte needed once; design in: "
+              "the beats the core read, golden.read_plan)")
+        total = {k: 0 for k in runs}
+        ideal = 0
+        for i, (label, op, m, k, n) in enumerate(ops):
+            r, free = runs["DDR model"][i], runs["no bandwidth limit"][i]
             w = work(op, m, k, n)
             roof = w.cycles(pes)
-            util = w.macs / pes / r["cycles"]
-            print(f"{label:<20}{op:<9}{f'{m} x {k} x {n}':>18}{r['cycles']:>10,}{roof:>10,.0f}{w.bound(pes):>11}"
-                  f"{r['cycles'] / roof:>6.2f}x{util:>8.1%}{r['in_beats']:>11,}{r['in_beats'] * 8 / w.bytes_in:>8.2f}x"
-                  f"{r['starved']:>9,}{r['stalled']:>9,}")
-            total += count * r["cycles"]
-            ideal += count * roof
-            transfers += count * (1 + (n if op == "attention" else 1))
-        print(f"{'layer':<20}{'':<9}{'':>18}{total:>10,}{ideal:>10,.0f}{'':>11}{total / ideal:>6.2f}x")
-        for mhz in (100, 150):
-            ms = total / (mhz * 1e3)
-            rt = transfers * ROUND_TRIP_US / 1e3
-            print(f"  at {mhz} MHz: {ms:.2f} ms per layer, {ms * layers:.1f} ms per model; with {ROUND_TRIP_US:.0f} us per "
-                  f"DMA transfer ({transfers} a layer): {ms + rt:.2f} ms per layer, {(ms + rt) * layers:.1f} ms per model")
+            print(f"{label:<20}{f'{m} x {k} x {n}':>18}{r['cycles']:>11,}{free['cycles']:>10,}{roof:>10,.0f}"
+                  f"{w.bound(pes):>11}{r['cycles'] / roof:>6.2f}x{w.macs / pes / r['cycles']:>8.1%}{r['in_beats']:>11,}"
+                  f"{r['in_beats'] * 8 / w.bytes_in:>8.2f}x{r['starved']:>9,}{r['stalled']:>9,}")
+            for key in runs:
+                total[key] += runs[key][i]["cycles"]
+            ideal += roof
+        print(f"{'layer':<20}{'':>18}{total['DDR model']:>11,}{total['no bandwidth limit']:>10,}{ideal:>10,.0f}"
+              f"{'':>11}{total['DDR model'] / ideal:>6.2f}x")
+        ms = total["DDR model"] / (sim.clock_mhz * 1e3)
+        print(f"  at {sim.clock_mhz:g} MHz with the DDR model: {ms:.2f} ms per layer, {ms * layers:.1f} ms for "
+              f"{layers} layers (the core's time; the host's per operation: register writes and a wait)")
+    acc.close()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,7 +1,7 @@
 """Where the accelerator and golden first disagree: every operation of a run is checked against
 its golden function on the very inputs the accelerator got, so the first mismatch names the
 operation that went wrong (not one that only inherited a wrong input). An operation the
-accelerator failed outright (host.layer.OperationFailed: a core or DMA error, a packet of the wrong
+accelerator failed outright (host.layer.OperationFailed: a core error, an error response, the wrong
 length, a timeout) is located the same way. Either is saved with its inputs, and
 ``python3 -m host.replay FILE`` re-runs just that step on both sides."""
 

@@ -111,6 +111,7 @@ class Engine:
 
         with self.lock:
             self.runner.trace.clear()
+            self.runner.check = check  # without it, only the last layer's output leaves DDR
             hidden = forward_batch(self.runner, self.model, batch)
             trace = list(self.runner.trace)
         if check:
@@ -321,7 +322,7 @@ class Encoder:
 
     # ------------------------------------------------------------------ resources
     def close(self) -> None:
-        """Free the DMA buffers, stop the worker processes, leave the Dask client (one this
+        """Free the buffers, stop the worker processes, leave the Dask client (one this
         encoder made: one passed in is the caller's)."""
         if self._engine is not None:
             self._engine.close()

@@ -5,12 +5,18 @@ The layer is five steps, each one operation (golden.encoder_layer's dataflow); a
 the weights it applies (golden.EncoderLayerParams' fields), its operation as in golden, the
 register map and the driver (host/operations.py):
   qkv       OP_LINEAR: [Q | K | V] = requant(x [Wq | Wk | Wv] + b), one (T, 3D) operation
-  attention OP_ATTENTION: all heads, requant(softmax(Q_h K_h^T) V_h), (T, D), the QKV output sent
-            head-major, one packet per head
+  attention OP_ATTENTION: all heads, requant(softmax(Q_h K_h^T) V_h), (T, D), each head read in
+            place from the QKV output
   attn_out  OP_MM_LN: golden.mm_ln(ctx, attn_out, ..., residual x)
   ffn_in    OP_MM_GELU: golden.mm_gelu(a1, ffn_in, ...)
   ffn_out   OP_MM_LN: golden.mm_ln(g, ffn_out, ..., residual a1)
 Each is bit-identical to the golden composition (tests/test_host_sim.py checks it).
+
+On the accelerator the activations stay in DDR from one step to the next (host.driver.DeviceRows):
+the CPU writes the embedding output in, and every weight part is loaded once
+(:meth:`LayerRunner.load`). With ``check`` (the default) every step's output is read back for the
+trace the divergence locator reads (about 0.4 MB for a 16-token MiniLM sentence); without it only
+the last layer's output is.
 """
 
 from __future__ import annotations
@@ -27,10 +33,28 @@ from .operations import OPERATIONS
 from .regmap import OP_ATTENTION, OP_LINEAR, OP_MM_GELU, OP_MM_LN
 
 
+#: what is derived from a layer's parameters once per layer, by (what, the layer's id), the layer
+#: kept with it so that its id stays its own
+_DERIVED: dict[tuple[str, int], tuple[EncoderLayerParams, object]] = {}
+
+
+def _once(what: str, p: EncoderLayerParams, make):
+    kept = _DERIVED.get((what, id(p)))
+    if kept is None or kept[0] is not p:
+        if len(_DERIVED) > 512:
+            _DERIVED.clear()
+        kept = _DERIVED[(what, id(p))] = (p, make(p))
+    return kept[1]
+
+
 def fused_qkv(p: EncoderLayerParams) -> tuple[Dense, Rescale]:
     """The three projections as one: weights (D, 3D), biases and per-channel requants, their
     columns head by head (golden.qkv_columns: [Q_0 K_0 V_0 Q_1 ...]), the order the attention
     operation reads them in; the permutation is done here, once per layer, on the weights."""
+    return _once("fused_qkv", p, _fuse_qkv)
+
+
+def _fuse_qkv(p: EncoderLayerParams) -> tuple[Dense, Rescale]:
     d = p.hidden
 
     def per(v):
@@ -47,7 +71,7 @@ def fused_qkv(p: EncoderLayerParams) -> tuple[Dense, Rescale]:
 @dataclass
 class Step:
     """One step of one layer: its name, inputs, output and (accelerator) cycles; or, when the
-    accelerator failed it (a core or DMA error, a packet of the wrong length, a timeout), no output
+    accelerator failed it (a core error, an error response from memory, a timeout), no output
     and the ``error``."""
 
     layer: int
@@ -85,7 +109,7 @@ class LayerStep:
 #: locator all read it.
 STEPS = {
     "qkv": LayerStep(OP_LINEAR, lambda i, p: (i["x"], *fused_qkv(p))),
-    "attention": LayerStep(OP_ATTENTION, lambda i, p: (i["qkv"], p.heads, p.head(0))),
+    "attention": LayerStep(OP_ATTENTION, lambda i, p: (i["qkv"], p.heads, _once("head", p, lambda q: q.head(0)))),
     "attn_out": LayerStep(OP_MM_LN, lambda i, p: (i["ctx"], p.attn_out, p.attn_rq, i["r"], p.attn_res, p.ln1,
                                                   p.ln1_rq)),
     "ffn_in": LayerStep(OP_MM_GELU, lambda i, p: (i["a1"], p.ffn_in, p.gelu, p.gelu_rq, p.gelu_bias)),
@@ -105,61 +129,123 @@ def golden_step(name: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
     return OPERATIONS[step.code].golden(*step.args(inputs, p))
 
 
+def weight_args(name: str, p: EncoderLayerParams) -> tuple:
+    """The step's golden arguments with its activations left out (None): what its weight part is
+    built from."""
+    return _step(name).args(dict.fromkeys(("x", "qkv", "ctx", "r", "a1", "g")), p)
+
+
 @dataclass
 class LayerRunner:
     """Runs layers on ``acc`` (an host.driver.Accelerator), or on golden when ``acc`` is None.
-    The weight part of every operation's packet is built once per layer and kept."""
+    The weight part of every operation is built once per layer and kept in DDR (:meth:`load`),
+    keyed by the layer's parameters. ``check``: every step's inputs and output are in the trace as numpy arrays
+    (read back from DDR); otherwise the trace holds the device arrays and only what is asked for
+    is read."""
 
     acc: object | None = None
+    check: bool = True
     trace: list[Step] = field(default_factory=list)
     _weights: dict = field(default_factory=dict)
 
-    def step(self, i: int, name: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
-        """Step ``name`` of layer ``i`` on ``inputs``, traced."""
+    def load(self, layers) -> None:
+        """Every layer's weight parts into one DDR buffer at once (host.driver's load_weights),
+        where they stay for every later sentence; on golden, nothing to do."""
         if self.acc is None:
-            out, cycles = golden_step(name, inputs, p), None
+            return
+        parts, owners = {}, {}
+        for p in layers:
+            for name, step in STEPS.items():
+                operation = OPERATIONS[step.code]
+                if operation.weights is not None and (id(p), name) not in self._weights:
+                    parts[(id(p), name)] = operation.weights(*weight_args(name, p))
+                    owners[(id(p), name)] = p
+        if parts:
+            for key, dev in self.acc.load_weights(parts).items():
+                self._weights[key] = (owners[key], dev)  # the layer kept alive: its id stays its own
+
+    def step(self, i: int, name: str, inputs: dict, p: EncoderLayerParams, out=None):
+        """Step ``name`` of layer ``i`` on ``inputs``, traced; on the accelerator its output goes to
+        ``out`` (a DeviceRows) and stays there."""
+        if self.acc is None:
+            result, cycles = golden_step(name, inputs, p), None
         else:
             from .driver import AcceleratorError
 
             try:
-                out, cycles = self._on_accelerator(i, name, inputs, p), self.acc.cycles
+                result, cycles = self._on_accelerator(i, name, inputs, p, out), self.acc.cycles
             except (AcceleratorError, TimeoutError) as e:
-                self.trace.append(Step(i, name, inputs, None, None, str(e)))
+                self.trace.append(Step(i, name, self._host(inputs), None, None, str(e)))
                 raise OperationFailed(self.trace[-1]) from e
-        self.trace.append(Step(i, name, inputs, out, cycles))
-        return out
+        if self.check:
+            self.trace.append(Step(i, name, self._host(inputs), np.asarray(result), cycles))
+        else:
+            self.trace.append(Step(i, name, inputs, result, cycles))
+        return result
 
-    def _on_accelerator(self, i: int, name: str, inputs: dict, p: EncoderLayerParams) -> np.ndarray:
+    def _host(self, inputs: dict) -> dict:
+        return {k: np.asarray(v) for k, v in inputs.items()} if self.check else inputs
+
+    def _on_accelerator(self, i: int, name: str, inputs: dict, p: EncoderLayerParams, out):
         """The step's operation through the driver's method of the same name (``linear``, ...,
-        ``attention``), its packet's weight part built once per layer."""
+        ``attention``), its weights resident in DDR (loaded with the layer's, or now)."""
         step = _step(name)
         operation, args = OPERATIONS[step.code], step.args(inputs, p)
         method = getattr(self.acc, operation.key)
         if operation.weights is None:
-            return method(*args)
-        key = (i, name)
+            return method(*args, out=out)
+        key = (id(p), name)
         if key not in self._weights:
-            self._weights[key] = operation.weights(*args)
-        return method(*args, weights=self._weights[key])
+            self._weights[key] = (p, self.acc.load_weights({key: operation.weights(*weight_args(name, p))})[key])
+        return method(*args, weights=self._weights[key][1], out=out)
 
-    def layer(self, i: int, x: np.ndarray, p: EncoderLayerParams) -> np.ndarray:
+    def layer(self, i: int, x, p: EncoderLayerParams):
         """Layer ``i`` on one sequence's rows (T, D)."""
         return self.layers(i, [x], p)[0]
 
-    def layers(self, i: int, xs: list[np.ndarray], p: EncoderLayerParams) -> list[np.ndarray]:
+    def layers(self, i: int, xs: list, p: EncoderLayerParams) -> list:
         """Layer ``i`` on several sequences at once: their rows share the projections and the FFN
         (one operation each over all the rows, so each pass of the weights serves them all), and
         attention runs per sequence over its own rows. Every operation but attention is row by row
         (per-channel requants, LayerNorm over each row), so each sequence's result is bit-identical
-        to running it alone."""
-        x = xs[0] if len(xs) == 1 else np.concatenate(xs)
-        cuts = np.cumsum([len(v) for v in xs])[:-1]
-        qkv = self.step(i, "qkv", {"x": x}, p)
-        ctxs = [self.step(i, "attention", {"qkv": part}, p) for part in np.split(qkv, cuts)]
-        ctx = ctxs[0] if len(ctxs) == 1 else np.concatenate(ctxs)
-        a1 = self.step(i, "attn_out", {"ctx": ctx, "r": x}, p)
-        g = self.step(i, "ffn_in", {"a1": a1}, p)
-        return np.split(self.step(i, "ffn_out", {"g": g, "r": a1}, p), cuts)
+        to running it alone. On the accelerator the results are row slices of one DeviceRows in
+        DDR (numpy arrays come in by one copy)."""
+        cuts = np.cumsum([np.shape(v)[0] for v in xs])
+        spans = list(zip([0, *cuts[:-1]], cuts))
+        if self.acc is None:
+            x = xs[0] if len(xs) == 1 else np.concatenate(xs)
+            qkv = self.step(i, "qkv", {"x": x}, p)
+            ctx = np.concatenate([self.step(i, "attention", {"qkv": qkv[a:b]}, p) for a, b in spans])
+            a1 = self.step(i, "attn_out", {"ctx": ctx, "r": x}, p)
+            g = self.step(i, "ffn_in", {"a1": a1}, p)
+            y = self.step(i, "ffn_out", {"g": g, "r": a1}, p)
+            return [y[a:b] for a, b in spans]
+        acc, m, d = self.acc, int(cuts[-1]), p.hidden
+        x = self._joined(xs)
+        qkv = self.step(i, "qkv", {"x": x}, p, out=acc.rows("qkv", m, 3 * d))
+        ctx = acc.rows("ctx", m, d)
+        parts = [self.step(i, "attention", {"qkv": qkv.row_slice(a, b)}, p, out=ctx.row_slice(a, b)) for a, b in spans]
+        if self.check:  # the heads' context rows were read back: the whole is their rows
+            ctx._host = np.concatenate([part.numpy() for part in parts])
+        a1 = self.step(i, "attn_out", {"ctx": ctx, "r": x}, p, out=acc.rows("a1", m, d))
+        g = self.step(i, "ffn_in", {"a1": a1}, p, out=acc.rows("g", m, np.shape(p.ffn_in.w)[1]))
+        y_name = "y1" if x._named is acc._named.get("y0") else "y0"  # never the buffer x is in
+        y = self.step(i, "ffn_out", {"g": g, "r": a1}, p, out=acc.rows(y_name, m, d))
+        return [y.row_slice(a, b) for a, b in spans]
+
+    def _joined(self, xs: list):
+        """The sequences' rows as one DeviceRows: the rows they already are when they are
+        consecutive slices of one (the last layer's output), else one copy in."""
+        from .driver import DeviceRows
+
+        if all(isinstance(v, DeviceRows) for v in xs) and all(
+                v._named is xs[0]._named and v._generation == xs[0]._generation for v in xs) and all(
+                b.offset == a.offset + a.rows * a.row_beats for a, b in zip(xs, xs[1:])):
+            hosts = [v._host for v in xs]
+            host = None if any(h is None for h in hosts) else np.concatenate(hosts)
+            return DeviceRows(self.acc, xs[0]._named, xs[0].offset, sum(v.rows for v in xs), xs[0].cols,
+                              xs[0].dtype, host)
+        return self.acc.to_device(np.concatenate([np.asarray(v) for v in xs]), "y0")
 
 
 def forward(runner: LayerRunner, model, ids) -> np.ndarray:
@@ -171,10 +257,13 @@ def forward(runner: LayerRunner, model, ids) -> np.ndarray:
 def forward_batch(runner: LayerRunner, model, batch: list) -> list[np.ndarray]:
     """:func:`forward` for several sequences (token id lists) at once, their rows sharing every
     operation but attention (:meth:`LayerRunner.layers`); each result is bit-identical to its
-    :func:`forward`."""
+    :func:`forward`. On the accelerator the weights are loaded once (:meth:`LayerRunner.load`), the
+    embedding output is the CPU's one write and the last layer's output its one read (with
+    ``check``, every step's output is read too)."""
     from .bert import embed_int
 
+    runner.load(model.layers)
     xs = [embed_int(model, ids) for ids in batch]
     for i, layer in enumerate(model.layers):
         xs = runner.layers(i, xs, layer)
-    return xs
+    return [np.asarray(v) for v in xs]

@@ -1,6 +1,6 @@
 """Operands for the accelerator top's operations, shaped like a real layer's: int8 activations and
 weights with the per-channel constants the quantizer makes (golden.constants). Shared by the top's
-bench (tb/test_ibert_top.py), its cycle count (tb/perf_top.py), the host's tests and the bring-up
+bench (tb/test_ibert_top.py), its cycle count (bench/top_cycles.py), the host's tests and the bring-up
 self-test (host/selftest.py), which ships in the package."""
 
 import numpy as np

@@ -1,13 +1,15 @@
 """The accelerator's operations, defined once: each one's code (host.regmap, from the SystemRDL map),
 name, golden function, the dimension rules the core checks at start (rtl/ibert_top.sv's dims_ok:
-anything else is refused with ERROR.bad_dims), how golden's arguments become the DIM registers and
-the input packets (golden.layout), and how the output packet becomes golden's result. The driver,
-the top's benches (tb/test_ibert_top.py, tb/perf_top.py) and bench/top_cycles.py use it;
+anything else is refused with ERROR.bad_dims), how golden's arguments become the DIM registers,
+the operands as memory holds them (``operands``, golden.layout) and the core's reads of them
+(``plan``, golden.read_plan), and how the output becomes golden's result. The driver, the top's
+bench (tb/test_ibert_top.py) and bench/top_cycles.py use it;
 tests/test_operations.py drives the simulated core at every edge of every rule and requires the
 core's verdict to be this table's."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -35,16 +37,16 @@ class Operation:
     key: str            # its one name: golden.<key>, the driver's method, host/roofline.py's; OP_<KEY> in the map
     golden: Callable    # the golden function the operation computes, on the same arguments as below
     dims: Callable      # golden's arguments -> (DIM_M, DIM_K, DIM_N)
-    packets: Callable   # golden's arguments, tile_rows -> the input packets (uint64 beats), in order
     weights: Callable | None = None  # golden's arguments -> the packet's weight part (built once a layer)
     n_max: str = "max_n"  # the Limits field bounding N (OP_MM_LN: whole LayerNorm rows, max_d)
+    side: int = 0       # the constant beats ahead of each weight row (golden.layout.CONST_WORDS)
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
         """The register map's name of its code, ``OP_<KEY>``."""
         return "OP_" + self.key.upper()
 
-    @property
+    @functools.cached_property
     def code(self) -> int:
         """The OP register's code (host.regmap, generated from the SystemRDL map)."""
         return getattr(regmap, self.name)
@@ -53,6 +55,30 @@ class Operation:
         """The OP register for golden's arguments (OP_MATMUL reads a uint8 A as unsigned)."""
         unsigned = self.code == OP_MATMUL and np.asarray(args[0]).dtype == np.uint8
         return REGISTERS["OP"].pack(code=self.code, a_unsigned=int(unsigned))
+
+    def operands(self, *args) -> dict[str, np.ndarray]:
+        """The operation's operands as memory holds them for the core's read side (uint64 beats):
+        ``a``, A's rows (OP_ATTENTION: the fused QKV's), ``rows x beats``, each row zero-padded
+        to whole beats (golden.layout.rows_beats); ``r``, OP_MM_LN's residual rows, the same way;
+        ``w``, the weight part (golden.layout.weight_beats), packed once per model. The core reads
+        them as golden.read_plan plans, from the addresses and row strides the caller chooses."""
+        a = np.asarray(args[0])
+        out = {"a": layout.rows_beats(a)}
+        if self.code != OP_ATTENTION:
+            out["w"] = self.weights(*args)
+        if self.code == regmap.OP_MM_LN:
+            out["r"] = layout.rows_beats(layout.check_residual(args[3], a.shape[0], np.shape(args[1].w)[1]))
+        return out
+
+    def plan(self, m: int, k: int, n: int, tile_rows: int) -> list[tuple[int, int, bool]]:
+        """golden.read_plan of the operation for DIM_M, DIM_K, DIM_N (every operand at address 0):
+        the reads the core makes, the weights once per row tile (its traffic, beside the
+        roofline's every-byte-once)."""
+        if self.code == OP_ATTENTION:
+            return layout.read_plan(rows=m, kb=3 * k // 8, n=n, attn=True)
+        kb = -(-k // 8)
+        return layout.read_plan(rows=m, kb=kb, n=n, wb=kb + self.side, tile_rows=tile_rows,
+                                rb=-(-n // 8) if self.code == regmap.OP_MM_LN else 0)
 
     def constants(self, *args) -> dict[str, dict[str, int]]:
         """The constant registers the operation reads (OP_ATTENTION's softmax and context requant)."""
@@ -116,20 +142,16 @@ OPERATIONS = {op.code: op for op in (
     Operation("matmul",
               lambda a, b: golden.matmul(a, b, a_unsigned=np.asarray(a).dtype == np.uint8),
               lambda a, b: (*np.shape(a), np.shape(b)[1]),
-              lambda a, b, tile_rows: [np.asarray(layout.pack_matmul(np.asarray(a).view(np.int8), b, tile_rows),
-                                                  np.uint64)]),
+              weights=lambda a, b: layout.weight_beats(b, [[] for _ in range(np.shape(b)[1])])),
     Operation("linear", golden.linear, _rows_dims,
-              lambda *args, tile_rows: [np.asarray(layout.pack_linear(*args, tile_rows), np.uint64)],
-              weights=lambda x, dense, rq: layout.linear_weights(dense, rq)),
+              weights=lambda x, dense, rq: layout.linear_weights(dense, rq), side=layout.LINEAR_CONST_BEATS),
     Operation("mm_gelu", golden.mm_gelu, _rows_dims,
-              lambda *args, tile_rows: [np.asarray(layout.pack_mm_gelu(*args, tile_rows), np.uint64)],
-              weights=lambda x, dense, consts, rq, gelu_bias: layout.mm_gelu_weights(dense, consts, rq, gelu_bias)),
+              weights=lambda x, dense, consts, rq, gelu_bias: layout.mm_gelu_weights(dense, consts, rq, gelu_bias),
+              side=layout.LINEAR_CONST_BEATS + layout.GELU_CONST_BEATS),
     Operation("mm_ln", golden.mm_ln, _rows_dims,
-              lambda *args, tile_rows: [np.asarray(layout.pack_mm_ln(*args, tile_rows), np.uint64)],
               weights=lambda x, dense, rq, r, res_rq, ln, ln_rq: layout.mm_ln_weights(dense, rq, res_rq, ln, ln_rq),
-              n_max="max_d"),
-    Operation("attention", golden.attention, _attention_dims,
-              lambda qkv, heads, _p, tile_rows: list(layout.attention_beats(qkv, heads))),
+              n_max="max_d", side=layout.LINEAR_CONST_BEATS + layout.LN_CONST_BEATS),
+    Operation("attention", golden.attention, _attention_dims),
 )}
 BY_NAME = {op.name: op for op in OPERATIONS.values()}
 BY_KEY = {op.key: op for op in OPERATIONS.values()}

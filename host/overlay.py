@@ -12,34 +12,14 @@ OVERLAY_NAME = "ibert"
 OVERLAY_DIR = Path(__file__).resolve().parent / "overlay"
 #: Block-design cell names (pynq's Overlay exposes the IPs under these names).
 ACCEL_CELL = "accel"
-DMA_CELL = "dma"
-INTC_CELL = "intc"   # the AXI interrupt controller both DMA interrupts reach IRQ_F2P[0] through
 #: Addresses on the PS's GP0 port (AXI4-Lite), and the window each gets.
 ACCEL_BASE = 0x43C0_0000
-DMA_BASE = 0x4040_0000
-INTC_BASE = 0x4180_0000
 REG_WINDOW = 0x1_0000
-#: Width of the DMA's buffer-length register: a transfer may be up to 2**26 - 1 bytes (64 MB),
-#: above the largest packet the host sends (an OP_LINEAR of BERT-base's FFN out: about 15 MB).
-DMA_LENGTH_BITS = 26
-#: The DMA's configuration as vivado/build.tcl sets it and the .hwh reports it to pynq's DMA driver
-#: (PG021's parameter names): simple mode, both channels, 64-bit memory and stream sides, no
-#: realignment engine.
-DMA_PARAMETERS = {
-    "c_include_sg": "0",
-    "c_micro_dma": "0",
-    "c_sg_length_width": str(DMA_LENGTH_BITS),
-    "c_include_mm2s": "1",
-    "c_include_s2mm": "1",
-    "c_include_mm2s_dre": "0",
-    "c_include_s2mm_dre": "0",
-    "c_m_axi_mm2s_data_width": "64",
-    "c_m_axis_mm2s_tdata_width": "64",
-    "c_m_axi_s2mm_data_width": "64",
-    "c_s_axis_s2mm_tdata_width": "64",
-    "c_mm2s_burst_size": "64",
-    "c_s2mm_burst_size": "64",
-}
+#: The PS's high-performance ports the core's two AXI4 masters reach DDR through: its read master
+#: (the operands) on HP0, its write master (the results) on HP1 (docs/board.md says why).
+READ_PORT, WRITE_PORT = "S_AXI_HP0", "S_AXI_HP1"
+#: The DDR as both masters see it through the HP ports: the PYNQ-Z2's 512 MB from address 0.
+DDR_BASE, DDR_RANGE = 0x0000_0000, 0x2000_0000
 
 
 def build_defaults() -> dict[str, str]:

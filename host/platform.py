@@ -5,7 +5,7 @@ pynq is imported only when the board backend is asked for, so the package works 
 from __future__ import annotations
 
 from .driver import Accelerator
-from .overlay import ACCEL_CELL, DMA_CELL, OVERLAY_DIR, OVERLAY_NAME
+from .overlay import ACCEL_CELL, OVERLAY_DIR, OVERLAY_NAME
 
 BACKENDS = ("sim", "golden", "pynq")
 
@@ -32,16 +32,17 @@ def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None)
             raise RuntimeError(f"--backend pynq: the overlay did not load ({e}); use --backend sim") from None
         # the clock the overlay's .hwh made pynq set on FCLK_CLK0 (build.tcl's -clock_mhz, as the
         # PS7's dividers reach it)
-        return Accelerator(getattr(overlay, ACCEL_CELL), getattr(overlay, DMA_CELL), pynq.allocate, timeout,
-                           clock_mhz=pynq.Clocks.fclk0_mhz)
+        return Accelerator(getattr(overlay, ACCEL_CELL), pynq.allocate, timeout, clock_mhz=pynq.Clocks.fclk0_mhz)
     raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
 
 
 def open_simulation(timeout: float = 60.0, announce=lambda: None):
     """The driver over the simulated board, and the board (host.sim.platform.Simulator: its clock,
-    memory and DMA model, for benches and tests that look under the driver)."""
+    memory and DDR model, for benches and tests that look under the driver)."""
     from .sim.platform import Simulator, platform
 
     sim = Simulator(announce=announce)
-    ip, dma, allocate, _ = platform(sim)
-    return Accelerator(ip, dma, allocate, timeout), sim
+    ip, allocate, _ = platform(sim)
+    acc = Accelerator(ip, allocate, timeout)
+    acc.sim = sim  # the board under it: its time is not the host's (host/__main__.py)
+    return acc, sim

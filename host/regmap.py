@@ -6,7 +6,7 @@ OP_NONE = 0  # No operation (start with it sets bad_op).
 OP_MATMUL = 1  # D = A x B: int8 A (M x K) and int8 B^T (N x K) in, int32 D out (mm's stream layout).
 OP_LINEAR = 2  # golden.linear: requant(A x W + bias) per channel, int8 rows out (golden.layout.pack_linear).
 OP_MM_GELU = 3  # golden.mm_gelu: requant(GELU(A x W + b)) per channel, int8 rows out (golden.layout.pack_mm_gelu).
-OP_ATTENTION = 5  # golden.attention: all heads' attention; DIM_M = T tokens, DIM_K = d_head (a multiple of 8, <= MAX_DH), DIM_N = heads; the input is the fused QKV (T x 3D int8, golden.qkv_columns order) sent head-major, one packet per head (T x 3 d_head bytes: its Q, K and V), DIM_N packets (golden.layout.attention_beats); int8 context rows (T x D) out.
+OP_ATTENTION = 5  # golden.attention: all heads' attention; DIM_M = T tokens, DIM_K = d_head (a multiple of 8, <= MAX_DH), DIM_N = heads; the input is the fused QKV (T rows of 3D int8 at A_ADDR, A_STRIDE apart, golden.qkv_columns order), each head's Q, K and V read in place (golden.read_plan); int8 context rows (T x D) out.
 OP_MM_LN = 4  # golden.mm_ln: requant(LayerNorm(residual_add(A x W, R))) per channel over rows of N <= MAX_D, int8 rows out (golden.layout.pack_mm_ln).
 
 REGISTERS = {
@@ -14,8 +14,8 @@ REGISTERS = {
         Field('id', 0, 32, 'r', 0x49425254),
     )),
     'VERSION': Register('VERSION', 0x04, (
-        Field('minor', 0, 16, 'r', 0x1),
-        Field('major', 16, 16, 'r', 0x2),
+        Field('minor', 0, 16, 'r', 0x0),
+        Field('major', 16, 16, 'r', 0x3),
     )),
     'CTRL': Register('CTRL', 0x08, (
         Field('start', 0, 1, 'pulse', 0x0),
@@ -32,6 +32,8 @@ REGISTERS = {
         Field('in_short', 3, 1, 'w1c', 0x0),
         Field('in_long', 4, 1, 'w1c', 0x0),
         Field('aborted', 5, 1, 'w1c', 0x0),
+        Field('axi_read', 6, 1, 'w1c', 0x0),
+        Field('axi_write', 7, 1, 'w1c', 0x0),
     )),
     'OP': Register('OP', 0x14, (
         Field('code', 0, 4, 'rw', 0x0),
@@ -95,6 +97,27 @@ REGISTERS = {
         Field('value', 0, 32, 'r', 0x0),
     )),
     'CYCLES_STALLED': Register('CYCLES_STALLED', 0x68, (
+        Field('value', 0, 32, 'r', 0x0),
+    )),
+    'A_ADDR': Register('A_ADDR', 0x70, (
+        Field('value', 0, 32, 'rw', 0x0),
+    )),
+    'A_STRIDE': Register('A_STRIDE', 0x74, (
+        Field('value', 0, 32, 'rw', 0x0),
+    )),
+    'R_ADDR': Register('R_ADDR', 0x78, (
+        Field('value', 0, 32, 'rw', 0x0),
+    )),
+    'R_STRIDE': Register('R_STRIDE', 0x7C, (
+        Field('value', 0, 32, 'rw', 0x0),
+    )),
+    'W_ADDR': Register('W_ADDR', 0x80, (
+        Field('value', 0, 32, 'rw', 0x0),
+    )),
+    'OUT_ADDR': Register('OUT_ADDR', 0x84, (
+        Field('value', 0, 32, 'rw', 0x0),
+    )),
+    'OUT_BEATS': Register('OUT_BEATS', 0x88, (
         Field('value', 0, 32, 'r', 0x0),
     )),
 }

@@ -3,7 +3,7 @@
     python3 -m host.replay FILE [--backend sim|pynq] [--debug]
 
 FILE is the .npz the main job wrote when the accelerator and golden disagreed, or when the
-accelerator failed a step (a core or DMA error, a packet of the wrong length, a timeout); it
+accelerator failed a step (a core error, an error response from memory, a timeout); it
 holds the step's inputs and the path of the parameter file they belong to. Prints the first
 element that differs, the accelerator's error, or that they agree. Exit status 0 when equal, 1 when
 they differ or the accelerator fails, 2 on a user error.

@@ -1,8 +1,8 @@
 // Flat Verilog-2001 wrapper of ibert_top for Vivado IP integrator (a block design can reference a
 // Verilog module, not a SystemVerilog one). The X_INTERFACE_INFO / X_INTERFACE_PARAMETER attributes
-// let the block design infer: the AXI4-Lite slave s_axi_ctrl, the AXI4-Stream slave s_axis (from
-// the DMA's MM2S) and master m_axis (to the DMA's S2MM), the clock aclk and the active-low reset
-// aresetn. Synchronous reset inside: aresetn is registered once.
+// let the block design infer: the AXI4-Lite slave s_axi_ctrl, the AXI4 read master m_axi_rd (to
+// HP0: the operands) and write master m_axi_wr (to HP1: the results), the clock aclk and the
+// active-low reset aresetn. Synchronous reset inside: aresetn is registered once.
 `default_nettype none
 
 module ibert_axi #(
@@ -13,7 +13,7 @@ module ibert_axi #(
     parameter integer MAX_N = 1024
 ) (
     (* X_INTERFACE_INFO = "xilinx.com:signal:clock:1.0 aclk CLK" *)
-    (* X_INTERFACE_PARAMETER = "ASSOCIATED_BUSIF s_axi_ctrl:s_axis:m_axis, ASSOCIATED_RESET aresetn" *)
+    (* X_INTERFACE_PARAMETER = "ASSOCIATED_BUSIF s_axi_ctrl:m_axi_rd:m_axi_wr, ASSOCIATED_RESET aresetn" *)
     input  wire        aclk,
     (* X_INTERFACE_INFO = "xilinx.com:signal:reset:1.0 aresetn RST" *)
     (* X_INTERFACE_PARAMETER = "POLARITY ACTIVE_LOW" *)
@@ -59,34 +59,78 @@ module ibert_axi #(
     (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 s_axi_ctrl RREADY" *)
     input  wire        s_axi_ctrl_rready,
 
-    (* X_INTERFACE_INFO = "xilinx.com:interface:axis:1.0 s_axis TDATA" *)
-    (* X_INTERFACE_PARAMETER = "TDATA_NUM_BYTES 8, HAS_TLAST 1, HAS_TKEEP 1, HAS_TREADY 1" *)
-    input  wire [63:0] s_axis_tdata,
-    (* X_INTERFACE_INFO = "xilinx.com:interface:axis:1.0 s_axis TKEEP" *)
-    input  wire [7:0]  s_axis_tkeep,
-    (* X_INTERFACE_INFO = "xilinx.com:interface:axis:1.0 s_axis TVALID" *)
-    input  wire        s_axis_tvalid,
-    (* X_INTERFACE_INFO = "xilinx.com:interface:axis:1.0 s_axis TREADY" *)
-    output wire        s_axis_tready,
-    (* X_INTERFACE_INFO = "xilinx.com:interface:axis:1.0 s_axis TLAST" *)
-    input  wire        s_axis_tlast,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd ARID" *)
+    (* X_INTERFACE_PARAMETER = "PROTOCOL AXI4, READ_WRITE_MODE READ_ONLY, DATA_WIDTH 64, ADDR_WIDTH 32, ID_WIDTH 1, MAX_BURST_LENGTH 64, NUM_READ_OUTSTANDING 16, NUM_WRITE_OUTSTANDING 0" *)
+    output wire [0:0]  m_axi_rd_arid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd ARADDR" *)
+    output wire [31:0] m_axi_rd_araddr,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd ARLEN" *)
+    output wire [7:0]  m_axi_rd_arlen,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd ARSIZE" *)
+    output wire [2:0]  m_axi_rd_arsize,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd ARBURST" *)
+    output wire [1:0]  m_axi_rd_arburst,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd ARCACHE" *)
+    output wire [3:0]  m_axi_rd_arcache,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd ARPROT" *)
+    output wire [2:0]  m_axi_rd_arprot,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd ARVALID" *)
+    output wire        m_axi_rd_arvalid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd ARREADY" *)
+    input  wire        m_axi_rd_arready,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd RID" *)
+    input  wire [0:0]  m_axi_rd_rid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd RDATA" *)
+    input  wire [63:0] m_axi_rd_rdata,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd RRESP" *)
+    input  wire [1:0]  m_axi_rd_rresp,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd RLAST" *)
+    input  wire        m_axi_rd_rlast,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd RVALID" *)
+    input  wire        m_axi_rd_rvalid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_rd RREADY" *)
+    output wire        m_axi_rd_rready,
 
-    (* X_INTERFACE_INFO = "xilinx.com:interface:axis:1.0 m_axis TDATA" *)
-    (* X_INTERFACE_PARAMETER = "TDATA_NUM_BYTES 8, HAS_TLAST 1, HAS_TKEEP 1, HAS_TREADY 1" *)
-    output wire [63:0] m_axis_tdata,
-    (* X_INTERFACE_INFO = "xilinx.com:interface:axis:1.0 m_axis TKEEP" *)
-    output wire [7:0]  m_axis_tkeep,
-    (* X_INTERFACE_INFO = "xilinx.com:interface:axis:1.0 m_axis TVALID" *)
-    output wire        m_axis_tvalid,
-    (* X_INTERFACE_INFO = "xilinx.com:interface:axis:1.0 m_axis TREADY" *)
-    input  wire        m_axis_tready,
-    (* X_INTERFACE_INFO = "xilinx.com:interface:axis:1.0 m_axis TLAST" *)
-    output wire        m_axis_tlast
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr AWID" *)
+    (* X_INTERFACE_PARAMETER = "PROTOCOL AXI4, READ_WRITE_MODE WRITE_ONLY, DATA_WIDTH 64, ADDR_WIDTH 32, ID_WIDTH 1, MAX_BURST_LENGTH 16, NUM_READ_OUTSTANDING 0, NUM_WRITE_OUTSTANDING 8" *)
+    output wire [0:0]  m_axi_wr_awid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr AWADDR" *)
+    output wire [31:0] m_axi_wr_awaddr,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr AWLEN" *)
+    output wire [7:0]  m_axi_wr_awlen,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr AWSIZE" *)
+    output wire [2:0]  m_axi_wr_awsize,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr AWBURST" *)
+    output wire [1:0]  m_axi_wr_awburst,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr AWCACHE" *)
+    output wire [3:0]  m_axi_wr_awcache,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr AWPROT" *)
+    output wire [2:0]  m_axi_wr_awprot,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr AWVALID" *)
+    output wire        m_axi_wr_awvalid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr AWREADY" *)
+    input  wire        m_axi_wr_awready,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr WDATA" *)
+    output wire [63:0] m_axi_wr_wdata,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr WSTRB" *)
+    output wire [7:0]  m_axi_wr_wstrb,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr WLAST" *)
+    output wire        m_axi_wr_wlast,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr WVALID" *)
+    output wire        m_axi_wr_wvalid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr WREADY" *)
+    input  wire        m_axi_wr_wready,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr BID" *)
+    input  wire [0:0]  m_axi_wr_bid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr BRESP" *)
+    input  wire [1:0]  m_axi_wr_bresp,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr BVALID" *)
+    input  wire        m_axi_wr_bvalid,
+    (* X_INTERFACE_INFO = "xilinx.com:interface:aximm:1.0 m_axi_wr BREADY" *)
+    output wire        m_axi_wr_bready
 );
   reg rst;  // the PS holds aresetn low for many cycles after configuration
   always @(posedge aclk) rst <= !aresetn;
-
-  assign m_axis_tkeep = 8'hFF;  // whole beats only: packets are padded to 8 bytes
 
   ibert_top #(.N1(N1), .N2(N2), .MAX_M(MAX_M), .MAX_K(MAX_K), .MAX_N(MAX_N)) u_top (
       .clk(aclk), .rst(rst),
@@ -99,14 +143,21 @@ module ibert_axi #(
       .s_axil_arready(s_axi_ctrl_arready), .s_axil_rdata(s_axi_ctrl_rdata),
       .s_axil_rresp(s_axi_ctrl_rresp), .s_axil_rvalid(s_axi_ctrl_rvalid),
       .s_axil_rready(s_axi_ctrl_rready),
-      .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),
-      .s_axis_tlast(s_axis_tlast),
-      .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready),
-      .m_axis_tlast(m_axis_tlast)
+      .m_axi_rd_arid(m_axi_rd_arid), .m_axi_rd_araddr(m_axi_rd_araddr), .m_axi_rd_arlen(m_axi_rd_arlen),
+      .m_axi_rd_arsize(m_axi_rd_arsize), .m_axi_rd_arburst(m_axi_rd_arburst), .m_axi_rd_arcache(m_axi_rd_arcache),
+      .m_axi_rd_arprot(m_axi_rd_arprot), .m_axi_rd_arvalid(m_axi_rd_arvalid), .m_axi_rd_arready(m_axi_rd_arready),
+      .m_axi_rd_rid(m_axi_rd_rid), .m_axi_rd_rdata(m_axi_rd_rdata), .m_axi_rd_rresp(m_axi_rd_rresp),
+      .m_axi_rd_rlast(m_axi_rd_rlast), .m_axi_rd_rvalid(m_axi_rd_rvalid), .m_axi_rd_rready(m_axi_rd_rready),
+      .m_axi_wr_awid(m_axi_wr_awid), .m_axi_wr_awaddr(m_axi_wr_awaddr), .m_axi_wr_awlen(m_axi_wr_awlen),
+      .m_axi_wr_awsize(m_axi_wr_awsize), .m_axi_wr_awburst(m_axi_wr_awburst), .m_axi_wr_awcache(m_axi_wr_awcache),
+      .m_axi_wr_awprot(m_axi_wr_awprot), .m_axi_wr_awvalid(m_axi_wr_awvalid), .m_axi_wr_awready(m_axi_wr_awready),
+      .m_axi_wr_wdata(m_axi_wr_wdata), .m_axi_wr_wstrb(m_axi_wr_wstrb), .m_axi_wr_wlast(m_axi_wr_wlast),
+      .m_axi_wr_wvalid(m_axi_wr_wvalid), .m_axi_wr_wready(m_axi_wr_wready), .m_axi_wr_bid(m_axi_wr_bid),
+      .m_axi_wr_bresp(m_axi_wr_bresp), .m_axi_wr_bvalid(m_axi_wr_bvalid), .m_axi_wr_bready(m_axi_wr_bready)
   );
 
-  // The protection bits and the input tkeep carry nothing this core uses.
-  wire unused = &{1'b0, s_axi_ctrl_awprot, s_axi_ctrl_arprot, s_axis_tkeep};
+  // The protection bits carry nothing this core uses.
+  wire unused = &{1'b0, s_axi_ctrl_awprot, s_axi_ctrl_arprot};
 endmodule
 
 `default_nettype wire

@@ -16,7 +16,7 @@ package ibert_regs_pkg;
   localparam logic [7:0] A_VERSION = 8'h04;
   localparam int VERSION_MINOR_LSB = 0, VERSION_MINOR_W = 16;
   localparam int VERSION_MAJOR_LSB = 16, VERSION_MAJOR_W = 16;
-  localparam logic [31:0] VERSION_RESET = 32'h00020001;
+  localparam logic [31:0] VERSION_RESET = 32'h00030000;
   localparam logic [31:0] VERSION_MASK = 32'hFFFFFFFF;  // the bits its fields hold
   localparam logic [7:0] A_CTRL = 8'h08;
   localparam int CTRL_START_LSB = 0, CTRL_START_W = 1;
@@ -35,8 +35,10 @@ package ibert_regs_pkg;
   localparam int ERROR_IN_SHORT_LSB = 3, ERROR_IN_SHORT_W = 1;
   localparam int ERROR_IN_LONG_LSB = 4, ERROR_IN_LONG_W = 1;
   localparam int ERROR_ABORTED_LSB = 5, ERROR_ABORTED_W = 1;
+  localparam int ERROR_AXI_READ_LSB = 6, ERROR_AXI_READ_W = 1;
+  localparam int ERROR_AXI_WRITE_LSB = 7, ERROR_AXI_WRITE_W = 1;
   localparam logic [31:0] ERROR_RESET = 32'h00000000;
-  localparam logic [31:0] ERROR_MASK = 32'h0000003F;  // the bits its fields hold
+  localparam logic [31:0] ERROR_MASK = 32'h000000FF;  // the bits its fields hold
   localparam logic [7:0] A_OP = 8'h14;
   localparam int OP_CODE_LSB = 0, OP_CODE_W = 4;
   localparam int OP_A_UNSIGNED_LSB = 8, OP_A_UNSIGNED_W = 1;
@@ -121,6 +123,34 @@ package ibert_regs_pkg;
   localparam int CYCLES_STALLED_VALUE_LSB = 0, CYCLES_STALLED_VALUE_W = 32;
   localparam logic [31:0] CYCLES_STALLED_RESET = 32'h00000000;
   localparam logic [31:0] CYCLES_STALLED_MASK = 32'hFFFFFFFF;  // the bits its fields hold
+  localparam logic [7:0] A_A_ADDR = 8'h70;
+  localparam int A_ADDR_VALUE_LSB = 0, A_ADDR_VALUE_W = 32;
+  localparam logic [31:0] A_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] A_ADDR_MASK = 32'hFFFFFFFF;  // the bits its fields hold
+  localparam logic [7:0] A_A_STRIDE = 8'h74;
+  localparam int A_STRIDE_VALUE_LSB = 0, A_STRIDE_VALUE_W = 32;
+  localparam logic [31:0] A_STRIDE_RESET = 32'h00000000;
+  localparam logic [31:0] A_STRIDE_MASK = 32'hFFFFFFFF;  // the bits its fields hold
+  localparam logic [7:0] A_R_ADDR = 8'h78;
+  localparam int R_ADDR_VALUE_LSB = 0, R_ADDR_VALUE_W = 32;
+  localparam logic [31:0] R_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] R_ADDR_MASK = 32'hFFFFFFFF;  // the bits its fields hold
+  localparam logic [7:0] A_R_STRIDE = 8'h7C;
+  localparam int R_STRIDE_VALUE_LSB = 0, R_STRIDE_VALUE_W = 32;
+  localparam logic [31:0] R_STRIDE_RESET = 32'h00000000;
+  localparam logic [31:0] R_STRIDE_MASK = 32'hFFFFFFFF;  // the bits its fields hold
+  localparam logic [7:0] A_W_ADDR = 8'h80;
+  localparam int W_ADDR_VALUE_LSB = 0, W_ADDR_VALUE_W = 32;
+  localparam logic [31:0] W_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] W_ADDR_MASK = 32'hFFFFFFFF;  // the bits its fields hold
+  localparam logic [7:0] A_OUT_ADDR = 8'h84;
+  localparam int OUT_ADDR_VALUE_LSB = 0, OUT_ADDR_VALUE_W = 32;
+  localparam logic [31:0] OUT_ADDR_RESET = 32'h00000000;
+  localparam logic [31:0] OUT_ADDR_MASK = 32'hFFFFFFFF;  // the bits its fields hold
+  localparam logic [7:0] A_OUT_BEATS = 8'h88;
+  localparam int OUT_BEATS_VALUE_LSB = 0, OUT_BEATS_VALUE_W = 32;
+  localparam logic [31:0] OUT_BEATS_RESET = 32'h00000000;
+  localparam logic [31:0] OUT_BEATS_MASK = 32'hFFFFFFFF;  // the bits its fields hold
 endpackage
 /* verilator lint_on UNUSEDPARAM */
 

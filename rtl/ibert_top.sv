@@ -1,18 +1,25 @@
 // The accelerator top: AXI4-Lite control (the register map of rtl/regs/ibert_regs.rdl, through
-// ibert_csr), one AXI4-Stream in and one out (64-bit), and the operations behind them.
+// ibert_csr), an AXI4 read master (m_axi_rd, HP0) that fetches the operands from memory and an
+// AXI4 write master (m_axi_wr, HP1) that writes the results back (64-bit, INCR bursts that never
+// cross 4 KB), and the operations behind them.
 //
-// An operation: write OP and DIM_*, write CTRL.start, send one packet, receive one packet. Start is
-// refused (a sticky ERROR bit, nothing runs) while busy, for an operation code that does not exist,
-// or for a dimension of zero or above its maximum (MAX_* registers). Input packets of the wrong
-// length set ERROR.in_short / in_long and the operation still completes (axis_frame). CTRL.abort
-// returns to idle from any state: the units are reset, an input packet already begun is drained
-// to its tlast, and an output packet already begun is closed with one zero beat carrying tlast.
+// An operation: write OP, DIM_* and the operand addresses (A_ADDR, A_STRIDE, R_ADDR, R_STRIDE,
+// W_ADDR, OUT_ADDR), write CTRL.start, wait for STATUS.done (the output is in memory). Start is
+// refused (a sticky ERROR bit, nothing runs) while busy, for an operation code that does not
+// exist, or for a dimension of zero or above its maximum (MAX_* registers). The read side
+// (rtl/read_plan.sv, rtl/mm2s.sv) reads the operation's input packet as golden.read_plan plans it
+// and hands it to the units as one stream; the write side (rtl/s2mm.sv) writes the output stream
+// to OUT_ADDR. An error response on either master sets ERROR.axi_read / axi_write and ends the
+// operation as an abort does. CTRL.abort: STATUS.busy falls within 2 cycles, whatever the state
+// and whatever the bus does: the units are reset, the masters cancelled (their raised bursts
+// finish on the bus in the background, reads dropped, writes with strobes off).
 //
 // Every operation runs as row tiles of TILE_ROWS rows, one mm job each (TILE_ROWS >= N1 N2 / 8, so
-// that a tile's compute outlasts its weights on the 64-bit stream): the packet holds, per tile, the
-// tile's rows of A, then the N rows of B^T (the weights, with their channel's constants ahead of
-// each row for the fused operations), each row ceil(K/8) beats; the weights cross the stream once
-// per row tile, and the array's A buffer holds one tile (golden.layout.pack_*).
+// that a tile's compute outlasts its weights on the 64-bit read side): the input packet holds, per
+// tile, the tile's rows of A, then the N rows of B^T (the weights, with their channel's constants
+// ahead of each row for the fused operations: the weight part at W_ADDR), each row ceil(K/8)
+// beats; the weights are read once per row tile, and the array's A buffer holds one tile
+// (golden.layout.packet, golden.read_plan).
 // Operations:
 //   OP_MATMUL: D = A x B, A signed or (OP.a_unsigned) unsigned (golden.layout.pack_matmul); the
 //   output is D as int32 pairs, per row tile in mm's tile order (golden.layout.matmul_order).
@@ -22,11 +29,11 @@
 //   (golden.layout.pack_mm_gelu); int8 rows out.
 //   OP_MM_LN: golden.mm_ln, requant(layernorm(residual_add(A W, R))) per channel over rows of
 //   N <= MAX_D: each tile's A rows are followed by its rows of the residual R (int8, ceil(N/8)
-//   beats each), and four constant beats go ahead of each channel's weights
+//   beats each, from R_ADDR), and four constant beats go ahead of each channel's weights
 //   (golden.layout.pack_mm_ln); int8 rows out.
 //   OP_ATTENTION: golden.attention, all heads (rtl/attention.sv): DIM_M = T, DIM_K = d_head, DIM_N =
-//   heads; the fused QKV projection (golden.qkv_columns order) sent head-major, DIM_N packets of T
-//   rows of 3 d_head bytes (golden.layout.attention_beats); the
+//   heads; the fused QKV projection (golden.qkv_columns order, T rows at A_ADDR) read head by
+//   head in place, DIM_N packets of T rows of 3 d_head bytes (golden.layout.attention_beats); the
 //   softmax and context constants from their registers; int8 context rows (T x D) out, gathered in
 //   the epilogue's buffer. Built when the buffer holds MAX_M context rows of MAX_D bytes (ATTN_OK;
 //   MAX_DH reads 0 and the code is refused otherwise).
@@ -68,14 +75,41 @@ module ibert_top
     output logic [1:0]       s_axil_rresp,
     output logic             s_axil_rvalid,
     input  wire logic        s_axil_rready,
-    input  wire logic [63:0] s_axis_tdata,
-    input  wire logic        s_axis_tvalid,
-    output logic             s_axis_tready,
-    input  wire logic        s_axis_tlast,
-    output logic [63:0]      m_axis_tdata,
-    output logic             m_axis_tvalid,
-    input  wire logic        m_axis_tready,
-    output logic             m_axis_tlast
+    // AXI4 read master (HP0): the operands, as golden.read_plan plans them
+    output logic [0:0]       m_axi_rd_arid,
+    output logic [31:0]      m_axi_rd_araddr,
+    output logic [7:0]       m_axi_rd_arlen,
+    output logic [2:0]       m_axi_rd_arsize,
+    output logic [1:0]       m_axi_rd_arburst,
+    output logic [3:0]       m_axi_rd_arcache,
+    output logic [2:0]       m_axi_rd_arprot,
+    output logic             m_axi_rd_arvalid,
+    input  wire logic        m_axi_rd_arready,
+    input  wire logic [0:0]  m_axi_rd_rid,
+    input  wire logic [63:0] m_axi_rd_rdata,
+    input  wire logic [1:0]  m_axi_rd_rresp,
+    input  wire logic        m_axi_rd_rlast,
+    input  wire logic        m_axi_rd_rvalid,
+    output logic             m_axi_rd_rready,
+    // AXI4 write master (HP1): the results
+    output logic [0:0]       m_axi_wr_awid,
+    output logic [31:0]      m_axi_wr_awaddr,
+    output logic [7:0]       m_axi_wr_awlen,
+    output logic [2:0]       m_axi_wr_awsize,
+    output logic [1:0]       m_axi_wr_awburst,
+    output logic [3:0]       m_axi_wr_awcache,
+    output logic [2:0]       m_axi_wr_awprot,
+    output logic             m_axi_wr_awvalid,
+    input  wire logic        m_axi_wr_awready,
+    output logic [63:0]      m_axi_wr_wdata,
+    output logic [7:0]       m_axi_wr_wstrb,
+    output logic             m_axi_wr_wlast,
+    output logic             m_axi_wr_wvalid,
+    input  wire logic        m_axi_wr_wready,
+    input  wire logic [0:0]  m_axi_wr_bid,
+    input  wire logic [1:0]  m_axi_wr_bresp,
+    input  wire logic        m_axi_wr_bvalid,
+    output logic             m_axi_wr_bready
 );
   localparam int KB_W = $clog2(MAX_K / 8 + 1);
   localparam int MM_M_W = $clog2(TILE_ROWS + 1);
@@ -113,7 +147,8 @@ module ibert_top
 
   logic [31:0] op_q, dim_m_q, dim_k_q, dim_n_q, sm_x0_q, sm_qb_q, sm_qc_q, sm_recip_q, ctx_m_q, ctx_e_q;
   logic [$clog2(ERROR_MASK + 1)-1:0] err_q;  // up to ERROR's highest field
-  logic busy_q, done_q, closing_q, out_done_q, out_begun_q;
+  logic busy_q, done_q, out_done_q;
+  logic [31:0] a_addr_q, a_stride_q, r_addr_q, r_stride_q, w_addr_q, out_addr_q;
   logic [31:0] cyc_busy_q, cyc_starved_q, cyc_stalled_q;
   wire logic [3:0] code = op_q[OP_CODE_LSB+:OP_CODE_W];
   wire logic write_ctrl = wr_en && wr_addr == A_CTRL;
@@ -157,6 +192,10 @@ module ibert_top
   end
   wire logic tiled = code != OP_MATMUL;  // with the epilogue
   wire logic frame_busy, f_busy, a_busy;
+  // the read side's stream (in) and the write side's (out): the operation's packets, as the
+  // AXI DMA carried them before the core moved its own data
+  logic [63:0] s_axis_tdata, m_axis_tdata;
+  logic s_axis_tvalid, s_axis_tready, s_axis_tlast, m_axis_tvalid, m_axis_tready, m_axis_tlast;
   assign frame_busy = f_busy || a_busy;  // an input packet may still be in flight
   wire logic launch = start_req && !abort_req && !busy_q && !frame_busy && op_ok_q && dims_ok_q;
 
@@ -185,14 +224,22 @@ module ibert_top
   logic f_s_tready, a_s_tready, a_want, a_short, a_long, a_d_tready;
   assign s_axis_tready = f_s_tready || a_s_tready;
   logic mm_err_short, mm_err_long;
-  always_ff @(posedge clk) unit_rst <= rst || abort_req;  // one cycle late: abort is a reset
+  // an abort, or an error response on either master, ends the operation: a reset of the units
+  // one cycle late, the masters cancelled at once
+  logic rd_err, wr_err;
+  wire logic kill = abort_req || (busy_q && (rd_err || wr_err));
+  always_ff @(posedge clk) unit_rst <= rst || kill;
 
+  localparam int SIDE_MAX = LINEAR_CONST_BEATS + (GELU_CONST_BEATS > LN_CONST_BEATS ? GELU_CONST_BEATS : LN_CONST_BEATS);
+  // the constant beats ahead of each weight row
+  wire logic [2:0] side_beats = code == OP_MM_GELU ? 3'(LINEAR_CONST_BEATS + GELU_CONST_BEATS)
+                              : is_ln ? 3'(LINEAR_CONST_BEATS + LN_CONST_BEATS)
+                              : code == OP_LINEAR ? 3'(LINEAR_CONST_BEATS) : 3'd0;
   axis_frame #(.ROWS_W(ROWS_W), .KB_W(KB_W)) u_frame (
-      .clk, .rst, .start(launch && !is_attn), .cancel(abort_req), .rows_a(ROWS_W'(dim_m_q)),
+      .clk, .rst(unit_rst), .start(launch && !is_attn), .cancel(1'b0), .rows_a(ROWS_W'(dim_m_q)),
       .tile_rows(ROWS_W'(TILE_ROWS)), .rows_b(ROWS_W'(dim_n_q)),
       .kb(KB_W'((dim_k_q + 7) >> 3)),
-      .side(code == OP_MM_GELU ? 3'(LINEAR_CONST_BEATS + GELU_CONST_BEATS)
-            : is_ln ? 3'(LINEAR_CONST_BEATS + LN_CONST_BEATS) : code == OP_LINEAR ? 3'(LINEAR_CONST_BEATS) : 3'd0),
+      .side(side_beats),
       .rb(is_ln ? KB_W'((dim_n_q + 7) >> 3) : '0), .busy(f_busy), .want(f_want),
       .err_short(f_short), .err_long(f_long), .side_valid, .side_data, .side_row, .side_beat,
       .res_valid, .res_row, .res_beat,
@@ -231,7 +278,7 @@ module ibert_top
   logic [7:0] x_data;
   if (ATTN_OK) begin : g_attn
     attention #(.N1(N1), .N2(N2), .TR(TILE_ROWS), .MAX_T(MAX_M), .MAX_DH(MAX_DH), .MAX_HEADS(MAX_HEADS)) u_attention (
-        .clk, .rst, .start(launch && is_attn), .cancel(abort_req), .t(T_W'(dim_m_q)),
+        .clk, .rst(unit_rst), .start(launch && is_attn), .cancel(1'b0), .t(T_W'(dim_m_q)),
         .dh($clog2(MAX_DH + 1)'(dim_k_q)), .heads($clog2(MAX_HEADS + 1)'(dim_n_q)),
         .x0(sm_x0_q[SOFTMAX_X0_X0_LSB+:SOFTMAX_X0_X0_W]), .qb(sm_qb_q[SOFTMAX_QB_VALUE_LSB+:SOFTMAX_QB_VALUE_W]),
         .qc(sm_qc_q[SOFTMAX_QC_VALUE_LSB+:SOFTMAX_QC_VALUE_W]),
@@ -266,19 +313,61 @@ module ibert_top
       .x_we, .x_row(M_W'(x_row)), .x_col($clog2(MAX_D + 1)'(x_col)), .x_data, .x_done,
       .s_axis_tdata(mm_tdata), .s_axis_tvalid(mm_tvalid && tiled && !is_attn),
       .s_axis_tready(epi_tready), .m_axis_tdata(epi_tdata), .m_axis_tvalid(epi_tvalid),
-      .m_axis_tready(busy_q && !out_done_q && !closing_q && m_axis_tready), .m_axis_tlast(epi_tlast)
+      .m_axis_tready(busy_q && !out_done_q && m_axis_tready), .m_axis_tlast(epi_tlast)
   );
 
-  // Output: the operation's stream, or the one closing beat after an abort.
-  wire logic [63:0] out_tdata = tiled ? epi_tdata : mm_tdata;
-  wire logic out_tvalid = tiled ? epi_tvalid : mm_tvalid;
-  wire logic out_tlast = tiled ? epi_tlast : mm_tlast && tile_left_q == 0;  // the last tile's
-  assign m_axis_tdata = closing_q ? 64'd0 : out_tdata;
-  assign m_axis_tvalid = closing_q || (busy_q && !out_done_q && out_tvalid);
-  assign m_axis_tlast = closing_q || out_tlast;
+  // Output: the operation's stream, to the write side.
+  assign m_axis_tdata = tiled ? epi_tdata : mm_tdata;
+  assign m_axis_tvalid = busy_q && !out_done_q && (tiled ? epi_tvalid : mm_tvalid);
+  assign m_axis_tlast = tiled ? epi_tlast : mm_tlast && tile_left_q == 0;  // the last tile's
   assign mm_tready = is_attn ? a_d_tready
-                   : tiled ? epi_tready : busy_q && !out_done_q && !closing_q && m_axis_tready;
-  wire logic out_beat = m_axis_tvalid && m_axis_tready;
+                   : tiled ? epi_tready : busy_q && !out_done_q && m_axis_tready;
+
+  // ---------------------------------------------------------------- memory
+  // The read side: golden.read_plan's row reads, as bursts on m_axi_rd, into s_axis. A row is at
+  // most MAX_K / 8 weight beats and the constants ahead of them, MAX_D / 8 residual beats, or a
+  // head's 3 MAX_DH / 8.
+  localparam int ROW_BEATS = MAX_K / 8 + 1 + SIDE_MAX > MAX_D / 8 + 1 ? MAX_K / 8 + 1 + SIDE_MAX : MAX_D / 8 + 1;
+  localparam int LEN_W = $clog2((ROW_BEATS > 3 * MAX_DH / 8 ? ROW_BEATS : 3 * MAX_DH / 8) + 1);
+  wire logic [KB_W-1:0] kb = KB_W'((dim_k_q + 7) >> 3);
+  wire logic [LEN_W-1:0] head_beats = LEN_W'(dh8) + (LEN_W'(dh8) << 1);  // 3 d_head / 8
+  logic [LEN_W-1:0] cmd_beats;
+  logic [31:0] cmd_addr;
+  logic cmd_last, cmd_valid, cmd_ready, plan_busy;
+  read_plan #(.ADDR_W(32), .ROWS_W(ROWS_W), .LEN_W(LEN_W)) u_plan (
+      .clk, .rst, .start(launch), .cancel(kill), .attn(is_attn), .rows(ROWS_W'(dim_m_q)),
+      .tile_rows(ROWS_W'(TILE_ROWS)), .n(ROWS_W'(dim_n_q)), .kb(is_attn ? head_beats : LEN_W'(kb)),
+      .rb(is_ln ? LEN_W'((dim_n_q + 7) >> 3) : '0), .wb(LEN_W'(kb) + LEN_W'(side_beats)),
+      .a_addr(a_addr_q), .a_stride(a_stride_q), .r_addr(r_addr_q), .r_stride(r_stride_q), .w_addr(w_addr_q),
+      .busy(plan_busy), .cmd_addr, .cmd_beats, .cmd_last, .cmd_valid, .cmd_ready
+  );
+  logic rd_idle_unused, wr_idle_unused, wr_busy_unused, wr_done;
+  logic [23:0] out_beats;
+  mm2s #(.ADDR_W(32), .LEN_W(LEN_W), .MAX_BURST(64), .DEPTH(512), .MAX_BURSTS(16)) u_mm2s (
+      .clk, .rst, .cancel(kill), .cmd_addr, .cmd_beats, .cmd_last, .cmd_valid, .cmd_ready,
+      .m_axi_arid(m_axi_rd_arid), .m_axi_araddr(m_axi_rd_araddr), .m_axi_arlen(m_axi_rd_arlen),
+      .m_axi_arsize(m_axi_rd_arsize), .m_axi_arburst(m_axi_rd_arburst), .m_axi_arcache(m_axi_rd_arcache),
+      .m_axi_arprot(m_axi_rd_arprot), .m_axi_arvalid(m_axi_rd_arvalid), .m_axi_arready(m_axi_rd_arready),
+      .m_axi_rid(m_axi_rd_rid), .m_axi_rdata(m_axi_rd_rdata), .m_axi_rresp(m_axi_rd_rresp),
+      .m_axi_rlast(m_axi_rd_rlast), .m_axi_rvalid(m_axi_rd_rvalid), .m_axi_rready(m_axi_rd_rready),
+      .m_axis_tdata(s_axis_tdata), .m_axis_tvalid(s_axis_tvalid), .m_axis_tready(s_axis_tready),
+      .m_axis_tlast(s_axis_tlast), .err(rd_err), .idle(rd_idle_unused)
+  );
+  // The write side: the output packet to OUT_ADDR on m_axi_wr; the operation is done once all of
+  // it is acknowledged.
+  s2mm #(.ADDR_W(32), .MAX_BURST(16), .DEPTH(64), .MAX_BURSTS(8), .BEATS_W(24)) u_s2mm (
+      .clk, .rst, .start(launch), .addr(out_addr_q), .cancel(kill),
+      .s_axis_tdata(m_axis_tdata), .s_axis_tvalid(m_axis_tvalid), .s_axis_tready(m_axis_tready),
+      .s_axis_tlast(m_axis_tlast),
+      .m_axi_awid(m_axi_wr_awid), .m_axi_awaddr(m_axi_wr_awaddr), .m_axi_awlen(m_axi_wr_awlen),
+      .m_axi_awsize(m_axi_wr_awsize), .m_axi_awburst(m_axi_wr_awburst), .m_axi_awcache(m_axi_wr_awcache),
+      .m_axi_awprot(m_axi_wr_awprot), .m_axi_awvalid(m_axi_wr_awvalid), .m_axi_awready(m_axi_wr_awready),
+      .m_axi_wdata(m_axi_wr_wdata), .m_axi_wstrb(m_axi_wr_wstrb), .m_axi_wlast(m_axi_wr_wlast),
+      .m_axi_wvalid(m_axi_wr_wvalid), .m_axi_wready(m_axi_wr_wready), .m_axi_bid(m_axi_wr_bid),
+      .m_axi_bresp(m_axi_wr_bresp), .m_axi_bvalid(m_axi_wr_bvalid), .m_axi_bready(m_axi_wr_bready),
+      .busy(wr_busy_unused), .done(wr_done), .err(wr_err), .beats(out_beats), .idle(wr_idle_unused)
+  );
+  wire logic unused_mem = &{1'b0, rd_idle_unused, wr_idle_unused, wr_busy_unused, plan_busy};
 
   // ---------------------------------------------------------------- control and status
   always_ff @(posedge clk) begin
@@ -296,11 +385,15 @@ module ibert_top
       err_q <= $bits(err_q)'(ERROR_RESET);
       busy_q <= 1'b0;
       done_q <= 1'b0;
-      closing_q <= 1'b0;
+      a_addr_q <= A_ADDR_RESET;
+      a_stride_q <= A_STRIDE_RESET;
+      r_addr_q <= R_ADDR_RESET;
+      r_stride_q <= R_STRIDE_RESET;
+      w_addr_q <= W_ADDR_RESET;
+      out_addr_q <= OUT_ADDR_RESET;
       tile_go_q <= 1'b0;
       tile_left_q <= '0;
       out_done_q <= 1'b0;
-      out_begun_q <= 1'b0;
       cyc_busy_q <= '0;
       cyc_starved_q <= '0;
       cyc_stalled_q <= '0;
@@ -317,6 +410,12 @@ module ibert_top
           A_SOFTMAX_RECIP: sm_recip_q <= merge(sm_recip_q, wr_data, wr_strb) & SOFTMAX_RECIP_MASK;
           A_CTX_M: ctx_m_q <= merge(ctx_m_q, wr_data, wr_strb) & CTX_M_MASK;
           A_CTX_E: ctx_e_q <= merge(ctx_e_q, wr_data, wr_strb) & CTX_E_MASK;
+          A_A_ADDR: a_addr_q <= merge(a_addr_q, wr_data, wr_strb) & A_ADDR_MASK;
+          A_A_STRIDE: a_stride_q <= merge(a_stride_q, wr_data, wr_strb) & A_STRIDE_MASK;
+          A_R_ADDR: r_addr_q <= merge(r_addr_q, wr_data, wr_strb) & R_ADDR_MASK;
+          A_R_STRIDE: r_stride_q <= merge(r_stride_q, wr_data, wr_strb) & R_STRIDE_MASK;
+          A_W_ADDR: w_addr_q <= merge(w_addr_q, wr_data, wr_strb) & W_ADDR_MASK;
+          A_OUT_ADDR: out_addr_q <= merge(out_addr_q, wr_data, wr_strb) & OUT_ADDR_MASK;
           default: ;
         endcase
       end
@@ -338,7 +437,6 @@ module ibert_top
         busy_q <= 1'b1;
         done_q <= 1'b0;
         out_done_q <= 1'b0;
-        out_begun_q <= 1'b0;
         cyc_busy_q <= '0;
         cyc_starved_q <= '0;
         cyc_stalled_q <= '0;
@@ -348,18 +446,15 @@ module ibert_top
         if ((f_want || a_want) && !s_axis_tvalid && ~&cyc_starved_q) cyc_starved_q <= cyc_starved_q + 1'b1;
         if (m_axis_tvalid && !m_axis_tready && ~&cyc_stalled_q) cyc_stalled_q <= cyc_stalled_q + 1'b1;
       end
-      if (out_beat && !closing_q) begin
-        out_begun_q <= 1'b1;
-        if (m_axis_tlast) out_done_q <= 1'b1;
-      end
+      if (wr_done && busy_q) out_done_q <= 1'b1;  // the whole output is in memory
+      if (busy_q && rd_err) err_q[ERROR_AXI_READ_LSB] <= 1'b1;
+      if (busy_q && wr_err) err_q[ERROR_AXI_WRITE_LSB] <= 1'b1;
       if (busy_q && out_done_q && !frame_busy && !mm_busy && tile_left_q == 0) begin
         busy_q <= 1'b0;
         done_q <= 1'b1;
       end
-      if (closing_q && m_axis_tready) closing_q <= 1'b0;
-      if (abort_req) begin
-        if (busy_q) err_q[ERROR_ABORTED_LSB] <= 1'b1;
-        closing_q <= busy_q && out_begun_q && !out_done_q;
+      if (kill) begin
+        if (busy_q && abort_req) err_q[ERROR_ABORTED_LSB] <= 1'b1;
         busy_q <= 1'b0;
         done_q <= 1'b0;
       end
@@ -390,6 +485,13 @@ module ibert_top
       A_CTX_E: rd_data = ctx_e_q;
       A_ARRAY: rd_data = 32'(N1) << ARRAY_ROWS_LSB | 32'(N2) << ARRAY_COLS_LSB
                       | 32'(TILE_ROWS) << ARRAY_TILE_ROWS_LSB;
+      A_A_ADDR: rd_data = a_addr_q;
+      A_A_STRIDE: rd_data = a_stride_q;
+      A_R_ADDR: rd_data = r_addr_q;
+      A_R_STRIDE: rd_data = r_stride_q;
+      A_W_ADDR: rd_data = w_addr_q;
+      A_OUT_ADDR: rd_data = out_addr_q;
+      A_OUT_BEATS: rd_data = 32'(out_beats);
       A_CYCLES_BUSY: rd_data = cyc_busy_q;
       A_CYCLES_STARVED: rd_data = cyc_starved_q;
       A_CYCLES_STALLED: rd_data = cyc_stalled_q;

@@ -15,6 +15,7 @@ from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 from cocotbext.axi import AxiReadBus, AxiSlaveRead, AxiSlaveWrite, AxiWriteBus
 from cocotbext.axi.memory import Memory
 
+from .common import StuckError, within
 from .stalls import pause_generator
 
 
@@ -62,8 +63,10 @@ class AxiMemory:
     """``FaultyMemory`` behind the AXI4 master ``prefix`` of ``dut`` (its read side, its write side,
     or both), with stall patterns per channel and a rule checker."""
 
-    def __init__(self, dut, prefix: str = "m_axi", read: bool = True, write: bool = True, max_burst: int = 256):
-        self.dut, self.mem, self.max_burst = dut, FaultyMemory(dut.clk), max_burst
+    def __init__(self, dut, prefix: str = "m_axi", read: bool = True, write: bool = True, max_burst: int = 256,
+                 mem: FaultyMemory | None = None):
+        self.dut, self.max_burst = dut, max_burst
+        self.mem = FaultyMemory(dut.clk) if mem is None else mem
         self.violations: list[str] = []
         self.bursts: list[tuple[str, int, int]] = []  # (kind, address, beats) as taken
         self.read_if = self.write_if = None
@@ -102,3 +105,103 @@ class AxiMemory:
                 if addr // 4096 != (addr + 8 * beats - 1) // 4096:
                     self.violations.append(f"{ch}: burst 0x{addr:x} + {beats} beats crosses 4 KB")
             held = now if valid and not ready else None
+
+
+class CoreMemory:
+    """The memory behind ibert_top's two masters (``m_axi_rd``, ``m_axi_wr``): one
+    :class:`FaultyMemory` with the operands placed in regions of their own, as the host places them
+    in DDR. ``set_stalls(src, sink)`` (what tb.common.for_examples draws) pauses the read data
+    (src) and the write side's W ready (sink)."""
+
+    A, R, W, OUT = 0x0100_0000, 0x0200_0000, 0x0300_0000, 0x0400_0000
+
+    def __init__(self, dut):
+        self.mem = FaultyMemory(dut.clk)
+        self.rd = AxiMemory(dut, "m_axi_rd", read=True, write=False, max_burst=256, mem=self.mem)
+        self.wr = AxiMemory(dut, "m_axi_wr", read=False, write=True, max_burst=256, mem=self.mem)
+        self.patterns = ((), ())
+
+    def set_stalls(self, src=(), sink=()) -> None:
+        self.patterns = (tuple(src), tuple(sink))
+        self.rd.set_stalls(r=src)
+        self.wr.set_stalls(w=sink)
+
+    @property
+    def violations(self) -> list[str]:
+        return self.rd.violations + self.wr.violations
+
+    def place(self, operands: dict) -> dict[str, int]:
+        """Write host.operations' operands (``a``, ``r``, ``w``: uint64 beats) into their regions;
+        the address and stride registers that describe them (OUT_ADDR included)."""
+        regs = {"OUT_ADDR": self.OUT}
+        for name, base in (("a", self.A), ("r", self.R), ("w", self.W)):
+            if name in operands:
+                beats = operands[name]
+                self.mem.put_words(base, beats.reshape(-1).tolist())
+                regs[f"{name.upper()}_ADDR"] = base
+                if beats.ndim == 2:
+                    regs[f"{name.upper()}_STRIDE"] = 8 * beats.shape[1]
+        return regs
+
+
+class MasterBench:
+    """What the benches of the core's two masters share: a bounded-wait latch (once a wait runs out,
+    every later wait fails at once, so hypothesis does not simulate a stuck design again for each
+    shrink step), a per-example reset, and a task that offers items on a valid/ready port, paused by
+    a pattern, until taken or halted."""
+
+    def __init__(self, dut, axi: AxiMemory):
+        self.dut, self.axi = dut, axi
+        self.stuck: str | None = None
+        self.halt = False
+
+    def fail(self, message: str):
+        """Raise StuckError with ``message`` (or the first such message, once one was raised)."""
+        self.stuck = self.stuck or message
+        raise StuckError(self.stuck)
+
+    async def reset(self, *quiet) -> None:
+        """Reset the DUT (``quiet`` signals held low meanwhile) and the memory model's faults and
+        records: every example starts from the same state, whatever the previous one left."""
+        self.halt = True
+        for sig in quiet:
+            sig.value = 0
+        self.dut.rst.value = 1
+        await ClockCycles(self.dut.clk, 3)
+        self.dut.rst.value = 0
+        await RisingEdge(self.dut.clk)
+        self.axi.bursts.clear()
+        self.axi.mem.faults, self.axi.mem.faulted = set(), []
+        self.axi.violations.clear()
+
+    def offering(self, items, drive, valid, ready, pause):
+        """A task offering ``items`` one after another: ``drive(i, item)`` sets the data, ``valid``
+        rises, the item is taken at the edge where ``ready`` was high; ``pause`` (a generator of
+        booleans) holds valid low first. It stops at the next edge once ``halt`` is set."""
+        self.halt = False  # cleared before the task starts, so a halt set right after is not lost
+
+        async def run():
+            for i, item in enumerate(items):
+                while next(pause):
+                    await RisingEdge(self.dut.clk)
+                    if self.halt:
+                        return
+                drive(i, item)
+                valid.value = 1
+                while True:  # the handshake is what ready was before the edge
+                    await ReadOnly()
+                    taken = bool(ready.value)
+                    await RisingEdge(self.dut.clk)
+                    if taken or self.halt:
+                        break
+                valid.value = 0
+                if self.halt:
+                    return
+
+        return cocotb.start_soon(run())
+
+    async def stop(self, task, valid) -> None:
+        """Halt ``task`` (from :meth:`offering`), wait for it (bounded) and drop ``valid``."""
+        self.halt = True
+        await within(task, 10, "the offering task to stop", self.dut)
+        valid.value = 0

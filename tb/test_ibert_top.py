@@ -1,7 +1,9 @@
-"""ibert_top, through AXI only (cocotbext-axi AXI4-Lite master, stream source and sink): the
-register map as generated from rtl/regs/ibert_regs.rdl, OP_MATMUL against golden.matmul for
-hypothesis-drawn shapes and stall patterns, and misprogramming: every ERROR bit, each leaving the
-core usable, and abort in the middle of an operation."""
+"""ibert_top, through AXI only (cocotbext-axi's AXI4-Lite master for the registers, its AXI4 slave
+models as the memory behind the two masters, with drawn stalls): the register map as generated
+from rtl/regs/ibert_regs.rdl, every operation against golden for hypothesis-drawn shapes, its
+operands read from memory and its output written back; misprogramming: every ERROR bit, each
+leaving the core usable; abort at a drawn cycle and error responses mid-burst, each followed by an
+exact operation."""
 
 import cocotb
 import numpy as np
@@ -10,15 +12,6 @@ from hypothesis import strategies as st
 
 import golden
 from golden import constants as C
-from golden.layout import (
-    attention_registers,
-    matmul_order,
-    pack_attention,
-    pack_linear,
-    pack_matmul,
-    unpack_i32,
-    unpack_rows,
-)
 from golden.params import Dense, Rescale
 from host.operands import (
     attention_problem,
@@ -38,10 +31,10 @@ from host.regmap import (
     REGISTERS,
 )
 
-from .axis import Streams
-from .common import StuckError, for_examples, parameters, start, wait_until
+from .axi_mem import CoreMemory
+from .common import StuckError, for_examples, parameters, start
 from .csr import Csr
-from .stalls import DIRECTED_STALLS
+from .stalls import DIRECTED_STALLS, slowdown
 
 P = parameters()
 N1, N2 = P.get("N1", 8), P.get("N2", 8)
@@ -52,20 +45,34 @@ MAX_DH, MAX_HEADS = P.get("MAX_DH", 64), P.get("MAX_HEADS", 16)
 # OP_ATTENTION is built when the epilogue's buffer holds the whole context (rtl/ibert_top.sv)
 ATTN_OK = (MAX_M * -(-MAX_D // 8) <= 2 * TR * -(-MAX_N // 8) and MAX_M >= 8 and MAX_M & (MAX_M - 1) == 0
            and MAX_DH <= MAX_D)
-ERRORS = ("bad_dims", "bad_op", "start_busy", "in_short", "in_long", "aborted")
+ERRORS = tuple(f.name for f in REGISTERS["ERROR"].fields)
 GEOMETRY = Geometry(N1, N2, TR)
+SENTINEL = 0xA5A5_A5A5_A5A5_A5A5
+#: STATUS.busy falls this many cycles after the abort write at most (the register map's word)
+ABORT_CYCLES = 2
 
 
 class TB:
     def __init__(self, dut):
         self.dut = dut
         self.csr = Csr(dut)
-        self.io = Streams(dut, cycles_per_beat=4)
+        self.io = CoreMemory(dut)
         self.io.set_stalls(*DIRECTED_STALLS)
 
-    def budget(self, m: int, k: int, n: int) -> int:
-        tiles = -(-m // N1) * -(-n // N2)
-        return self.io.budget(out_beats=m * n // 2 + 1) + 2 * tiles * (max(k, N1 + N2) + N1 * N2 + 16)
+    def budget(self, code: int, m: int, k: int, n: int) -> int:
+        """Cycles an operation may take: every input beat (the weights once per row tile), every
+        output beat and the array's work per tile, slowed by the stall patterns, plus memory
+        latency per burst."""
+        slow = max(slowdown(p) for p in self.io.patterns) + sum(len(p) for p in self.io.patterns) / 16
+        tiles = -(-m // TR)
+        if code == OP_ATTENTION:  # per head: ingest, then per tile the two jobs and the softmax
+            t, dh, heads = m, k, n
+            per_head = t * 3 * dh // 8 + tiles * (4 * TR * t + 2 * (t + dh) * (dh + t) // 8 + 400)
+            return int(4 * heads * per_head * slow) + 4000
+        beats_in = m * -(-k // 8) + tiles * n * (-(-k // 8) + 5) + m * -(-n // 8)
+        work = tiles * -(-n // N2) * (max(k + 16 + n // 8, N1 + N2) + N1 * N2 + 16) + 8 * m * n
+        ln = 4 * (3 * m * n + 120 * m) if code == OP_MM_LN else 0
+        return int(slow * (4 * beats_in + 2 * work + ln + 4 * m * n)) + 4000
 
     async def program(self, m: int, k: int, n: int, unsigned: bool = False, code: int = OP_MATMUL) -> None:
         await self.csr.write("OP", code=code, a_unsigned=int(unsigned))
@@ -76,62 +83,70 @@ class TB:
         await self.csr.write("DIM_K", value=k)
         await self.csr.write("DIM_N", value=n)
 
-    async def run(self, code: int, *args, packets: list | None = None, budget: int = 0) -> np.ndarray:
-        """One operation from the table (host/operations.py) on golden's arguments: its constant
-        registers, OP and DIM_*, start, its input packets (or ``packets``), and its output
-        decoded to golden's shape; ``budget`` cycles beyond the streams' own for the output."""
+    async def launch(self, code: int, *args, op_word: int | None = None) -> tuple[int, int, int]:
+        """Place the operation's operands in memory (host/operations.py), write its constant,
+        address, OP and DIM registers, and start it; its dimensions."""
         op = OPERATIONS[code]
         m, k, n = op.dims(*args)
+        for reg, value in self.io.place(op.operands(*args)).items():
+            await self.csr.write(reg, value=value)
+        self.io.mem.put_words(self.io.OUT, [SENTINEL] * (op.out_beats(m, k, n) + 1))
         for reg, values in op.constants(*args).items():
             await self.csr.write(reg, **values)
-        await self.csr.write("OP", op.op_word(*args))
+        await self.csr.write("OP", op.op_word(*args) if op_word is None else op_word)
         await self.program_dims(m, k, n)
         await self.csr.write("CTRL", start=1)
+        return m, k, n
+
+    async def finish(self, code: int, m: int, k: int, n: int, budget: int = 0) -> np.ndarray:
+        """Wait (bounded) for STATUS.done, then read the output from memory, decoded to golden's
+        shape; the core must have written exactly its beats, and not one past them."""
+        await self.done(self.budget(code, m, k, n) + budget)
+        op = OPERATIONS[code]
+        beats = op.out_beats(m, k, n)
+        assert await self.csr.read("OUT_BEATS") == beats
+        words = self.io.mem.get_words(self.io.OUT, beats + 1)
+        assert words[-1] == SENTINEL, "the core wrote past its output"
+        assert not self.io.violations, self.io.violations
+        return op.decode(words[:-1], m, k, n, GEOMETRY)
+
+    async def run(self, code: int, *args, budget: int = 0) -> np.ndarray:
+        """One operation from the table on golden's arguments: launched, then finished."""
+        dims = await self.launch(code, *args)
         assert await self.csr.field("STATUS", "busy") == 1, "STATUS.busy low right after start"
-        for beats in op.packets(*args, tile_rows=TR) if packets is None else packets:
-            await self.io.send([int(b) for b in beats])
-        out_beats = op.out_beats(m, k, n)
-        out = await self.io.recv(budget=self.io.budget(out_beats=out_beats + 1) + budget)
-        await self.idle()
-        assert await self.csr.fields("STATUS") == {"busy": 0, "done": 1}
-        return op.decode(out, m, k, n, GEOMETRY)
+        return await self.finish(code, *dims, budget=budget)
 
-    async def matmul(self, a: np.ndarray, b: np.ndarray, beats: list[int] | None = None) -> np.ndarray:
+    async def done(self, budget: int) -> None:
+        """Poll STATUS until done (busy low), at most ``budget`` cycles."""
+        t0 = cocotb.utils.get_sim_time("ns")
+        while (cocotb.utils.get_sim_time("ns") - t0) / 10 < budget:
+            status = await self.csr.fields("STATUS")
+            if not status["busy"]:
+                assert status["done"] == 1, f"busy fell without done: {status}, {await self.errors()}"
+                return
+            await ClockCycles(self.dut.clk, 8)
+        raise StuckError(f"STATUS.done not set {budget} cycles after start ({await self.csr.fields('STATUS')})")
+
+    async def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """One OP_MATMUL: golden.matmul's operands in (A int8 or uint8), the int32 product out."""
-        m, k = a.shape
-        n = b.shape[1]
-        tiles = -(-m // N1) * -(-n // N2)
-        return await self.run(OP_MATMUL, a, b, packets=None if beats is None else [beats],
-                              budget=2 * tiles * (max(k, N1 + N2) + N1 * N2 + 16))
+        return await self.run(OP_MATMUL, a, b)
 
-    async def linear(self, x: np.ndarray, dense: Dense, rq: Rescale, beats: list[int] | None = None) -> np.ndarray:
+    async def linear(self, x: np.ndarray, dense: Dense, rq: Rescale) -> np.ndarray:
         """One OP_LINEAR: golden.linear's inputs in, int8 rows out."""
-        return await self.run(OP_LINEAR, x, dense, rq, packets=None if beats is None else [beats],
-                              budget=self.rows_budget(x, dense))
+        return await self.run(OP_LINEAR, x, dense, rq)
 
     async def mm_gelu(self, x, dense, consts, rq, gelu_bias) -> np.ndarray:
         """One OP_MM_GELU: golden.mm_gelu's inputs in, int8 rows out."""
-        return await self.run(OP_MM_GELU, x, dense, consts, rq, gelu_bias, budget=self.rows_budget(x, dense))
+        return await self.run(OP_MM_GELU, x, dense, consts, rq, gelu_bias)
 
-    async def mm_ln(self, x, dense, rq, r, res_rq, ln, ln_rq, beats: list[int] | None = None) -> np.ndarray:
+    async def mm_ln(self, x, dense, rq, r, res_rq, ln, ln_rq) -> np.ndarray:
         """One OP_MM_LN: golden.mm_ln's inputs in, int8 rows out."""
-        # the LayerNorm: about 3 cycles a value and 120 a row (bench/nonlinear_cycles.py)
-        return await self.run(OP_MM_LN, x, dense, rq, r, res_rq, ln, ln_rq, packets=None if beats is None else [beats],
-                              budget=self.rows_budget(x, dense) + 4 * (3 * r.size + 120 * r.shape[0]))
+        return await self.run(OP_MM_LN, x, dense, rq, r, res_rq, ln, ln_rq)
 
-    async def attention(self, qkv: np.ndarray, heads: int, p, packets: list[list[int]] | None = None) -> np.ndarray:
-        """One OP_ATTENTION: the constants, DIM_M = T, DIM_K = d_head, DIM_N = heads; the QKV
-        packets, one per head (head-major); the context rows (T x heads d_head) back."""
-        t, dh = qkv.shape[0], qkv.shape[1] // (3 * heads)
-        # per head: ingest, then per tile the two jobs and the softmax (about 3 cycles a score)
-        tiles = -(-t // TR)
-        per_head = t * 3 * dh // 8 + tiles * (4 * TR * t + 2 * (t + dh) * (dh + t) // 8 + 400)
-        return await self.run(OP_ATTENTION, qkv, heads, p, packets=packets, budget=4 * heads * per_head)
-
-    def rows_budget(self, x: np.ndarray, dense: Dense) -> int:
-        (m, k), n = x.shape, dense.w.shape[1]
-        tiles = -(-m // N1) * -(-n // N2)
-        return 2 * tiles * (max(k + 16 + n // 8, N1 + N2) + N1 * N2 + 16) + 8 * m * n
+    async def attention(self, qkv: np.ndarray, heads: int, p) -> np.ndarray:
+        """One OP_ATTENTION: the constants, DIM_M = T, DIM_K = d_head, DIM_N = heads; the fused QKV
+        read head by head in place; the context rows (T x heads d_head) back."""
+        return await self.run(OP_ATTENTION, qkv, heads, p)
 
     async def idle(self) -> None:
         for _ in range(64):
@@ -145,11 +160,6 @@ class TB:
 
 def want(a, b) -> np.ndarray:
     return golden.matmul(a, b, a_unsigned=a.dtype == np.uint8)
-
-
-def want_order(a, b) -> list[int]:
-    """OP_MATMUL's output values in the array's tile order, as the packet carries them."""
-    return matmul_order(want(a, b), N1, N2, TR)
 
 
 def same(got: np.ndarray, expected: np.ndarray) -> bool:
@@ -166,23 +176,18 @@ def rows_problems(draw, make, max_n=MAX_N):
     return make(m, k, n, np.random.default_rng(draw(st.integers(0, 2**32 - 1))))
 
 
-def want_beats(a, b) -> list[int]:
-    """The output packet of OP_MATMUL: int32 pairs in tile order, low half first."""
-    d = [v & 0xFFFFFFFF for v in want_order(a, b)]
-    d += [0] * (len(d) % 2)
-    return [d[i] | d[i + 1] << 32 for i in range(0, len(d), 2)]
-
-
-async def reset(dut):
+async def setup(dut) -> TB:
+    """The bench, its memory models driving the masters' inputs from the first cycle, then reset."""
+    tb = TB(dut)
     await start(dut)
+    return tb
 
 
 @cocotb.test()
 async def top_register_map(dut):
     """Every register reads its generated reset value or the synthesis parameter it reports; the
     operation registers read back what was written (byte strobes respected); unmapped reads 0."""
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
     assert await tb.csr.read("ID") == REGISTERS["ID"].reset == 0x49425254
     assert await tb.csr.read("VERSION") == REGISTERS["VERSION"].reset
     assert await tb.csr.read("MAX_M") == MAX_M
@@ -190,11 +195,16 @@ async def top_register_map(dut):
     assert await tb.csr.read("MAX_N") == MAX_N
     assert [await tb.csr.read(r) for r in ("MAX_DH", "MAX_HEADS")] == ([MAX_DH, MAX_HEADS] if ATTN_OK else [0, 0])
     assert await tb.csr.fields("ARRAY") == {"rows": N1, "cols": N2, "tile_rows": TR}
-    for name in ("STATUS", "ERROR", "OP", "DIM_M", "DIM_K", "DIM_N", "CTRL"):
+    for name in ("STATUS", "ERROR", "OP", "DIM_M", "DIM_K", "DIM_N", "CTRL", "A_ADDR", "W_ADDR", "OUT_ADDR"):
         assert await tb.csr.read(name) == REGISTERS[name].reset, name
     await tb.program(MAX_M, MAX_K, MAX_N, unsigned=True)
     assert await tb.csr.fields("OP") == {"code": OP_MATMUL, "a_unsigned": 1}
     assert [await tb.csr.read(r) for r in ("DIM_M", "DIM_K", "DIM_N")] == [MAX_M, MAX_K, MAX_N]
+    addresses = ("A_ADDR", "A_STRIDE", "R_ADDR", "R_STRIDE", "W_ADDR", "OUT_ADDR")
+    for i, name in enumerate(addresses):
+        await tb.csr.write(name, value=0x8000_0008 + 0x1000 * i)
+    assert [await tb.csr.read(r) for r in addresses] == [0x8000_0008 + 0x1000 * i for i in range(len(addresses))]
+    assert await tb.csr.read("OUT_BEATS") == 0
     await tb.csr.master.write(REGISTERS["DIM_K"].offset + 1, b"\x00")  # byte 1 only
     assert await tb.csr.read("DIM_K") == MAX_K & 0xFF
     assert int(await tb.csr.master.read_dword(0xFC)) == 0
@@ -204,8 +214,7 @@ async def top_register_map(dut):
 async def top_matmul_matches_golden(dut):
     """OP_MATMUL through the top for drawn shapes, operand modes and stall patterns: equal to
     golden.matmul in mm's tile order, no error bit, counters consistent."""
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
 
     @st.composite
     def problem(draw):
@@ -231,8 +240,7 @@ async def top_refuses_bad_starts(dut):
     """Zero or oversized dimensions (attention's rules each one past its edge), an operation code
     that does not exist, and start while busy each set their sticky bit and start nothing;
     write-1-to-clear clears only the bits written; the next operation is correct."""
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
     rng = np.random.default_rng(1)
     a, b = matrices(N1 + 1, 16, N2 + 1, rng)
     # attention (T, d_head, heads): each rule one past its edge; heads x d_head past MAX_D alone
@@ -262,95 +270,86 @@ async def top_refuses_bad_starts(dut):
     assert same(await tb.matmul(a, b), want(a, b))
 
     # start while busy: ignored, the running operation completes correctly
-    await tb.program(*a.shape, b.shape[1])
-    await tb.csr.write("CTRL", start=1)
+    dims = await tb.launch(OP_MATMUL, a, b)
     await tb.csr.write("DIM_M", value=1)  # frozen while busy
+    await tb.csr.write("A_ADDR", value=0)
     await tb.csr.write("CTRL", start=1)
     assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "start_busy": 1}
     assert await tb.csr.read("DIM_M") == a.shape[0]
-    await tb.io.send(pack_matmul(a, b, TR))
-    assert unpack_i32(await tb.io.recv(), a.size // a.shape[1] * b.shape[1]) == want_order(a, b)
-    await tb.idle()
+    assert same(await tb.finish(OP_MATMUL, *dims), want(a, b))
     await tb.csr.write("ERROR", start_busy=1, bad_op=1)
     assert await tb.errors() == dict.fromkeys(ERRORS, 0)
 
 
-@cocotb.test()
-async def top_bad_packet_lengths(dut):
-    """A packet one beat short is completed with zeros (in_short); one beat long has the excess
-    dropped (in_long); a packet ending inside the first tile's A still yields a whole output (of
-    zeros: every later beat, the weights included, reads as zero); the next operation is right."""
-    await reset(dut)
-    tb = TB(dut)
-    rng = np.random.default_rng(2)
-    a, b = matrices(TR + 1, 20, N2 + 1, rng)
-    beats = pack_matmul(a, b, TR)
-    b0 = b.copy()
-    b0[16:, -1] = 0  # the missing last beat of B^T's last row, in the last row tile, reads as zeros
-    d = golden.matmul(a, b)
-    d[TR:] = golden.matmul(a[TR:], b0)
-    assert same(await tb.matmul(a, b, beats[:-1]), d)
-    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "in_short": 1}
-    await tb.csr.write("ERROR", in_short=1)
-    assert same(await tb.matmul(a, b, beats + [0x0123456789ABCDEF] * 3), want(a, b))
-    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "in_long": 1}
-    await tb.csr.write("ERROR", in_long=1)
-    got = await tb.matmul(a, b, beats[:3])
-    a0 = np.zeros_like(a)
-    a0[0] = a[0]  # three beats: A's first row (K = 20 is three beats a row); the rest reads as zeros
-    assert same(got, want(a0, np.zeros_like(b)))
-    assert (await tb.errors())["in_short"] == 1
-    await tb.csr.write("ERROR", in_short=1)
-    assert same(await tb.matmul(a, b), want(a, b))
+def ops_for(rng):
+    """One operation of each kind this core has, on small random operands: (code, golden's args)."""
+    jobs = [(OP_MATMUL, matrices(TR + 1, 20, N2 + 1, rng)), (OP_LINEAR, linear_problem(TR + 2, 24, N2 + 3, rng)),
+            (OP_MM_GELU, gelu_problem(N1 + 1, 16, N2 + 2, rng)),
+            (OP_MM_LN, ln_problem(TR + 1, 16, min(MAX_D, 2 * N2 + 1), rng))]
+    if ATTN_OK:
+        heads = min(2, MAX_D // 8)
+        qkv, p = attention_problem(min(MAX_M, TR + 3), heads, 8, rng)
+        jobs.append((OP_ATTENTION, (qkv, heads, p)))
+    return jobs
 
 
 @cocotb.test()
-async def top_abort_mid_operation(dut):
-    """Abort while the input packet is half sent (the rest is drained to its tlast), and abort while
-    the output is half received (the packet is closed with one zero beat carrying tlast, the input
-    still in flight drained): each time STATUS returns to idle, ERROR.aborted is set, and the next
-    operation is right."""
-    await reset(dut)
-    tb = TB(dut)
-    rng = np.random.default_rng(3)
-    a, b = matrices(2 * N1, 64, 2 * N2, rng)
-    beats = pack_matmul(a, b, TR)
-    tb.io.set_stalls((), ())
+async def top_error_responses_end_the_operation(dut):
+    """SLVERR on one read beat in the middle of the weights (a burst already under way), and on one
+    write of the output: ERROR.axi_read / axi_write names it, STATUS returns to idle without done,
+    and the next operation is exact."""
+    tb = await setup(dut)
+    for code, args in ops_for(np.random.default_rng(2)):
+        op = OPERATIONS[code]
+        m, k, n = op.dims(*args)
+        operands = op.operands(*args)
+        region, words = (tb.io.W, operands["w"].size) if "w" in operands else (tb.io.A, operands["a"].size)
+        for bit, fault in (("axi_read", region + 8 * (words // 2)),
+                           ("axi_write", tb.io.OUT + 8 * (op.out_beats(m, k, n) // 2))):
+            tb.io.mem.faults = {fault}
+            await tb.launch(code, *args)
+            for _ in range(tb.budget(code, m, k, n) // 8):
+                if not await tb.csr.field("STATUS", "busy"):
+                    break
+                await ClockCycles(dut.clk, 8)
+            else:
+                raise StuckError(f"{op.name}: still busy after an injected {bit} fault")
+            assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}, (op.name, bit)
+            assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), bit: 1}, (op.name, bit)
+            assert fault in tb.io.mem.faulted
+            await tb.csr.write("ERROR", **{bit: 1})
+            tb.io.mem.faults, tb.io.mem.faulted = set(), []
+            assert np.array_equal(await tb.run(code, *args), op.golden(*args)), (op.name, bit)
+            assert await tb.errors() == dict.fromkeys(ERRORS, 0)
 
-    # 1. abort with half the input sent: the source keeps going; the core drains it
-    await tb.program(*a.shape, b.shape[1])
-    await tb.csr.write("CTRL", start=1)
-    await tb.io.send(beats)
-    await wait_until(dut, lambda: tb.io.source.queue_occupancy_bytes * 2 < len(beats),
-                     4 * len(beats) + 100, "half the input to be taken")
-    await tb.csr.write("CTRL", abort=1)
-    await wait_until(dut, lambda: tb.io.source.idle(), 4 * len(beats) + 100,
-                     "the aborted input packet to be drained")
-    assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
-    assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "aborted": 1}
-    await tb.csr.write("ERROR", aborted=1)
-    tb.io.abandon()
-    assert same(await tb.matmul(a, b), want(a, b))
 
-    # 2. abort with the output half received: the sink is held, then released after the abort
-    await tb.program(*a.shape, b.shape[1])
-    await tb.csr.write("CTRL", start=1)
-    await tb.io.send(beats)
-    await wait_until(dut, lambda: dut.m_axis_tvalid.value == 1, tb.budget(*a.shape, b.shape[1]), "the first output beat")
-    await ClockCycles(dut.clk, 20)
-    await tb.csr.write("CTRL", abort=1)
-    closed = await tb.io.recv(budget=2000)
-    assert 1 <= len(closed) < a.shape[0] * b.shape[1] // 2, len(closed)
-    assert closed[:-1] == want_beats(a, b)[:len(closed) - 1] and closed[-1] == 0
-    # the rest of the input (the later row tiles' weights) is drained: busy until its tlast
-    await wait_until(dut, lambda: tb.io.source.idle(), 4 * len(beats) + 100, "the aborted input packet to be drained")
-    await tb.idle()
-    assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
-    assert (await tb.errors())["aborted"] == 1
-    await tb.csr.write("ERROR", 0x3F)
-    tb.io.abandon()
-    assert same(await tb.matmul(a, b), want(a, b))
-    assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+@cocotb.test()
+async def top_abort_at_any_cycle(dut):
+    """Abort at a drawn cycle of a drawn operation (with memory latency and stalls): STATUS.busy is
+    low at the first read after the abort write (the map promises within 2 cycles; a register read
+    takes more), ERROR.aborted is set exactly when the operation was still running, and the next
+    operation is exact while the aborted one's bursts drain."""
+    tb = await setup(dut)
+    jobs = ops_for(np.random.default_rng(3))
+
+    async def check(case):
+        pick, when, latency = case
+        code, args = jobs[pick % len(jobs)]
+        tb.io.mem.latency = latency
+        await tb.launch(code, *args)
+        await ClockCycles(dut.clk, when)
+        running = await tb.csr.field("STATUS", "busy")
+        await tb.csr.write("CTRL", abort=1)
+        assert await tb.csr.field("STATUS", "busy") == 0
+        assert (await tb.errors())["aborted"] == running
+        await tb.csr.write("ERROR", aborted=1)
+        code2, args2 = jobs[(pick + 1) % len(jobs)]
+        assert np.array_equal(await tb.run(code2, *args2), OPERATIONS[code2].golden(*args2))
+        assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+        tb.io.mem.latency = 0
+
+    await for_examples(st.tuples(st.integers(0, 9), st.integers(0, 3000), st.integers(0, 20)), check,
+                       max_examples=12, streams=tb.io)
 
 
 @cocotb.test()
@@ -359,8 +358,7 @@ async def top_control_bits_in_one_write(dut):
     abort alone while idle does nothing; start and abort together is an abort and never a start (no
     error bit, even with dimensions that a start would refuse); both together while running aborts
     the operation (ERROR.aborted, not start_busy). The core is usable after each."""
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
     rng = np.random.default_rng(11)
     a, b = matrices(N1, 16, N2, rng)
     tb.io.set_stalls((), ())
@@ -376,14 +374,12 @@ async def top_control_bits_in_one_write(dut):
     assert await tb.errors() == nothing
     assert same(await tb.matmul(a, b), want(a, b))
     # while running: the abort acts, the start is not a second start
-    beats = pack_matmul(a, b, TR)
-    await tb.program(*a.shape, b.shape[1])
-    await tb.csr.write("CTRL", start=1)
+    await tb.launch(OP_MATMUL, a, b)
     await tb.csr.write("CTRL", start=1, abort=1)
     assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
     assert await tb.errors() == {**nothing, "aborted": 1}
     await tb.csr.write("ERROR", aborted=1)
-    assert same(await tb.matmul(a, b, beats), want(a, b))
+    assert same(await tb.matmul(a, b), want(a, b))
 
 
 @cocotb.test()
@@ -391,8 +387,7 @@ async def top_linear_matches_golden(dut):
     """OP_LINEAR for drawn shapes (row tiles of TR with a shorter last one, channels not a multiple
     of 8 or of N2) and stall patterns: int8 rows equal to golden.linear, no error bit; an
     OP_MATMUL after each one is still right (no state of the epilogue leaks)."""
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
 
     async def check(job):
         x, dense, rq = job
@@ -407,33 +402,18 @@ async def top_linear_matches_golden(dut):
 @cocotb.test()
 async def top_linear_edges(dut):
     """OP_LINEAR at the synthesis maxima of M and N with K at its maximum, a one-row one-channel
-    operation, and a packet one beat short (in_short, the missing weights read as zeros)."""
-    await reset(dut)
-    tb = TB(dut)
+    operation, and OP.a_unsigned ignored."""
+    tb = await setup(dut)
     rng = np.random.default_rng(5)
     for m, k, n in [(MAX_M, 8, MAX_N), (TR + 1, MAX_K, N2 + 3), (1, 1, 1)]:
         x, dense, rq = linear_problem(m, k, n, rng)
         assert np.array_equal(await tb.linear(x, dense, rq), golden.linear(x, dense, rq)), (m, k, n)
-    x, dense, rq = linear_problem(TR + 2, 16, N2 + 1, rng)
-    beats = pack_linear(x, dense, rq, TR)
-    w0 = dense.w.copy()
-    w0[8:, -1] = 0  # the last beat of the last channel's weights, in the last tile
-    got = await tb.linear(x, dense, rq, beats[:-1])
-    want_rows = golden.linear(x, dense, rq)
-    want_rows[TR:] = golden.linear(x[TR:], Dense(w0, dense.bias), rq)
-    assert np.array_equal(got, want_rows)
-    assert (await tb.errors())["in_short"] == 1
-    await tb.csr.write("ERROR", in_short=1)
-
     # OP.a_unsigned belongs to OP_MATMUL: OP_LINEAR reads A signed whatever it says
     x, dense, rq = linear_problem(TR + 1, 24, N2 + 1, rng)
     x[0] = -128
-    await tb.program(*x.shape, dense.w.shape[1], unsigned=True, code=OP_LINEAR)
-    await tb.csr.write("CTRL", start=1)
-    await tb.io.send(pack_linear(x, dense, rq, TR))
-    got = unpack_rows(await tb.io.recv(), x.shape[0], dense.w.shape[1])
-    assert np.array_equal(got, golden.linear(x, dense, rq))
-    await tb.idle()
+    word = REGISTERS["OP"].pack(code=OP_LINEAR, a_unsigned=1)
+    dims = await tb.launch(OP_LINEAR, x, dense, rq, op_word=word)
+    assert np.array_equal(await tb.finish(OP_LINEAR, *dims), golden.linear(x, dense, rq))
     assert await tb.errors() == dict.fromkeys(ERRORS, 0)
 
 
@@ -441,8 +421,7 @@ async def top_linear_edges(dut):
 async def top_mm_gelu_matches_golden(dut):
     """OP_MM_GELU for drawn shapes and stall patterns: int8 rows equal to golden.mm_gelu, no error
     bit; OP_LINEAR right after it (the GELU stage is bypassed again)."""
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
 
     async def check(job):
         x, dense, consts, rq, gelu_bias = job
@@ -458,8 +437,7 @@ async def top_mm_gelu_matches_golden(dut):
 async def top_mm_gelu_saturates_the_bias_sum(dut):
     """Biases at the edges of int32: x @ W + b leaves int32 and saturates (golden's requant in
     bypass), it does not wrap; here that decides the sign of the GELU input, so of the output."""
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
     x, dense, consts, rq, gelu_bias = gelu_problem(N1 + 1, 16, N2 + 2, np.random.default_rng(11))
     n = dense.w.shape[1]
     edge = np.where(np.arange(n) % 2 == 0, 2**31 - 1 - 100, -(2**31) + 100).astype(np.int32)
@@ -478,8 +456,7 @@ async def top_mm_ln_matches_golden(dut):
     """OP_MM_LN for drawn shapes (rows of 1 to MAX_D channels) and stall patterns: int8 rows equal
     to golden.mm_ln, no error bit; OP_LINEAR right after it (the residual and LayerNorm are
     bypassed again)."""
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
 
     async def check(job):
         x, dense, rq, r, res_rq, ln, ln_rq = job
@@ -497,8 +474,7 @@ async def top_mm_ln_edges(dut):
     """OP_MM_LN at the maxima (M rows, N = MAX_D) and a LayerNorm row of MAX_D + 1 refused
     (bad_dims: the gather buffer's row holds MAX_D int32); the residual reaching its 22-bit
     saturation; the MAX_D register."""
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
     assert await tb.csr.read("MAX_D") == MAX_D
     rng = np.random.default_rng(7)
     job = ln_problem(MAX_M, 24, MAX_D, rng)
@@ -531,8 +507,7 @@ async def top_attention_matches_golden(dut):
     head sizes and head counts, and stall patterns: the context rows equal golden.attention,
     no error bit; OP_LINEAR right after it (the engine and the epilogue are themselves again). On a
     configuration whose buffer cannot hold the context, the code is refused (bad_op) instead."""
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
     if not ATTN_OK:
         assert await tb.csr.read("MAX_DH") == 0
         await tb.program(4, 8, 1, code=OP_ATTENTION)
@@ -556,11 +531,10 @@ async def top_attention_matches_golden(dut):
 @cocotb.test(skip=not ATTN_OK)
 async def top_attention_edges(dut):
     """OP_ATTENTION at the most tokens with the largest head, then a few tokens (the bytes past T in
-    the P and V buffers, stale from the operation before, must read as zero); a packet one beat
-    short on the last head (in_short, the missing beat reads as zero); abort with the first head's
-    packet half sent (drained to tlast, ERROR.aborted, the next operation right)."""
-    await reset(dut)
-    tb = TB(dut)
+    the P and V buffers, stale from the operation before, must read as zero); the fused QKV read in
+    place from rows with padding beyond them (A_STRIDE larger than the row); abort with the first
+    head half read (ERROR.aborted, the next operation right)."""
+    tb = await setup(dut)
     rng = np.random.default_rng(9)
     dh = min(MAX_DH, MAX_D)
     for t, heads in [(MAX_M, 1), (3, 1), (TR + 5, min(2, MAX_D // 8)), (2, 1)]:
@@ -570,32 +544,25 @@ async def top_attention_edges(dut):
 
     heads = min(2, MAX_D // 8)
     qkv, p = attention_problem(TR + 2, heads, 8, rng)
-    beats = pack_attention(qkv, heads)
-    cut = qkv.copy()
-    cut[-1, 3 * 8 * (heads - 1) + 16:3 * 8 * heads] = 0  # the last beat of the last row: this head's V
-    want_rows = golden.attention(qkv, heads, p)
-    last = golden.attention(cut, heads, p)
-    want_rows[:, (heads - 1) * 8:] = last[:, (heads - 1) * 8:]
-    got = await tb.attention(qkv, heads, p, packets=beats[:-1] + [beats[-1][:-1]])
-    assert np.array_equal(got, want_rows)
-    assert (await tb.errors())["in_short"] == 1
-    await tb.csr.write("ERROR", in_short=1)
-
-    tb.io.set_stalls((), ())
-    for reg, values in attention_registers(p).items():
-        await tb.csr.write(reg, **values)
-    await tb.program(qkv.shape[0], 8, heads, code=OP_ATTENTION)
-    await tb.csr.write("CTRL", start=1)
-    await tb.io.send(beats[0])
-    await wait_until(dut, lambda: tb.io.source.queue_occupancy_bytes * 2 < 8 * len(beats[0]),
-                     4 * len(beats[0]) + 100, "half the first head's packet to be taken")
+    # rows 8 bytes longer than the QKV's: the core must step by A_STRIDE, not by the row
+    padded = np.full((qkv.shape[0], qkv.shape[1] + 8), 99, np.int8)
+    padded[:, :qkv.shape[1]] = qkv
+    m, k, n = await tb.launch(OP_ATTENTION, qkv, heads, p)
     await tb.csr.write("CTRL", abort=1)
-    await wait_until(dut, lambda: tb.io.source.idle(), 4 * len(beats[0]) + 100, "the aborted packet to be drained")
-    await tb.idle()
+    await tb.csr.write("ERROR", aborted=1)
+    tb.io.mem.put_words(tb.io.A, padded.view("<u8").reshape(-1).tolist())
+    await tb.csr.write("A_STRIDE", value=padded.shape[1])
+    await tb.csr.write("CTRL", start=1)
+    assert np.array_equal(await tb.finish(OP_ATTENTION, m, k, n), golden.attention(qkv, heads, p))
+    assert await tb.errors() == dict.fromkeys(ERRORS, 0)
+
+    # abort with the first head half read
+    await tb.launch(OP_ATTENTION, qkv, heads, p)
+    await ClockCycles(dut.clk, qkv.shape[0] * 3 * 8 // 16)
+    await tb.csr.write("CTRL", abort=1)
     assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}
     assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), "aborted": 1}
     await tb.csr.write("ERROR", aborted=1)
-    tb.io.abandon()
     assert np.array_equal(await tb.attention(qkv, heads, p), golden.attention(qkv, heads, p))
 
 
@@ -610,8 +577,7 @@ async def top_encoder_layer_matches_golden(dut):
     equal to golden.encoder_layer."""
     from host.layer import fused_qkv
 
-    await reset(dut)
-    tb = TB(dut)
+    tb = await setup(dut)
     x, p = small_layer(*LAYER, seed=4)
     qkv = await tb.linear(x, *fused_qkv(p))
     ctx = await tb.attention(qkv, p.heads, p.head(0))

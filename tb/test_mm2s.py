@@ -7,11 +7,11 @@ the bursts already raised drain."""
 import random
 
 import cocotb
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotb.triggers import ReadOnly, RisingEdge
 from hypothesis import strategies as st
 
-from .axi_mem import AxiMemory
-from .common import StuckError, for_examples, monitor, parameters, start, within
+from .axi_mem import AxiMemory, MasterBench
+from .common import for_examples, monitor, parameters, start, within
 from .stalls import pause_generator, slowdown, stalls
 
 P = parameters()
@@ -19,19 +19,13 @@ MAX_BURST, DEPTH = P.get("MAX_BURST", 64), P.get("DEPTH", 512)
 MAX_BEATS = 2 ** P.get("LEN_W", 8) - 1
 
 
-class TB:
+class TB(MasterBench):
     def __init__(self, dut):
-        self.dut = dut
-        self.axi = AxiMemory(dut, read=True, write=False, max_burst=MAX_BURST)
+        super().__init__(dut, AxiMemory(dut, read=True, write=False, max_burst=MAX_BURST))
         self.errs, self.out = [], []   # err pulses; (tdata, tlast) taken on m_axis
         monitor(dut, dut.err, lambda: 1, self.errs)
         self.cmd_pause = self.out_pause = pause_generator(())
-        self.stuck: str | None = None  # once a wait runs out, every later wait fails at once
         cocotb.start_soon(self._take())
-
-    def _stuck(self, message: str):
-        self.stuck = self.stuck or message
-        raise StuckError(self.stuck)
 
     async def _take(self):
         """m_axis's sink: tready paused by the pattern, every beat taken recorded (a plain list, so
@@ -51,38 +45,14 @@ class TB:
         self.out_pause = pause_generator(tuple(out))
         self.slow = max(slowdown(p) for p in (ar, r, cmd, out)) + sum(len(p) for p in (ar, r, cmd, out))
 
-    def sender(self, items):
-        """A task running :meth:`send` (``halt`` cleared first, so a halt set right after it
-        starts is not lost)."""
-        self.halt = False
-        return cocotb.start_soon(self.send(items))
-
-    async def send(self, cmds):
-        """Offer the commands (address, beats, last) one after another, paused by the pattern; stops
-        at the next edge once ``halt`` is set (a cancelled operation)."""
+    def sender(self, cmds):
+        """A task offering the commands (address, beats, last), paused by the pattern."""
         dut = self.dut
-        for addr, beats, last in cmds:
-            while next(self.cmd_pause):
-                await RisingEdge(dut.clk)
-                if self.halt:
-                    return
-            dut.cmd_addr.value, dut.cmd_beats.value, dut.cmd_last.value = addr, beats, int(last)
-            dut.cmd_valid.value = 1
-            while True:  # the handshake is what cmd_ready was before the edge
-                await ReadOnly()
-                taken = bool(dut.cmd_ready.value)
-                await RisingEdge(dut.clk)
-                if taken or self.halt:
-                    break
-            dut.cmd_valid.value = 0
-            if self.halt:
-                return
 
-    async def halt_sender(self, sender) -> None:
-        """Stop ``sender`` (a task running :meth:`send`) and wait for it, bounded."""
-        self.halt = True
-        await within(sender, 10, "the command sender to stop", self.dut)
-        self.dut.cmd_valid.value = 0
+        def drive(_, cmd):
+            dut.cmd_addr.value, dut.cmd_beats.value, dut.cmd_last.value = cmd[0], cmd[1], int(cmd[2])
+
+        return self.offering(cmds, drive, dut.cmd_valid, dut.cmd_ready, self.cmd_pause)
 
     def budget(self, beats: int, bursts: int) -> int:
         return int(300 + (self.axi.mem.latency + 4) * bursts * self.slow + 3 * beats * self.slow)
@@ -91,7 +61,7 @@ class TB:
         """Send ``cmds`` and receive one packet per command marked last, within a budget."""
         sender = self.sender(cmds)
         if self.stuck:
-            self._stuck(self.stuck)
+            self.fail(self.stuck)
         budget = self.budget(sum(b for _, b, _ in cmds), sum(-(-b // 8) + 1 for _, b, _ in cmds))
         want = sum(last for *_, last in cmds)
         for _ in range(budget):
@@ -99,7 +69,7 @@ class TB:
                 break
             await RisingEdge(self.dut.clk)
         else:
-            self._stuck(f"{want} packets with tlast on m_axis not all out in {budget} cycles "
+            self.fail(f"{want} packets with tlast on m_axis not all out in {budget} cycles "
                         f"({len(self.out)} beats taken)")
         await within(sender, budget, "the commands taken", self.dut)
         out, cur = [], []
@@ -112,29 +82,21 @@ class TB:
         return out
 
     async def clean(self) -> None:
-        """Reset the DUT and the memory model, and forget what the bench saw: every example starts
-        from the same state, whatever the previous one (a failing one included) left."""
-        self.halt = True
-        self.dut.cmd_valid.value = self.dut.cancel.value = 0
-        self.dut.rst.value = 1
-        await ClockCycles(self.dut.clk, 3)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        """Reset the DUT and the memory model and forget what the bench saw."""
+        await self.reset(self.dut.cmd_valid, self.dut.cancel)
         self.errs.clear()
         self.out.clear()
-        self.axi.mem.faults, self.axi.mem.faulted = set(), []
-        self.axi.violations.clear()
 
     async def until_idle(self, cycles: int):
         if self.stuck:
-            self._stuck(self.stuck)
+            self.fail(self.stuck)
         for _ in range(cycles):
             await RisingEdge(self.dut.clk)
             await ReadOnly()
             if self.dut.idle.value:
                 await RisingEdge(self.dut.clk)
                 return
-        self._stuck(f"mm2s not idle (bursts outstanding) after {cycles} cycles")
+        self.fail(f"mm2s not idle (bursts outstanding) after {cycles} cycles")
 
 
 def expected(mem, cmds) -> list[list[int]]:
@@ -225,9 +187,9 @@ async def an_error_mid_burst_pulses_err_and_cancel_recovers(dut):
             if tb.errs:
                 break
         else:
-            tb._stuck(f"no err pulse in {budget} cycles for a fault at 0x{bad:x}")
+            tb.fail(f"no err pulse in {budget} cycles for a fault at 0x{bad:x}")
         assert set(tb.axi.mem.faulted) == {bad}, (cmds, bad, tb.axi.mem.faulted)  # commands may share it
-        await tb.halt_sender(sender)
+        await tb.stop(sender, dut.cmd_valid)
         dut.cancel.value = 1
         await RisingEdge(dut.clk)
         dut.cancel.value = 0
@@ -258,7 +220,7 @@ async def cancel_at_any_cycle_leaves_the_next_commands_exact(dut):
         sender = tb.sender(cmds)
         for _ in range(when):
             await RisingEdge(dut.clk)
-        await tb.halt_sender(sender)
+        await tb.stop(sender, dut.cmd_valid)
         dut.cancel.value = 1
         await RisingEdge(dut.clk)
         dut.cancel.value = 0

@@ -7,12 +7,12 @@ leaves the next packet exact."""
 import random
 
 import cocotb
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotb.triggers import ReadOnly, RisingEdge
 from cocotb.utils import get_sim_time
 from hypothesis import strategies as st
 
-from .axi_mem import AxiMemory
-from .common import StuckError, for_examples, monitor, parameters, start, within
+from .axi_mem import AxiMemory, MasterBench
+from .common import for_examples, monitor, parameters, start, within
 from .stalls import pause_generator, slowdown, stalls
 
 P = parameters()
@@ -20,10 +20,9 @@ MAX_BURST, DEPTH = P.get("MAX_BURST", 16), P.get("DEPTH", 64)
 SENTINEL = 0x5A5A_5A5A_5A5A_5A5A
 
 
-class TB:
+class TB(MasterBench):
     def __init__(self, dut):
-        self.dut = dut
-        self.axi = AxiMemory(dut, read=False, write=True, max_burst=MAX_BURST)
+        super().__init__(dut, AxiMemory(dut, read=False, write=True, max_burst=MAX_BURST))
         self.errs, self.bs = [], []   # err pulses; write responses taken
         monitor(dut, dut.err, lambda: 1, self.errs)
         monitor(dut, dut.m_axi_bvalid, lambda: 1, self.bs)  # bready is always high
@@ -31,12 +30,7 @@ class TB:
         monitor(dut, dut.m_axi_wvalid, lambda: (get_sim_time("ns"), int(dut.m_axi_wstrb.value))
                 if dut.m_axi_wready.value else None, self.ws)
         self.in_pause = pause_generator(())
-        self.stuck: str | None = None
         self.slow = 1.0
-
-    def _stuck(self, message: str):
-        self.stuck = self.stuck or message
-        raise StuckError(self.stuck)
 
     def set_stalls(self, src=(), aw=(), w=(), b=()):
         self.axi.set_stalls(aw=aw, w=w, b=b)
@@ -45,18 +39,9 @@ class TB:
 
     async def clean(self) -> None:
         """Reset the DUT and the memory model and forget what the bench saw."""
-        self.halt = True
-        dut = self.dut
-        dut.start.value = dut.cancel.value = dut.s_axis_tvalid.value = 0
-        dut.rst.value = 1
-        await ClockCycles(dut.clk, 3)
-        dut.rst.value = 0
-        await RisingEdge(dut.clk)
+        await self.reset(self.dut.start, self.dut.cancel, self.dut.s_axis_tvalid)
         self.errs.clear()
         self.bs.clear()
-        self.axi.bursts.clear()
-        self.axi.mem.faults, self.axi.mem.faulted = set(), []
-        self.axi.violations.clear()
 
     async def arm(self, addr: int) -> None:
         self.dut.addr.value = addr
@@ -64,32 +49,14 @@ class TB:
         await RisingEdge(self.dut.clk)
         self.dut.start.value = 0
 
-    def sender(self, items):
-        """A task running :meth:`send` (``halt`` cleared first, so a halt set right after it
-        starts is not lost)."""
-        self.halt = False
-        return cocotb.start_soon(self.send(items))
-
-    async def send(self, words) -> None:
-        """Offer ``words`` on s_axis (tlast on the last), paused by the pattern, until all are taken
-        or ``halt`` is set."""
+    def sender(self, words):
+        """A task offering ``words`` on s_axis (tlast on the last), paused by the pattern."""
         dut = self.dut
-        for i, w in enumerate(words):
-            while next(self.in_pause):
-                await RisingEdge(dut.clk)
-                if self.halt:
-                    return
-            dut.s_axis_tdata.value, dut.s_axis_tlast.value = w, int(i == len(words) - 1)
-            dut.s_axis_tvalid.value = 1
-            while True:
-                await ReadOnly()
-                taken = bool(dut.s_axis_tready.value)
-                await RisingEdge(dut.clk)
-                if taken or self.halt:
-                    break
-            dut.s_axis_tvalid.value = 0
-            if self.halt:
-                return
+
+        def drive(i, word):
+            dut.s_axis_tdata.value, dut.s_axis_tlast.value = word, int(i == len(words) - 1)
+
+        return self.offering(words, drive, dut.s_axis_tvalid, dut.s_axis_tready, self.in_pause)
 
     def budget(self, beats: int) -> int:
         return int(300 + self.slow * (3 * beats + (self.axi.mem.latency + 6) * (beats // 2 + 2)))
@@ -98,7 +65,7 @@ class TB:
         """Arm at ``addr``, send ``words`` and wait for done; at the done pulse memory must hold the
         words (and the word after them be untouched)."""
         if self.stuck:
-            self._stuck(self.stuck)
+            self.fail(self.stuck)
         bursts0, bs0 = len(self.axi.bursts), len(self.bs)  # s2mm is idle: nothing else is outstanding
         await self.arm(addr)
         sender = self.sender(words)
@@ -109,7 +76,7 @@ class TB:
             if self.dut.done.value:
                 break
         else:
-            self._stuck(f"no done pulse {budget} cycles after a packet of {len(words)} beats to 0x{addr:x}")
+            self.fail(f"no done pulse {budget} cycles after a packet of {len(words)} beats to 0x{addr:x}")
         raised, answered = len(self.axi.bursts) - bursts0, len(self.bs) - bs0
         assert answered == raised, f"done with {raised - answered} of {raised} bursts not acknowledged"
         got = self.axi.mem.get_words(addr, len(words) + 1)
@@ -126,7 +93,7 @@ class TB:
             if self.dut.idle.value and not self.dut.busy.value:
                 await RisingEdge(self.dut.clk)
                 return
-        self._stuck(f"s2mm not idle (bursts outstanding) after {cycles} cycles")
+        self.fail(f"s2mm not idle (bursts outstanding) after {cycles} cycles")
 
     def prepare(self, addr: int, count: int) -> None:
         self.axi.mem.put_words(addr, [SENTINEL] * (count + 1))
@@ -191,11 +158,9 @@ async def a_write_error_pulses_err_and_cancel_recovers(dut):
             if tb.errs:
                 break
         else:
-            tb._stuck(f"no err pulse in {budget} cycles for a fault at 0x{bad:x}")
+            tb.fail(f"no err pulse in {budget} cycles for a fault at 0x{bad:x}")
         assert tb.axi.mem.faulted == [bad]
-        tb.halt = True
-        await within(sender, 10, "the sender to stop", dut)
-        dut.s_axis_tvalid.value = 0
+        await tb.stop(sender, dut.s_axis_tvalid)
         dut.cancel.value = 1
         await RisingEdge(dut.clk)
         dut.cancel.value = 0
@@ -228,9 +193,7 @@ async def cancel_at_any_cycle_writes_nothing_more(dut):
         sender = tb.sender(words)
         for _ in range(when):
             await RisingEdge(dut.clk)
-        tb.halt = True
-        await within(sender, 10 + len(pats[0]), "the sender to stop", dut)
-        dut.s_axis_tvalid.value = 0
+        await tb.stop(sender, dut.s_axis_tvalid)
         dut.cancel.value = 1
         await RisingEdge(dut.clk)
         dut.cancel.value = 0

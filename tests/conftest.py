@@ -26,10 +26,11 @@ def acc():
     """The driver over the simulated board at the device's build (vivado/defaults.tcl: the one the
     main job uses), built once and shared by the suite through build/kit-cache."""
     from host.driver import Accelerator
-    from host.sim.platform import SimDMA, SimIP, Simulator
+    from host.sim.platform import SimIP, Simulator
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("IBERT_KIT_CACHE", str(Path(__file__).resolve().parents[1] / "build" / "kit-cache"))
         sim = Simulator()
-    with Accelerator(SimIP(sim), SimDMA(sim), sim.allocate, timeout=30) as a:
+    with Accelerator(SimIP(sim), sim.allocate, timeout=30) as a:
+        a.sim = sim  # the board under the driver, for tests that hold or fault its memory
         yield a

@@ -110,34 +110,30 @@ def test_main_job_on_the_simulated_accelerator(tiny, capsys, monkeypatch):
 
 
 def test_a_failing_core_is_located_like_a_wrong_value(tiny, capsys, monkeypatch):
-    """An operation the core fails (here every OP_MM_LN packet one beat short, so the core zero-fills
-    it and reports ERROR.in_short) is named as a divergence is: its layer and operation, the error,
-    and a replay file whose command re-runs it (on the healthy core: equal to golden)."""
+    """An operation the core fails (here every OP_MM_LN's residual at an address no buffer holds, so
+    the memory answers DECERR and the core reports ERROR.axi_read) is named as a divergence is: its
+    layer and operation, the error, and a replay file whose command re-runs it (on the healthy core:
+    equal to golden)."""
     from pathlib import Path
 
     import host.driver
     from host.replay import main as replay
+    from tests.faults import unreachable_residuals
 
     monkeypatch.setenv("IBERT_KIT_CACHE", str(Path(__file__).resolve().parents[1] / "build" / "kit-cache"))
-    whole = host.driver.packet
-
-    def short_packet(x, weights, rows, resid=None):
-        beats = whole(x, weights, rows, resid)
-        return beats[:-1] if resid is not None else beats
-
-    monkeypatch.setattr(host.driver, "packet", short_packet)
+    real = unreachable_residuals(monkeypatch)
     code, out, err = run(capsys, "the cat sat on the mat", "--checkpoint", str(tiny), "--calibration", "16",
                          "--backend", "sim")
     assert code == 1, err
     assert "sim: the accelerator failed layer 0, attn_out (mm_ln), after 2 operations that ran: " in out
-    assert "OP_MM_LN" in out and "the core reported in_short" in out and "Traceback" not in out + err
+    assert "OP_MM_LN" in out and "the core reported axi_read" in out and "Traceback" not in out + err
     command = next(line for line in out.splitlines() if line.startswith("re-run just that step: "))
     path = command.split("python3 -m host.replay ")[1].split()[0]
     assert Path(path).name == "divergence-layer0-attn_out.npz" and Path(path).is_file()
-    monkeypatch.setattr(host.driver, "packet", whole)
+    monkeypatch.setattr(host.driver.Accelerator, "execute", real)
     assert replay([path, "--backend", "sim"]) == 0
     assert "layer 0, attn_out (mm_ln): sim and golden agree" in capsys.readouterr().out
-    monkeypatch.setattr(host.driver, "packet", short_packet)
+    unreachable_residuals(monkeypatch)
     assert replay([path, "--backend", "sim"]) == 1
     assert "layer 0, attn_out (mm_ln): sim failed: OP_MM_LN" in capsys.readouterr().out
 

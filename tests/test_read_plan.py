@@ -76,3 +76,40 @@ def test_addresses_wrap_at_32_bits_and_bad_counts_are_refused():
         read_plan(rows=0, kb=1, n=1, wb=1)
     with pytest.raises(ValueError, match="wb must be >= 1"):
         read_plan(rows=1, kb=1, n=1)
+
+
+def test_each_operations_plan_reads_what_its_operands_make():
+    """host/operations.py's ``plan`` (what the driver reports as the core's reads) and ``operands``
+    (what the host places in memory): placed as the driver places them, the plan's reads are the
+    operation's packet, beat for beat, for every operation of the table."""
+    from host.operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
+    from host.operations import BY_KEY
+
+    rng = np.random.default_rng(11)
+    jobs = {"matmul": matrices(13, 20, 9, rng), "linear": linear_problem(13, 20, 9, rng),
+            "mm_gelu": gelu_problem(13, 20, 9, rng), "mm_ln": ln_problem(13, 20, 9, rng)}
+    qkv, p = attention_problem(7, 2, 8, rng)
+    jobs["attention"] = (qkv, 2, p)
+    tile_rows = 5
+    for key, args in jobs.items():
+        op = BY_KEY[key]
+        m, k, n = op.dims(*args)
+        operands = op.operands(*args)
+        image = np.zeros(0x40000, np.uint8)
+        at = {"a": 0x1000, "r": 0x10000, "w": 0x20000}
+        for name, beats in operands.items():
+            image[at[name]:at[name] + beats.nbytes] = beats.reshape(-1).view(np.uint8)
+        plan = op.plan(m, k, n, tile_rows)  # every operand at address 0
+        stride_a = 8 * operands["a"].shape[1]
+        want = (attention_beats(qkv, 2).reshape(-1) if key == "attention" else
+                packet(np.asarray(args[0]).view(np.int8), operands["w"], tile_rows,
+                       args[3] if key == "mm_ln" else None))
+        assert sum(b for _, b, _ in plan) == want.size, key
+        # the same reads with the operands where they lie, as the driver's registers say
+        moved = read_plan(rows=m, kb=3 * k // 8 if key == "attention" else -(-k // 8), n=n,
+                          wb=-(-k // 8) + op.side, rb=-(-n // 8) if key == "mm_ln" else 0, tile_rows=tile_rows,
+                          a_addr=at["a"], a_stride=stride_a, r_addr=at["r"], r_stride=8 * -(-n // 8),
+                          w_addr=at["w"], attn=key == "attention")
+        assert [b for _, b, _ in moved] == [b for _, b, _ in plan], key
+        words, _ = run(image, moved)
+        assert np.array_equal(words, want), key

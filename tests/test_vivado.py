@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from golden.layout import GELU_CONST_BEATS, LINEAR_CONST_BEATS
 from host import overlay
 from tb import runner
 
@@ -131,20 +130,26 @@ def test_block_design_connects_the_wrapper_as_declared(tmp_path):
     used_pins = set(re.findall(rf"pin:{overlay.ACCEL_CELL}/(\w+)", text))
     used_buses = set(re.findall(rf"intf:{overlay.ACCEL_CELL}/(\w+)", text))
     assert used_pins == {"aclk", "aresetn"} <= ports
-    assert used_buses == buses == {"s_axi_ctrl", "s_axis", "m_axis"}
-    dma = overlay.DMA_CELL
-    assert f"connect_bd_intf_net intf:{dma}/M_AXIS_MM2S intf:{overlay.ACCEL_CELL}/s_axis" in calls
-    assert f"connect_bd_intf_net intf:{overlay.ACCEL_CELL}/m_axis intf:{dma}/S_AXIS_S2MM" in calls
-    assert "connect_bd_intf_net intf:mem_ic/M00_AXI intf:ps7/S_AXI_HP0" in calls
+    assert used_buses == buses == {"s_axi_ctrl", "m_axi_rd", "m_axi_wr"}
+    accel = overlay.ACCEL_CELL
     assert "connect_bd_intf_net intf:ps7/M_AXI_GP0 intf:ctrl_ic/S00_AXI" in calls
-    assert f"create_bd_cell -type module -reference ibert_axi {overlay.ACCEL_CELL}" in calls
+    assert f"connect_bd_intf_net intf:ctrl_ic/M00_AXI intf:{accel}/s_axi_ctrl" in calls
+    # the read master into HP0, the write master into HP1, each through its own interconnect
+    for master, ic, port in (("m_axi_rd", "rd_ic", overlay.READ_PORT), ("m_axi_wr", "wr_ic", overlay.WRITE_PORT)):
+        assert f"connect_bd_intf_net intf:{accel}/{master} intf:{ic}/S00_AXI" in calls, master
+        assert f"connect_bd_intf_net intf:{ic}/M00_AXI intf:ps7/{port}" in calls, master
+        line = next(c for c in calls if c.startswith("assign_bd_address") and f"space:{accel}/{master}" in c)
+        assert f"seg:ps7/{port}/{port[-3:]}_DDR_LOWOCM" in line, line
+        assert f"pin:{ic}/S00_ACLK" in text and f"pin:{ic}/M00_ARESETN" in text
+        assert f"pin:ps7/{port}_ACLK" in text
+        ps7 = next(c for c in calls if c.startswith("set_property -dict") and "PCW_USE_M_AXI_GP0" in c)
+        assert f"CONFIG.PCW_USE_{port} 1" in ps7 and f"CONFIG.PCW_{port}_DATA_WIDTH 64" in ps7
+    assert (overlay.READ_PORT, overlay.WRITE_PORT) == ("S_AXI_HP0", "S_AXI_HP1")
+    assert f"create_bd_cell -type module -reference ibert_axi {accel}" in calls
     assert "create_bd_design ibert" in calls and overlay.OVERLAY_NAME == "ibert"
-    for name, base in ((f"{overlay.ACCEL_CELL}/s_axi_ctrl/reg0", overlay.ACCEL_BASE), (f"{dma}/S_AXI_LITE/Reg", overlay.DMA_BASE)):
-        line = next(c for c in calls if c.startswith("assign_bd_address") and f"seg:{name}" in c)
-        assert f"-offset 0x{base:08X}" in line and f"-range {overlay.REG_WINDOW // 1024}K" in line, line
-    dma_cfg = next(c for c in calls if c.startswith("set_property -dict") and "c_include_sg" in c)
-    assert "CONFIG.c_include_sg 0" in dma_cfg and f"CONFIG.c_sg_length_width {overlay.DMA_LENGTH_BITS}" in dma_cfg
-    assert "CONFIG.c_m_axis_mm2s_tdata_width 64" in dma_cfg and "CONFIG.c_s_axis_s2mm_tdata_width 64" in dma_cfg
+    line = next(c for c in calls if c.startswith("assign_bd_address") and f"seg:{accel}/s_axi_ctrl/reg0" in c)
+    assert f"-offset 0x{overlay.ACCEL_BASE:08X}" in line and f"-range {overlay.REG_WINDOW // 1024}K" in line, line
+    assert not any("axi_dma" in c or "axi_intc" in c for c in calls), "the core moves its own data: no DMA"
 
 
 def test_parameters_reach_the_wrapper_and_the_clock(tmp_path):
@@ -209,52 +214,3 @@ def test_the_hardware_handoff_is_found_where_vivado_writes_it(tmp_path):
     rc, err, calls = run_script(tmp_path / "none", ["-out", str(tmp_path / "none" / "out")], handoff=None)
     assert rc == 1 and "no ibert.hwh under" in err and "hw_handoff" in err
     assert not any(c.startswith("launch_runs") for c in calls), "it must fail before synthesis, not after"
-
-
-def test_dma_interrupts_reach_the_ps_through_an_interrupt_controller(tmp_path):
-    """PYNQ finds PL interrupts through an axi_intc on IRQ_F2P[0] (its one PL interrupt line)."""
-    rc, err, calls = run_script(tmp_path, ["-out", str(tmp_path / "out")])
-    assert rc == 0, err
-    intc, dma = overlay.INTC_CELL, overlay.DMA_CELL
-    assert f"create_bd_cell -type ip -vlnv xilinx.com:ip:axi_intc:4.1 {intc}" in calls
-    assert f"set_property CONFIG.C_IRQ_CONNECTION 1 cell:{intc}" in calls
-    for net in (f"pin:{dma}/mm2s_introut pin:irq/In0", f"pin:{dma}/s2mm_introut pin:irq/In1",
-                f"pin:irq/dout pin:{intc}/intr", f"pin:{intc}/irq pin:ps7/IRQ_F2P"):
-        assert f"connect_bd_net {net}" in calls, net
-    assert not any("IRQ_F2P" in c and f"{intc}/irq" not in c for c in calls if c.startswith("connect_bd_net"))
-    assert any("CONFIG.PCW_IRQ_F2P_INTR 1" in c for c in calls)
-    assert f"connect_bd_intf_net intf:ctrl_ic/M02_AXI intf:{intc}/s_axi" in calls
-    line = next(c for c in calls if c.startswith("assign_bd_address") and f"seg:{intc}/S_AXI/Reg" in c)
-    assert f"-offset 0x{overlay.INTC_BASE:08X}" in line
-    text = "\n".join(calls)
-    assert f"pin:{intc}/s_axi_aclk" in text and f"pin:{intc}/s_axi_aresetn" in text
-
-
-def test_dma_configuration_is_the_drivers_and_widths_are_user_set(tmp_path):
-    """The DMA is configured as host/overlay.py's DMA_PARAMETERS says (what pynq's DMA driver reads
-    from the .hwh), and every width set by hand is marked VALUE_SRC USER before it is set."""
-    rc, err, calls = run_script(tmp_path, ["-out", str(tmp_path / "out")])
-    assert rc == 0, err
-    at = next(i for i, c in enumerate(calls) if c.startswith("set_property -dict") and "CONFIG.c_include_sg" in c)
-    set_values = dict(re.findall(r"CONFIG\.(c_\w+) ([^\s{}]+)", calls[at]))
-    assert set_values, calls[at]
-    for name, value in set_values.items():
-        assert overlay.DMA_PARAMETERS[name] == value, (name, value)
-    for name in ("c_include_sg", "c_sg_length_width", "c_m_axi_mm2s_data_width", "c_m_axi_s2mm_data_width",
-                 "c_include_mm2s", "c_include_s2mm", "c_include_mm2s_dre", "c_include_s2mm_dre"):
-        assert name in set_values, name
-    user = set(re.findall(r"CONFIG\.(\w+)\.VALUE_SRC USER", "\n".join(calls[:at])))
-    widths = {n for n in set_values if "width" in n}
-    assert widths and widths <= user, widths - user
-
-
-def test_dma_length_register_covers_the_largest_packet():
-    """The largest operation packet at the default maxima (vivado/defaults.tcl): an OP_MM_GELU with
-    M, K, N at their maxima, the weights and five constant beats per channel once per row tile."""
-    defaults = dict(re.findall(r"^\s*(\w+)\s+(\S+)\s*$", (ROOT / "vivado" / "defaults.tcl").read_text(), re.M))
-    n1, n2 = int(defaults["n1"]), int(defaults["n2"])
-    m, k, n = int(defaults["max_m"]), int(defaults["max_k"]), int(defaults["max_n"])
-    tile_rows = n1 * -(-n2 // 8)
-    kb = -(-k // 8)
-    beats = sum(min(tile_rows, m - r0) * kb + n * (LINEAR_CONST_BEATS + GELU_CONST_BEATS + kb) for r0 in range(0, m, tile_rows))
-    assert beats * 8 < 2**overlay.DMA_LENGTH_BITS, (beats * 8, 2**overlay.DMA_LENGTH_BITS)

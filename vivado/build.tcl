@@ -4,10 +4,11 @@
 #          [-max_m 128] [-max_k 3072] [-max_n 3072] [-part xc7z020clg400-1] [-jobs 2]
 #          [-board_repo DIR] [-out DIR] [-build DIR]
 #
-# (or `make -C vivado bitstream`). Defaults: vivado/defaults.tcl. The block design: the Zynq PS, an
-# AXI DMA without scatter-gather whose MM2S and S2MM reach DDR through HP0, the accelerator
-# (rtl/ibert_axi.v, a module reference) with its AXI4-Lite on GP0 beside the DMA's registers and an
-# AXI interrupt controller's, one processor system reset. Names and addresses: host/overlay.py.
+# (or `make -C vivado bitstream`). Defaults: vivado/defaults.tcl. The block design: the Zynq PS, the
+# accelerator (rtl/ibert_axi.v, a module reference) with its AXI4-Lite on GP0 and its two AXI4
+# masters on DDR, the read master (the operands) through an interconnect into HP0 and the write
+# master (the results) through another into HP1 (the interconnects turn its AXI4 bursts into the
+# HP ports' AXI3 ones), one processor system reset. Names and addresses: host/overlay.py.
 # Products: <out>/ibert.bit and ibert.hwh (out defaults to host/overlay, where the driver loads them)
 # and the utilisation and timing reports beside them.
 #
@@ -15,11 +16,7 @@
 # PS takes the board preset; without them the design is built from the part alone, as Xilinx's own
 # PYNQ-Z2 overlays are: the PYNQ image's boot files configure DDR and MIO, the bitstream does not.
 #
-# Interrupts: both DMA channels' interrupts go through an axi_intc into IRQ_F2P[0], the one PL
-# interrupt line PYNQ images expose, which is how pynq finds PL interrupts (its Interrupt class reads
-# the controller from the .hwh). The kit's driver does not wait on them: it polls the DMA's status
-# with a deadline, so a missing interrupt can never hang it; they are there for pynq's own
-# DMA.wait_async and for users of asyncio.
+# Interrupts: none. The driver polls STATUS with a deadline, so a missing interrupt can never hang it.
 
 set root [file normalize [file join [file dirname [info script]] ..]]
 source [file join $root vivado defaults.tcl]
@@ -42,13 +39,10 @@ if {$cfg(build) eq ""} { set cfg(build) [file join $root build vivado] }
 # ------------------------------------------------------------------ names shared with host/overlay.py
 set overlay ibert
 set accel accel
-set dma dma
 set accel_base 0x43C00000
-set dma_base 0x40400000
-set intc intc
-set intc_base 0x41800000
 set reg_window 64K
-set dma_length_bits 26
+set read_port S_AXI_HP0
+set write_port S_AXI_HP1
 
 # ------------------------------------------------------------------ project and sources
 set build [file normalize $cfg(build)]
@@ -93,32 +87,9 @@ set_property -dict [list \
     CONFIG.PCW_USE_M_AXI_GP0 {1} \
     CONFIG.PCW_USE_S_AXI_HP0 {1} \
     CONFIG.PCW_S_AXI_HP0_DATA_WIDTH {64} \
-    CONFIG.PCW_USE_FABRIC_INTERRUPT {1} \
-    CONFIG.PCW_IRQ_F2P_INTR {1} \
+    CONFIG.PCW_USE_S_AXI_HP1 {1} \
+    CONFIG.PCW_S_AXI_HP1_DATA_WIDTH {64} \
 ] [get_bd_cells ps7]
-
-create_bd_cell -type ip -vlnv xilinx.com:ip:axi_dma:7.1 $dma
-# Widths set by hand are marked USER first: otherwise Vivado may propagate its own over them when the
-# interfaces are connected (host/overlay.py's DMA_PARAMETERS is what the .hwh then reports).
-set dma_widths {c_sg_length_width c_m_axi_mm2s_data_width c_m_axis_mm2s_tdata_width c_m_axi_s2mm_data_width
-                c_s_axis_s2mm_tdata_width}
-set user {}
-foreach name $dma_widths { lappend user CONFIG.$name.VALUE_SRC USER }
-set_property -dict $user [get_bd_cells $dma]
-set_property -dict [list \
-    CONFIG.c_include_sg {0} \
-    CONFIG.c_include_mm2s {1} \
-    CONFIG.c_include_s2mm {1} \
-    CONFIG.c_include_mm2s_dre {0} \
-    CONFIG.c_include_s2mm_dre {0} \
-    CONFIG.c_sg_length_width $dma_length_bits \
-    CONFIG.c_m_axi_mm2s_data_width {64} \
-    CONFIG.c_m_axis_mm2s_tdata_width {64} \
-    CONFIG.c_m_axi_s2mm_data_width {64} \
-    CONFIG.c_s_axis_s2mm_tdata_width {64} \
-    CONFIG.c_mm2s_burst_size {64} \
-    CONFIG.c_s2mm_burst_size {64} \
-] [get_bd_cells $dma]
 
 create_bd_cell -type module -reference ibert_axi $accel
 set_property -dict [list \
@@ -128,57 +99,44 @@ set_property -dict [list \
 
 create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst
 create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 ctrl_ic
-set_property CONFIG.NUM_MI {3} [get_bd_cells ctrl_ic]
-create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 mem_ic
-set_property -dict [list CONFIG.NUM_SI {2} CONFIG.NUM_MI {1}] [get_bd_cells mem_ic]
-create_bd_cell -type ip -vlnv xilinx.com:ip:xlconcat:2.1 irq
-set_property CONFIG.NUM_PORTS {2} [get_bd_cells irq]
-create_bd_cell -type ip -vlnv xilinx.com:ip:axi_intc:4.1 $intc
-set_property CONFIG.C_IRQ_CONNECTION {1} [get_bd_cells $intc]  ;# one irq output, to the PS
+set_property CONFIG.NUM_MI {1} [get_bd_cells ctrl_ic]
+# one interconnect a master: AXI4 (bursts up to 64 beats) to the HP port's AXI3 (16), nothing shared
+foreach ic {rd_ic wr_ic} {
+    create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 $ic
+    set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_MI {1}] [get_bd_cells $ic]
+}
 
 # One clock (FCLK_CLK0) and one reset for everything.
 set clk [get_bd_pins ps7/FCLK_CLK0]
 connect_bd_net $clk [get_bd_pins ps7/M_AXI_GP0_ACLK] [get_bd_pins ps7/S_AXI_HP0_ACLK] \
-    [get_bd_pins rst/slowest_sync_clk] [get_bd_pins $accel/aclk] \
-    [get_bd_pins $dma/s_axi_lite_aclk] [get_bd_pins $dma/m_axi_mm2s_aclk] [get_bd_pins $dma/m_axi_s2mm_aclk] \
-    [get_bd_pins $intc/s_axi_aclk] \
+    [get_bd_pins ps7/S_AXI_HP1_ACLK] [get_bd_pins rst/slowest_sync_clk] [get_bd_pins $accel/aclk] \
     [get_bd_pins ctrl_ic/ACLK] [get_bd_pins ctrl_ic/S00_ACLK] [get_bd_pins ctrl_ic/M00_ACLK] \
-    [get_bd_pins ctrl_ic/M01_ACLK] [get_bd_pins ctrl_ic/M02_ACLK] [get_bd_pins mem_ic/ACLK] [get_bd_pins mem_ic/S00_ACLK] \
-    [get_bd_pins mem_ic/S01_ACLK] [get_bd_pins mem_ic/M00_ACLK]
+    [get_bd_pins rd_ic/ACLK] [get_bd_pins rd_ic/S00_ACLK] [get_bd_pins rd_ic/M00_ACLK] \
+    [get_bd_pins wr_ic/ACLK] [get_bd_pins wr_ic/S00_ACLK] [get_bd_pins wr_ic/M00_ACLK]
 connect_bd_net [get_bd_pins ps7/FCLK_RESET0_N] [get_bd_pins rst/ext_reset_in]
-connect_bd_net [get_bd_pins rst/interconnect_aresetn] [get_bd_pins ctrl_ic/ARESETN] [get_bd_pins mem_ic/ARESETN]
-connect_bd_net [get_bd_pins rst/peripheral_aresetn] [get_bd_pins $accel/aresetn] [get_bd_pins $dma/axi_resetn] \
-    [get_bd_pins $intc/s_axi_aresetn] \
-    [get_bd_pins ctrl_ic/S00_ARESETN] [get_bd_pins ctrl_ic/M00_ARESETN] [get_bd_pins ctrl_ic/M01_ARESETN] \
-    [get_bd_pins ctrl_ic/M02_ARESETN] \
-    [get_bd_pins mem_ic/S00_ARESETN] [get_bd_pins mem_ic/S01_ARESETN] [get_bd_pins mem_ic/M00_ARESETN]
+connect_bd_net [get_bd_pins rst/interconnect_aresetn] [get_bd_pins ctrl_ic/ARESETN] [get_bd_pins rd_ic/ARESETN] \
+    [get_bd_pins wr_ic/ARESETN]
+connect_bd_net [get_bd_pins rst/peripheral_aresetn] [get_bd_pins $accel/aresetn] \
+    [get_bd_pins ctrl_ic/S00_ARESETN] [get_bd_pins ctrl_ic/M00_ARESETN] \
+    [get_bd_pins rd_ic/S00_ARESETN] [get_bd_pins rd_ic/M00_ARESETN] \
+    [get_bd_pins wr_ic/S00_ARESETN] [get_bd_pins wr_ic/M00_ARESETN]
 
-# Control: GP0 -> the accelerator's registers, the DMA's and the interrupt controller's.
+# Control: GP0 -> the accelerator's registers.
 connect_bd_intf_net [get_bd_intf_pins ps7/M_AXI_GP0] [get_bd_intf_pins ctrl_ic/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins ctrl_ic/M00_AXI] [get_bd_intf_pins $accel/s_axi_ctrl]
-connect_bd_intf_net [get_bd_intf_pins ctrl_ic/M01_AXI] [get_bd_intf_pins $dma/S_AXI_LITE]
-connect_bd_intf_net [get_bd_intf_pins ctrl_ic/M02_AXI] [get_bd_intf_pins $intc/s_axi]
-# Data: DDR -> MM2S -> accelerator -> S2MM -> DDR, both through HP0.
-connect_bd_intf_net [get_bd_intf_pins $dma/M_AXIS_MM2S] [get_bd_intf_pins $accel/s_axis]
-connect_bd_intf_net [get_bd_intf_pins $accel/m_axis] [get_bd_intf_pins $dma/S_AXIS_S2MM]
-connect_bd_intf_net [get_bd_intf_pins $dma/M_AXI_MM2S] [get_bd_intf_pins mem_ic/S00_AXI]
-connect_bd_intf_net [get_bd_intf_pins $dma/M_AXI_S2MM] [get_bd_intf_pins mem_ic/S01_AXI]
-connect_bd_intf_net [get_bd_intf_pins mem_ic/M00_AXI] [get_bd_intf_pins ps7/S_AXI_HP0]
-# The DMA's interrupts through the interrupt controller into IRQ_F2P[0] (the header says why).
-connect_bd_net [get_bd_pins $dma/mm2s_introut] [get_bd_pins irq/In0]
-connect_bd_net [get_bd_pins $dma/s2mm_introut] [get_bd_pins irq/In1]
-connect_bd_net [get_bd_pins irq/dout] [get_bd_pins $intc/intr]
-connect_bd_net [get_bd_pins $intc/irq] [get_bd_pins ps7/IRQ_F2P]
+# Data: the core reads its operands from DDR through HP0 and writes its results through HP1.
+connect_bd_intf_net [get_bd_intf_pins $accel/m_axi_rd] [get_bd_intf_pins rd_ic/S00_AXI]
+connect_bd_intf_net [get_bd_intf_pins rd_ic/M00_AXI] [get_bd_intf_pins ps7/$read_port]
+connect_bd_intf_net [get_bd_intf_pins $accel/m_axi_wr] [get_bd_intf_pins wr_ic/S00_AXI]
+connect_bd_intf_net [get_bd_intf_pins wr_ic/M00_AXI] [get_bd_intf_pins ps7/$write_port]
 
-# Addresses: registers on GP0 (host/overlay.py), all of DDR for the DMA.
+# Addresses: registers on GP0 (host/overlay.py), all of DDR for each master.
 assign_bd_address -offset $accel_base -range $reg_window \
     -target_address_space [get_bd_addr_spaces ps7/Data] [get_bd_addr_segs $accel/s_axi_ctrl/reg0] -force
-assign_bd_address -offset $dma_base -range $reg_window \
-    -target_address_space [get_bd_addr_spaces ps7/Data] [get_bd_addr_segs $dma/S_AXI_LITE/Reg] -force
-assign_bd_address -offset $intc_base -range $reg_window \
-    -target_address_space [get_bd_addr_spaces ps7/Data] [get_bd_addr_segs $intc/S_AXI/Reg] -force
-assign_bd_address -target_address_space [get_bd_addr_spaces $dma/Data_MM2S] [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM] -force
-assign_bd_address -target_address_space [get_bd_addr_spaces $dma/Data_S2MM] [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM] -force
+assign_bd_address -target_address_space [get_bd_addr_spaces $accel/m_axi_rd] \
+    [get_bd_addr_segs ps7/$read_port/HP0_DDR_LOWOCM] -force
+assign_bd_address -target_address_space [get_bd_addr_spaces $accel/m_axi_wr] \
+    [get_bd_addr_segs ps7/$write_port/HP1_DDR_LOWOCM] -force
 
 validate_bd_design
 save_bd_design

@@ -20,11 +20,11 @@ extern "C" {
 #define IBERT_REGS__VERSION__MINOR_bm 0xffff
 #define IBERT_REGS__VERSION__MINOR_bp 0
 #define IBERT_REGS__VERSION__MINOR_bw 16
-#define IBERT_REGS__VERSION__MINOR_reset 0x1
+#define IBERT_REGS__VERSION__MINOR_reset 0x0
 #define IBERT_REGS__VERSION__MAJOR_bm 0xffff0000
 #define IBERT_REGS__VERSION__MAJOR_bp 16
 #define IBERT_REGS__VERSION__MAJOR_bw 16
-#define IBERT_REGS__VERSION__MAJOR_reset 0x2
+#define IBERT_REGS__VERSION__MAJOR_reset 0x3
 
 // reg - ibert_regs::CTRL
 #define IBERT_REGS__CTRL__START_bm 0x1
@@ -71,6 +71,14 @@ extern "C" {
 #define IBERT_REGS__ERROR__ABORTED_bp 5
 #define IBERT_REGS__ERROR__ABORTED_bw 1
 #define IBERT_REGS__ERROR__ABORTED_reset 0x0
+#define IBERT_REGS__ERROR__AXI_READ_bm 0x40
+#define IBERT_REGS__ERROR__AXI_READ_bp 6
+#define IBERT_REGS__ERROR__AXI_READ_bw 1
+#define IBERT_REGS__ERROR__AXI_READ_reset 0x0
+#define IBERT_REGS__ERROR__AXI_WRITE_bm 0x80
+#define IBERT_REGS__ERROR__AXI_WRITE_bp 7
+#define IBERT_REGS__ERROR__AXI_WRITE_bw 1
+#define IBERT_REGS__ERROR__AXI_WRITE_reset 0x0
 
 // reg - ibert_regs::OP
 #define IBERT_REGS__OP__CODE_bm 0xf
@@ -208,6 +216,48 @@ extern "C" {
 #define IBERT_REGS__CYCLES_STALLED__VALUE_bw 32
 #define IBERT_REGS__CYCLES_STALLED__VALUE_reset 0x0
 
+// reg - ibert_regs::A_ADDR
+#define IBERT_REGS__A_ADDR__VALUE_bm 0xffffffff
+#define IBERT_REGS__A_ADDR__VALUE_bp 0
+#define IBERT_REGS__A_ADDR__VALUE_bw 32
+#define IBERT_REGS__A_ADDR__VALUE_reset 0x0
+
+// reg - ibert_regs::A_STRIDE
+#define IBERT_REGS__A_STRIDE__VALUE_bm 0xffffffff
+#define IBERT_REGS__A_STRIDE__VALUE_bp 0
+#define IBERT_REGS__A_STRIDE__VALUE_bw 32
+#define IBERT_REGS__A_STRIDE__VALUE_reset 0x0
+
+// reg - ibert_regs::R_ADDR
+#define IBERT_REGS__R_ADDR__VALUE_bm 0xffffffff
+#define IBERT_REGS__R_ADDR__VALUE_bp 0
+#define IBERT_REGS__R_ADDR__VALUE_bw 32
+#define IBERT_REGS__R_ADDR__VALUE_reset 0x0
+
+// reg - ibert_regs::R_STRIDE
+#define IBERT_REGS__R_STRIDE__VALUE_bm 0xffffffff
+#define IBERT_REGS__R_STRIDE__VALUE_bp 0
+#define IBERT_REGS__R_STRIDE__VALUE_bw 32
+#define IBERT_REGS__R_STRIDE__VALUE_reset 0x0
+
+// reg - ibert_regs::W_ADDR
+#define IBERT_REGS__W_ADDR__VALUE_bm 0xffffffff
+#define IBERT_REGS__W_ADDR__VALUE_bp 0
+#define IBERT_REGS__W_ADDR__VALUE_bw 32
+#define IBERT_REGS__W_ADDR__VALUE_reset 0x0
+
+// reg - ibert_regs::OUT_ADDR
+#define IBERT_REGS__OUT_ADDR__VALUE_bm 0xffffffff
+#define IBERT_REGS__OUT_ADDR__VALUE_bp 0
+#define IBERT_REGS__OUT_ADDR__VALUE_bw 32
+#define IBERT_REGS__OUT_ADDR__VALUE_reset 0x0
+
+// reg - ibert_regs::OUT_BEATS
+#define IBERT_REGS__OUT_BEATS__VALUE_bm 0xffffffff
+#define IBERT_REGS__OUT_BEATS__VALUE_bp 0
+#define IBERT_REGS__OUT_BEATS__VALUE_bw 32
+#define IBERT_REGS__OUT_BEATS__VALUE_reset 0x0
+
 // addrmap - ibert_regs
 typedef struct __attribute__ ((__packed__)) {
     uint32_t ID;
@@ -237,10 +287,18 @@ typedef struct __attribute__ ((__packed__)) {
     uint32_t CYCLES_BUSY;
     uint32_t CYCLES_STARVED;
     uint32_t CYCLES_STALLED;
+    uint8_t RESERVED_6c_6f[0x4];
+    uint32_t A_ADDR;
+    uint32_t A_STRIDE;
+    uint32_t R_ADDR;
+    uint32_t R_STRIDE;
+    uint32_t W_ADDR;
+    uint32_t OUT_ADDR;
+    uint32_t OUT_BEATS;
 } ibert_regs_t;
 
 
-static_assert(sizeof(ibert_regs_t) == 0x6c, "Packing error");
+static_assert(sizeof(ibert_regs_t) == 0x8c, "Packing error");
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
-"""The board's DDR as the simulated DMA sees it: buffers at physical addresses, each with two copies
+"""The board's DDR as the simulated core sees it: buffers at physical addresses, each with two copies
 of its bytes, the CPU's (what the host program reads and writes, through its data cache) and the
-DDR's (what the DMA reads and writes over HP0, which is not cache-coherent on the Zynq-7000).
+DDR's (what the core's AXI4 masters read and write over HP0 and HP1, which are not cache-coherent
+on the Zynq-7000).
 ``flush`` copies the CPU's bytes to DDR, ``invalidate`` DDR's to the CPU: a driver that forgets
 either gets stale data here as it would on the board.
 
@@ -29,8 +30,8 @@ class Allocation:
     address: int
     nbytes: int
     cpu: np.ndarray  # uint8, the CPU's view (the host's array is a view of it)
-    ddr: np.ndarray  # uint8, what the DMA reads and writes
-    words: np.ndarray  # uint64, the same DDR bytes as the DMA's 64-bit beats
+    ddr: np.ndarray  # uint8, what the core reads and writes
+    words: np.ndarray  # uint64, the same DDR bytes as the core's 64-bit beats
 
     def flush(self, offset: int, nbytes: int) -> None:
         self.ddr[offset:offset + nbytes] = self.cpu[offset:offset + nbytes]
@@ -40,9 +41,11 @@ class Allocation:
 
 
 class Memory:
-    """The simulated DDR: allocations at physical addresses, looked up by address for the DMA."""
+    """The simulated DDR: allocations at physical addresses. ``on_map(address, words)`` and
+    ``on_unmap(address)`` are told of each allocation made and freed (the harness maps them)."""
 
-    def __init__(self):
+    def __init__(self, on_map=lambda address, words: None, on_unmap=lambda address: None):
+        self.on_map, self.on_unmap = on_map, on_unmap
         self._live: dict[int, Allocation] = {}
         self._next_handle = 1
         self.allocations = 0  # how many were ever made (the driver's reuse is tested with it)
@@ -57,17 +60,20 @@ class Memory:
             address = max(address, a.address + -(-a.nbytes // ALIGN) * ALIGN)
         if address + size > BASE + SIZE:
             raise MemoryError(f"the simulated DDR has no {size} contiguous bytes free (as pynq's CMA pool would)")
-        # 8-byte aligned backing, so the DMA's 64-bit beats can be read from it in place
+        # 8-byte aligned backing, so the core's 64-bit beats can be read from it in place
         cpu = np.zeros(-(-size // 8), np.uint64).view(np.uint8)[:nbytes]
         words = np.zeros(-(-size // 8), np.uint64)
         alloc = Allocation(self._next_handle, address, int(nbytes), cpu, words.view(np.uint8)[:nbytes], words)
         self._live[alloc.handle] = alloc
+        self.on_map(alloc.address, words)
         self._next_handle += 1
         self.allocations += 1
         return alloc
 
     def free(self, handle: int) -> None:
-        self._live.pop(handle, None)
+        alloc = self._live.pop(handle, None)
+        if alloc is not None:
+            self.on_unmap(alloc.address)
 
     @property
     def live(self) -> int:
@@ -76,7 +82,7 @@ class Memory:
 
     def find(self, address: int, nbytes: int) -> tuple[Allocation, int] | None:
         """The allocation holding ``nbytes`` from ``address``, and the offset into it; None when no
-        one allocation holds the whole range (the DMA's decode error)."""
+        one allocation holds the whole range (a decode error on the bus)."""
         for a in self._live.values():
             if a.address <= address and address + nbytes <= a.address + a.nbytes:
                 return a, address - a.address
@@ -87,7 +93,7 @@ class Memory:
         return self._live.get(handle)
 
     def allocate(self, shape, dtype=np.uint64) -> SimBuffer:
-        """``pynq.allocate``: a zero-filled buffer the DMA can reach, as a :class:`SimBuffer`."""
+        """``pynq.allocate``: a zero-filled buffer the core can reach, as a :class:`SimBuffer`."""
         dtype = np.dtype(dtype)
         count = int(np.prod(shape, dtype=np.int64))
         alloc = self.new(count * dtype.itemsize)

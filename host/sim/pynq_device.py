@@ -1,7 +1,7 @@
 """pynq's own classes over the simulated board (host/sim/platform.py): a pynq ``Device`` whose
 registers are the simulation's and whose memory is the simulated DDR, so that ``pynq.MMIO``,
-``pynq.DefaultIP``, ``pynq.lib.dma.DMA`` (with its simple-mode ``_SDMAChannel``),
-``pynq.allocate`` and ``PynqBuffer`` run as they are, and only the hardware under them is modelled.
+``pynq.DefaultIP``, ``pynq.allocate`` and ``PynqBuffer`` run as they are, and only the hardware
+under them is modelled.
 
 pynq's MMIO reaches a device with the ``REGISTER_RW`` capability through its ``read_registers``
 and ``write_registers`` (pynq 3's hook for devices without /dev/mem); its buffers flush and
@@ -19,17 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pynq
 from pynq.buffer import PynqBuffer
-from pynq.lib.dma import DMA
 from pynq.pl_server.device import Device
 
-from ..overlay import (
-    ACCEL_BASE,
-    ACCEL_CELL,
-    DMA_BASE,
-    DMA_CELL,
-    DMA_PARAMETERS,
-    REG_WINDOW,
-)
+from ..overlay import ACCEL_BASE, ACCEL_CELL, REG_WINDOW
 
 
 class SimDevice(Device):
@@ -80,15 +72,12 @@ def descriptions(device: Device) -> dict[str, dict]:
     return {
         ACCEL_CELL: {"phys_addr": ACCEL_BASE, "addr_range": REG_WINDOW, "device": device,
                      "fullpath": ACCEL_CELL, "type": "user.org:user:ibert_axi:1.0"},
-        DMA_CELL: {"phys_addr": DMA_BASE, "addr_range": REG_WINDOW, "device": device, "fullpath": DMA_CELL,
-                   "type": "xilinx.com:ip:axi_dma:7.1", "parameters": dict(DMA_PARAMETERS), "interrupts": {}},
     }
 
 
 def pynq_platform(sim):
-    """``(ip, dma, allocate)``: pynq's DefaultIP and DMA over ``sim``, and pynq.allocate, which
-    allocates on the simulated device (made pynq's active device)."""
+    """``(ip, allocate)``: pynq's DefaultIP over ``sim``, and pynq.allocate, which allocates on
+    the simulated device (made pynq's active device)."""
     device = SimDevice(sim)
     Device.active_device = device
-    d = descriptions(device)
-    return pynq.DefaultIP(d[ACCEL_CELL]), DMA(d[DMA_CELL]), pynq.allocate
+    return pynq.DefaultIP(descriptions(device)[ACCEL_CELL]), pynq.allocate
