@@ -1,8 +1,9 @@
 """Sentences per second through host.encoder.Encoder on the simulated accelerator (the device's build,
 12 x 14, vivado/defaults.tcl): all-MiniLM-L6-v2, sentences of exactly 16 tokens, unbatched and in
 batches (up to 8 sentences and 128 rows, the core's MAX_M, filling its row tiles:
-host.encoder.batches), from the core's own cycle counts at the core's clock (the default build's);
-beside them the two bounds of a 16-token layer: the weight stream (every weight and per-channel constant beat
+host.encoder.batches), from the core's own cycle counts at the core's clock (the default build's),
+its operands in the simulated board's DDR behind the DDR model (batched also without its bandwidth
+limit); beside them the two bounds of a 16-token layer: the weight stream (every weight and per-channel constant beat
 of the layer's operations, once per pass) and the compute (the layer's MACs over the array's PEs).
 Then the simulation's own speed with 1 and 2 worker processes.
 
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from host.encoder import Encoder, batches  # noqa: E402
+from host.sim.ddr import Ddr  # noqa: E402
 from host.eval_text import varied_sentences  # noqa: E402
 from host.layer import STEPS, weight_args  # noqa: E402
 from host.operations import OPERATIONS  # noqa: E402
@@ -64,16 +66,22 @@ def main() -> None:
         print(f"all-MiniLM-L6-v2, {len(sentences)} sentences of {TOKENS} tokens, {pes} PEs at {enc.clock_mhz:g} MHz")
         print(f"bounds per sentence and layer: compute {macs / 1e6:.1f} M MACs / {pes} PEs = {compute:,.0f} cycles; "
               f"weight stream {weights:,} beats per pass of the weights, shared by a batch's sentences")
-        print(f"{'(sentences per batch)':>16}{'cycles/sentence/layer':>24}{'vs compute':>12}{'vs its roofline':>17}{'sentences/s':>13}")
+        print(f"{'(sentences per batch)':>30}{'cycles/sentence/layer':>24}{'vs compute':>12}{'vs its roofline':>17}{'sentences/s':>13}")
         results = {}
-        for name, batch in (("unbatched", 1), ("batched", 8)):
+        sim = getattr(enc._engine.acc, "sim", None)  # the simulated board: its DDR model, on and off
+        runs = [("unbatched", 1, Ddr()), ("batched", 8, Ddr())]
+        if sim is not None:
+            runs.append(("batched, no DDR limit", 8, Ddr(limit=False)))
+        for name, batch, ddr in runs:
+            if sim is not None:
+                sim.set_ddr(ddr)
             emb = enc.encode(sentences, batch_size=batch)
             per = enc.cycles.mean() / layers
             groups = batches([TOKENS] * len(sentences), batch, enc.max_tokens, enc.tile_rows)
             roof = max(compute, weights * len(groups) / len(sentences))  # the weights once per pass
             label = f"{name} ({len(sentences) / len(groups):.2g})"
-            results[batch] = emb
-            print(f"{label:>16}{per:>24,.0f}{per / compute:>11.2f}x{per / roof:>16.2f}x"
+            results.setdefault(batch, emb)
+            print(f"{label:>30}{per:>24,.0f}{per / compute:>11.2f}x{per / roof:>16.2f}x"
                   f"{enc.clock_mhz * 1e6 / (per * layers):>13.1f}")
         same = np.array_equal(results[1], results[8])
         print(f"batched embeddings bit-identical to unbatched: {'yes' if same else 'NO'}")

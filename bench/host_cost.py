@@ -6,12 +6,13 @@ a 16-token sentence through all six layers.
 
 Two ways to run: as the encoder runs (only the embedding output goes in and only the last layer's
 output comes back) and as the main job runs (``check``: every step's output is read back for the
-divergence locator). The host's time is measured by running each sentence twice: on the simulated
-board, recording every answer the core's registers gave, then again with those answers given back
-at once, so that what is timed is this machine's CPU doing the host's side alone (the weights were
-loaded once, before: per operation a few register writes, a start and a wait; the embedding). The
-first run's wall time less the time inside the simulation is printed beside it. ``--small`` runs
-the tiny random model (the suite's check that the bench runs).
+divergence locator). The host's time is measured by running each sentence's layers on the
+simulated board, recording every answer the core's registers gave, then again with those answers
+given back at once, so that what is timed is this machine's CPU doing the host's side alone (the
+weights were loaded once, before: per operation a few register writes, a start and a wait); the
+host's embedding is timed beside it. The first run's wall time less the time inside the
+simulation is printed too. ``--small`` runs two random small layers (the suite's check that the
+bench runs).
 """
 
 from __future__ import annotations
@@ -26,20 +27,25 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from host.driver import Accelerator  # noqa: E402
-from host.bert import embed_int  # noqa: E402
-from host.layer import LayerRunner, forward_batch  # noqa: E402
+from host.layer import LayerRunner  # noqa: E402
 from host.sim.platform import SimIP, Simulator  # noqa: E402
 
 
-def model_and_sentences(small: bool, count: int):
-    """The integer model and ``count`` token id lists (16 tokens each)."""
+def workload(small: bool, count: int):
+    """(the layers, ``count`` int8 inputs of 16 rows, the host's embedding of each (a callable, or
+    None), a name): all-MiniLM-L6-v2 on the kit's 16-token evaluation sentences, or two random
+    small layers (host.operands.small_layer) on random inputs."""
     if small:
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-        from tiny_bert import tiny_int_bert
+        from host.operands import small_layer
 
-        rng = np.random.default_rng(0)
-        return tiny_int_bert(), [list(rng.integers(4, 30, 16)) for _ in range(count)], "the tiny random model"
+        layers, xs = [], []
+        for seed in range(max(2, count)):
+            x, p = small_layer(64, 2, 128, 16, seed)
+            layers.append(p)
+            xs.append(x)
+        return layers[:2], xs[:count], None, "two random layers (D 64, 2 heads, F 128)"
     from host import cache
+    from host.bert import embed_int
     from host.checkpoint import default_model_dir, load_checkpoint
     from host.sentences import evaluation_sentences
     from host.tokenize import Tokenizer
@@ -47,9 +53,16 @@ def model_and_sentences(small: bool, count: int):
     folder = default_model_dir()
     model, tok = load_checkpoint(folder), Tokenizer(folder)
     q, _, _ = cache.quantized(model, tok, 64)
-    ids = [tok.encode(s) for s in evaluation_sentences()]
-    ids = [x for x in ids if len(x) == 16][:count]
-    return q, ids, "all-MiniLM-L6-v2"
+    ids = [x for x in (tok.encode(s) for s in evaluation_sentences()) if len(x) == 16][:count]
+    return q.layers, [embed_int(q, i) for i in ids], [lambda i=i: embed_int(q, i) for i in ids], "all-MiniLM-L6-v2"
+
+
+def run_layers(runner: LayerRunner, layers, x) -> np.ndarray:
+    """Every layer on one sentence's rows: what the encoder runs after the embedding."""
+    xs = [x]
+    for i, p in enumerate(layers):
+        xs = runner.layers(i, xs, p)
+    return np.asarray(xs[0])
 
 
 #: Replays of each sentence (their median is the figure: the first ones run in caches the
@@ -95,24 +108,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sentences", type=int, default=5)
     ap.add_argument("--small", action="store_true", help="the tiny random model (what the suite runs)")
     a = ap.parse_args(argv)
-    q, batch, name = model_and_sentences(a.small, a.sentences)
+    layers, inputs, embeds, name = workload(a.small, a.sentences)
     sim = Simulator()
     with Accelerator(SimIP(sim), sim.allocate, timeout=600, clock_mhz=sim.clock_mhz) as acc:
         runner = LayerRunner(acc)
-        runner.load(q.layers)
-        print(f"{name}: {len(q.layers)} layers, weights loaded once: {acc.load_written:,} bytes")
-        print(f"{'mode':<34}{'CPU wrote B':>12}{'CPU read B':>12}{'host ms':>9}{'layers':>8}{'(wall-sim)':>11}"
+        runner.load(layers)
+        print(f"{name}: {len(layers)} layers, weights loaded once: {acc.load_written:,} bytes")
+        print(f"{'mode':<34}{'CPU wrote B':>12}{'CPU read B':>12}{'layers ms':>11}{'+ embed':>9}{'(wall-sim)':>11}"
               f"{'core cycles':>13}")
         real_ip = acc.ip
         for mode, check in (("encoder (last output only)", False), ("main job (check: every output)", True)):
             runner.check = check
             host_ms, embed_ms, wall_ms, written, read, cycles = [], [], [], [], [], []
-            for ids in batch:
+            for n, x in enumerate(inputs):
                 runner.trace.clear()
                 acc.ip = recorder = Recorder(real_ip)
                 w0, r0, s0, c0 = acc.cpu_written, acc.cpu_read, sim.seconds, len(acc.calls)
                 t0 = time.perf_counter()
-                forward_batch(runner, q, [ids])
+                run_layers(runner, layers, x)
                 wall = time.perf_counter() - t0
                 wall_ms.append((wall - (sim.seconds - s0)) * 1e3)
                 written.append(acc.cpu_written - w0)
@@ -122,19 +135,22 @@ def main(argv: list[str] | None = None) -> int:
                     acc.ip = Replayer(recorder.answers)
                     runner.trace.clear()
                     t0 = time.perf_counter()
-                    forward_batch(runner, q, [ids])
+                    run_layers(runner, layers, x)
                     host_ms.append((time.perf_counter() - t0) * 1e3)
-                    t0 = time.perf_counter()
-                    embed_int(q, ids)
-                    embed_ms.append((time.perf_counter() - t0) * 1e3)
+                    if embeds is not None:
+                        t0 = time.perf_counter()
+                        embeds[n]()
+                        embed_ms.append((time.perf_counter() - t0) * 1e3)
                 acc.ip = real_ip
-            host, embed = statistics.median(host_ms), statistics.median(embed_ms)
-            print(f"{mode:<34}{max(written):>12,}{max(read):>12,}{host:>9.2f}{host - embed:>8.2f}"
+            host = statistics.median(host_ms)
+            embed = statistics.median(embed_ms) if embed_ms else 0.0
+            print(f"{mode:<34}{max(written):>12,}{max(read):>12,}{host:>11.2f}{host + embed:>9.2f}"
                   f"{statistics.median(wall_ms):>11.2f}{max(cycles):>13,}")
-        print(f"per sentence of {len(batch[0])} tokens (median over {len(batch)} sentences, {REPLAYS} replays each; the bytes and cycles the "
-              f"most any took); host ms: the run again with the core's recorded answers given back at once (the "
-              f"host's own work, the embedding included; layers: less the embedding, the accelerator's side alone); wall-sim: the run's wall time less the time inside the "
-              f"simulation (its cache footprint left in); the core's time at {sim.clock_mhz:g} MHz: "
+        print(f"per sentence of {inputs[0].shape[0]} tokens (median over {len(inputs)} sentences, {REPLAYS} replays "
+              f"each; the bytes and cycles the most any took). layers ms: the layers again with the core's recorded "
+              f"register answers given back at once (the host's own work for the accelerator); + embed: with the "
+              f"host's embedding; wall-sim: the first run's wall time less the time inside the simulation (its "
+              f"cache footprint left in). The core's time at {sim.clock_mhz:g} MHz: "
               f"{max(cycles) / (sim.clock_mhz * 1e3):.2f} ms")
     return 0
 
