@@ -205,3 +205,14 @@ class MasterBench:
         self.halt = True
         await within(task, 10, "the offering task to stop", self.dut)
         valid.value = 0
+
+    async def cancel_after(self, cycles: int, task, valid) -> None:
+        """``cycles`` cycles on, stop offering (``task``, ``valid``) and pulse the DUT's cancel; returns
+        in the ReadOnly phase of the cycle after the pulse, for the caller to look at the DUT."""
+        if cycles:
+            await ClockCycles(self.dut.clk, cycles)
+        await self.stop(task, valid)
+        self.dut.cancel.value = 1
+        await RisingEdge(self.dut.clk)
+        self.dut.cancel.value = 0
+        await ReadOnly()

@@ -218,13 +218,7 @@ async def cancel_at_any_cycle_leaves_the_next_commands_exact(dut):
         tb.axi.mem.latency = latency
         tb.set_stalls(*pats)
         sender = tb.sender(cmds)
-        for _ in range(when):
-            await RisingEdge(dut.clk)
-        await tb.stop(sender, dut.cmd_valid)
-        dut.cancel.value = 1
-        await RisingEdge(dut.clk)
-        dut.cancel.value = 0
-        await ReadOnly()
+        await tb.cancel_after(when, sender, dut.cmd_valid)
         assert not dut.m_axis_tvalid.value and dut.cmd_ready.value, "cancel must empty mm2s at once"
         await RisingEdge(dut.clk)
         tb.out.clear()

@@ -191,13 +191,7 @@ async def cancel_at_any_cycle_writes_nothing_more(dut):
         tb.prepare(addr, count)
         await tb.arm(addr)
         sender = tb.sender(words)
-        for _ in range(when):
-            await RisingEdge(dut.clk)
-        await tb.stop(sender, dut.s_axis_tvalid)
-        dut.cancel.value = 1
-        await RisingEdge(dut.clk)
-        dut.cancel.value = 0
-        await ReadOnly()
+        await tb.cancel_after(when, sender, dut.s_axis_tvalid)
         assert not dut.busy.value and not dut.s_axis_tready.value
         cancelled = get_sim_time("ns")
         await RisingEdge(dut.clk)
