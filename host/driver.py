@@ -374,8 +374,14 @@ class Accelerator:
                 w: tuple[int, int] | None = None, r: DeviceRows | None = None, op_word: int | None = None,
                 constants: dict | None = None, out_name: str = "out", pack_s: float = 0.0) -> DeviceRows:
         """One operation on operands resident in DDR: registers, start, wait for done (:meth:`start`
-        then :meth:`finish`); the output, a DeviceRows."""
-        return self.finish(self.start(code, m, k, n, a, out, w, r, op_word, constants, out_name), pack_s)
+        then :meth:`finish`); the output, a DeviceRows. Interrupted (Ctrl-C), it leaves the core idle
+        for the next call before the KeyboardInterrupt goes on."""
+        try:
+            started = self.start(code, m, k, n, a, out, w, r, op_word, constants, out_name)
+        except KeyboardInterrupt:
+            self._recover("an interrupted start")
+            raise
+        return self.finish(started, pack_s)
 
     def start(self, code: int, m: int, k: int, n: int, a: DeviceRows, out: DeviceRows | None = None,
               w: tuple[int, int] | None = None, r: DeviceRows | None = None, op_word: int | None = None,
@@ -417,7 +423,11 @@ class Accelerator:
         """Wait (within the deadline) for a started operation to be done, check what the core
         reports, and record its timing; its output."""
         t0 = time.perf_counter()
-        status = self._wait(started.what)
+        try:
+            status = self._wait(started.what)
+        except KeyboardInterrupt:  # Ctrl-C mid-operation: the core aborted, idle for the next call
+            self._recover(f"{started.what}, interrupted")
+            raise
         transfer_s = time.perf_counter() - t0
         errors = self.read("ERROR")
         if errors:

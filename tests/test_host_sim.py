@@ -281,3 +281,31 @@ def test_the_ddr_model_sets_the_pace_it_states(acc):
         assert acc.calls[-1].cycles < call.cycles / 1.5
     finally:
         sim.set_ddr(Ddr())
+
+
+def test_an_interrupted_operation_leaves_the_core_idle(acc):
+    """Ctrl-C in the middle of a long operation (a KeyboardInterrupt raised by a timer signal while the
+    driver waits, as the terminal's would be): it reaches the caller, the core is idle (aborted), and
+    the next operation is exact."""
+    import signal
+
+    rng = np.random.default_rng(12)
+    x, dense, rq = linear_problem(128, 768, 3072, rng)
+    w = acc.load_weights({"interrupted": golden.layout.linear_weights(dense, rq)})["interrupted"]
+    a = acc.to_device(x, "interrupted x")  # only the wait is left to interrupt (seconds of simulation)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(KeyboardInterrupt):
+            acc.linear(a, dense, rq, weights=w)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert acc.read("STATUS") & 1 == 0
+    assert acc.read("ERROR") == 1 << 5  # aborted
+    small = linear_problem(5, 24, 9, rng)
+    assert np.array_equal(acc.linear(*small), golden.linear(*small))
