@@ -248,13 +248,17 @@ class Accelerator:
         self._errors_set = False  # ERROR is clear: the next start need not clear it
 
     def close(self) -> None:
-        """Free the buffers (the board's CMA pool is small)."""
+        """Free the buffers (the board's CMA pool is small) and the board's lock, if it holds one
+        (host/board_lock.py: the pynq backend takes it)."""
         for named in self._named.values():
             named.buf.freebuffer()
         for buf in self._weights:
             buf.freebuffer()
         self._named.clear()
         self._weights.clear()
+        lock, self.lock = getattr(self, "lock", None), None
+        if lock is not None:
+            lock.release()
 
     def __enter__(self):
         return self

@@ -4,6 +4,7 @@ pynq is imported only when the board backend is asked for, so the package works 
 
 from __future__ import annotations
 
+from .board_lock import BoardLock
 from .driver import Accelerator
 from .overlay import ACCEL_CELL, OVERLAY_DIR, OVERLAY_NAME
 
@@ -26,13 +27,20 @@ def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None)
         bit = OVERLAY_DIR / f"{OVERLAY_NAME}.bit"
         if not bit.is_file():
             raise RuntimeError(f"--backend pynq: no bitstream at {bit} (build it with vivado/: docs/board.md)")
+        lock = BoardLock(bit).acquire()  # one board, one user: a second process is refused here
         try:
-            overlay = pynq.Overlay(str(bit))
-        except Exception as e:  # pynq raises several types when no board answers
-            raise RuntimeError(f"--backend pynq: the overlay did not load ({e}); use --backend sim") from None
-        # the clock the overlay's .hwh made pynq set on FCLK_CLK0 (build.tcl's -clock_mhz, as the
-        # PS7's dividers reach it)
-        return Accelerator(getattr(overlay, ACCEL_CELL), pynq.allocate, timeout, clock_mhz=pynq.Clocks.fclk0_mhz)
+            try:
+                overlay = pynq.Overlay(str(bit))
+            except Exception as e:  # pynq raises several types when no board answers
+                raise RuntimeError(f"--backend pynq: the overlay did not load ({e}); use --backend sim") from None
+            # the clock the overlay's .hwh made pynq set on FCLK_CLK0 (build.tcl's -clock_mhz, as the
+            # PS7's dividers reach it)
+            acc = Accelerator(getattr(overlay, ACCEL_CELL), pynq.allocate, timeout, clock_mhz=pynq.Clocks.fclk0_mhz)
+        except BaseException:
+            lock.release()
+            raise
+        acc.lock = lock  # released by acc.close()
+        return acc
     raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
 
 
