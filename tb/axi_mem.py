@@ -206,6 +206,15 @@ class MasterBench:
         await within(task, 10, "the offering task to stop", self.dut)
         valid.value = 0
 
+    async def await_err(self, budget: int, bad: int) -> None:
+        """Wait (at most ``budget`` cycles) for the DUT's err pulse (``self.errs``, a monitor's list)
+        answering the fault injected at ``bad``."""
+        for _ in range(budget):
+            await RisingEdge(self.dut.clk)
+            if self.errs:
+                return
+        self.fail(f"no err pulse in {budget} cycles for a fault at 0x{bad:x}")
+
     async def cancel_after(self, cycles: int, task, valid) -> None:
         """``cycles`` cycles on, stop offering (``task``, ``valid``) and pulse the DUT's cancel; returns
         in the ReadOnly phase of the cycle after the pulse, for the caller to look at the DUT."""

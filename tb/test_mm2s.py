@@ -181,13 +181,7 @@ async def an_error_mid_burst_pulses_err_and_cancel_recovers(dut):
         tb.axi.mem.faults = {bad}
         tb.axi.mem.latency = latency
         sender = tb.sender(cmds)
-        budget = tb.budget(sum(b for _, b, _ in cmds), 16)
-        for _ in range(budget):
-            await RisingEdge(dut.clk)
-            if tb.errs:
-                break
-        else:
-            tb.fail(f"no err pulse in {budget} cycles for a fault at 0x{bad:x}")
+        await tb.await_err(tb.budget(sum(b for _, b, _ in cmds), 16), bad)
         assert set(tb.axi.mem.faulted) == {bad}, (cmds, bad, tb.axi.mem.faulted)  # commands may share it
         await tb.stop(sender, dut.cmd_valid)
         dut.cancel.value = 1

@@ -152,13 +152,7 @@ async def a_write_error_pulses_err_and_cancel_recovers(dut):
         tb.prepare(addr, count)
         await tb.arm(addr)
         sender = tb.sender(words_for(count, seed))
-        budget = tb.budget(count)
-        for _ in range(budget):
-            await RisingEdge(dut.clk)
-            if tb.errs:
-                break
-        else:
-            tb.fail(f"no err pulse in {budget} cycles for a fault at 0x{bad:x}")
+        await tb.await_err(tb.budget(count), bad)
         assert tb.axi.mem.faulted == [bad]
         await tb.stop(sender, dut.s_axis_tvalid)
         dut.cancel.value = 1
