@@ -21,6 +21,7 @@ own simulator), or on a Dask cluster (``scheduler``: an address such as ``tcp://
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import tempfile
 import threading
@@ -32,7 +33,7 @@ import numpy as np
 from golden import constants as C
 from golden.calibrate import Calibration
 
-from . import bert, cache, params_io
+from . import bert, cache, conventions, params_io
 from .checkpoint import default_model_dir, load_checkpoint
 from .tokenize import MAX_TOKENS, Tokenizer
 
@@ -47,8 +48,10 @@ class Pooling:
 
     @classmethod
     def of_checkpoint(cls, folder: Path) -> Pooling:
-        """The checkpoint's own: its modules.json and pooling config; a plain HuggingFace folder
-        (no modules.json) gets sentence-transformers' default for one, mean without normalization."""
+        """The checkpoint's own: its modules.json and pooling config (the ``pooling_mode`` of
+        sentence-transformers 5 and later, or the older ``pooling_mode_*`` flags); a plain
+        HuggingFace folder (no modules.json) gets sentence-transformers' default for one, mean
+        without normalization."""
         modules_file = folder / "modules.json"
         if not modules_file.is_file():
             return cls("mean", False)
@@ -57,11 +60,18 @@ class Pooling:
             types = [m["type"].rsplit(".", 1)[-1] for m in modules]
             pooling = next(m for m in modules if m["type"].endswith("Pooling"))
             config = json.loads((folder / pooling["path"] / "config.json").read_text())
-        except (ValueError, KeyError, StopIteration, OSError) as e:
-            raise ValueError(f"{folder}: modules.json or its pooling config cannot be read ({e})") from None
-        modes = [m for m in ("mean", "cls", "max") if config.get(f"pooling_mode_{m}_token" if m == "cls" else
-                                                                   f"pooling_mode_{m}_tokens")]
-        if len(modes) != 1:
+        except (ValueError, KeyError, TypeError, AttributeError, StopIteration, OSError) as e:
+            raise ValueError(f"{folder}: modules.json or its pooling config cannot be read ({e!r})") from None
+        other = [t for t in types if t not in ("Transformer", "Pooling", "Normalize")]
+        if other:
+            raise ValueError(f"{modules_file}: module {other[0]} is not supported (the kit runs Transformer, "
+                             "Pooling and Normalize)")
+        mode = config.get("pooling_mode")
+        if mode is None:
+            mode = [m for m in ("mean", "cls", "max") if config.get(f"pooling_mode_{m}_token" if m == "cls" else
+                                                                    f"pooling_mode_{m}_tokens")]
+        modes = [mode] if isinstance(mode, str) else list(mode)
+        if len(modes) != 1 or modes[0] not in ("mean", "cls", "max"):
             raise ValueError(f"{folder}: pooling {config}: the kit pools by exactly one of mean, cls or max")
         return cls(modes[0], "Normalize" in types)
 
@@ -75,13 +85,12 @@ class Pooling:
 
 @dataclass(frozen=True)
 class EngineSpec:
-    """What a process needs to run batches: a parameter file, the backend and its deadline, the
-    pooling. Small and picklable: it travels to worker processes and Dask workers."""
+    """What a process needs to run batches: a parameter file, the backend and its deadline. Small
+    and picklable: it travels to worker processes and Dask workers."""
 
     params: str
     backend: str
     timeout: float
-    pooling: Pooling
 
 
 class DivergenceError(RuntimeError):
@@ -102,10 +111,10 @@ class Engine:
         self.runner = LayerRunner(self.acc)
         self.lock = threading.Lock()  # a Dask worker may run tasks on threads; the backend is one
 
-    def run(self, batch: list[list[int]], check: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
-        """Embeddings (n, D) float32 of ``batch`` (token id lists), and each sentence's cycles (its
-        attention's, plus its rows' share of the operations the batch shares) when on an
-        accelerator."""
+    def run(self, batch: list[list[int]], check: bool = False) -> tuple[list[np.ndarray], np.ndarray | None]:
+        """Each sentence's last hidden states, the int8 (n, D) rows the last layer wrote, and each
+        sentence's cycles (its attention's, plus its rows' share of the operations the batch
+        shares) when on an accelerator."""
         from .divergence import locate
         from .layer import forward_batch
 
@@ -118,9 +127,9 @@ class Engine:
             div = locate(trace, self.model.layers)
             if div is not None:
                 raise DivergenceError(f"{self.spec.backend} and golden differ: {div.describe()}")
-        emb = np.stack([self.spec.pooling(C.dequantize(h, self.model.out_scale)) for h in hidden])
+        hidden = [np.asarray(h, dtype=np.int8) for h in hidden]
         if self.acc is None:
-            return emb, None
+            return hidden, None
         rows = np.array([len(ids) for ids in batch], dtype=np.float64)
         cycles = np.zeros(len(batch))
         attention = 0  # every layer runs one attention per sentence, in the batch's order
@@ -130,7 +139,7 @@ class Engine:
                 attention += 1
             else:
                 cycles += step.cycles * rows / rows.sum()
-        return emb, np.rint(cycles).astype(np.int64)
+        return hidden, np.rint(cycles).astype(np.int64)
 
     def close(self) -> None:
         if self.acc is not None:
@@ -216,6 +225,9 @@ class Encoder:
         folder = Path(checkpoint) if checkpoint is not None else default_model_dir()
         model = load_checkpoint(folder)
         self.tokenizer = Tokenizer(folder)
+        if self.tokenizer.vocab_size > model.config["vocab_size"]:
+            raise ValueError(f"{self.tokenizer.source}: {self.tokenizer.vocab_size} tokens, but the model's vocab_size "
+                             f"is {model.config['vocab_size']}")
         self.pooling = Pooling.of_checkpoint(folder)
         self._tmp = None
         if params is not None:
@@ -230,9 +242,16 @@ class Encoder:
             if not path.is_file():  # no writable cache: the workers read a file of this run's own
                 self._tmp = tempfile.TemporaryDirectory(prefix="ibert-kit-")
                 path = params_io.save(Path(self._tmp.name) / "params.npz", q, meta)
+        #: The most tokens a sentence runs with (the core's MAX_TOKENS, or the model's positions).
         self.max_tokens = min(MAX_TOKENS, q.pos_q.shape[0])
+        own = _st_setting(folder, "sentence_bert_config.json", "max_seq_length")
+        self._max_seq_length = min(self.max_tokens, own) if isinstance(own, int) and own >= 2 else self.max_tokens
+        #: sentence-transformers' similarity function of this model (its config's, else cosine).
+        fn = _st_setting(folder, "config_sentence_transformers.json", "similarity_fn_name")
+        self.similarity_fn_name = fn if fn in conventions.SIMILARITIES else "cosine"
         self.dimension = q.layers[0].hidden
-        self.spec = EngineSpec(str(path), backend, float(timeout), self.pooling)
+        self._out_scale = q.out_scale
+        self.spec = EngineSpec(str(path), backend, float(timeout))
         self.workers, self.scheduler = workers, scheduler
         self._engine = Engine(self.spec) if workers == 1 and scheduler is None else None
         self._pool = None
@@ -271,13 +290,46 @@ class Encoder:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self._pool.submit(fn, *args)
 
+    # ------------------------------------------------------------------ sentence-transformers' API
+    @property
+    def max_seq_length(self) -> int:
+        """Longer sentences are truncated to this many tokens (with a warning): the model's own
+        max_seq_length, at most the kit's MAX_TOKENS. Settable, within that."""
+        return self._max_seq_length
+
+    @max_seq_length.setter
+    def max_seq_length(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 2 <= value <= self.max_tokens:
+            raise ValueError(f"max_seq_length: expected an integer from 2 to {self.max_tokens}, got {value!r}")
+        self._max_seq_length = value
+
+    def get_sentence_embedding_dimension(self) -> int:
+        """The length of a sentence embedding."""
+        return self.dimension
+
+    get_embedding_dimension = get_sentence_embedding_dimension
+
+    def similarity(self, embeddings1, embeddings2):
+        """The matrix of ``similarity_fn_name`` (cosine unless the model says otherwise) between two
+        sets of embeddings, as sentence-transformers' ``similarity``."""
+        return conventions.similarity(embeddings1, embeddings2, self.similarity_fn_name)
+
     # ------------------------------------------------------------------ encode
-    def encode(self, sentences, batch_size: int = 32, show_progress_bar: bool | None = None,
-               check: bool = False) -> np.ndarray:
-        """Embeddings of ``sentences`` (a string: shape (D,); a list of strings: (N, D)), float32.
+    def encode(self, sentences, prompt_name: str | None = None, prompt: str | None = None, batch_size: int = 32,
+               show_progress_bar: bool | None = None, output_value: str | None = "sentence_embedding",
+               precision: str = "float32", convert_to_numpy: bool = True, convert_to_tensor: bool = False,
+               device=None, normalize_embeddings: bool = False, truncate_dim: int | None = None, pool=None,
+               chunk_size: int | None = None, *, check: bool = False):
+        """Embeddings of ``sentences`` (a string: one embedding; a list of strings: (N, D)), with
+        sentence-transformers' ``encode`` options and meanings (docs/usage.md lists each):
         ``batch_size``: sentences per batch, also bounded by the rows one operation takes;
-        ``check``: compare every operation with its golden function (DivergenceError if one
-        differs)."""
+        ``output_value``: "sentence_embedding", "token_embeddings" (a list of each sentence's
+        (n, D) hidden states) or None (a list of dicts with both); ``precision``: float32, int8,
+        uint8, binary or ubinary (quantize_embeddings); ``convert_to_tensor``: one torch tensor;
+        ``convert_to_numpy=False``: a list of vectors; ``normalize_embeddings``: unit length;
+        ``truncate_dim``: the first dimensions only. ``prompt``, ``prompt_name``, ``device``,
+        ``pool`` and ``chunk_size`` are refused. The kit's own: ``check`` compares every operation
+        with its golden function (DivergenceError if one differs)."""
         single = isinstance(sentences, str)
         items = [sentences] if single else sentences
         if not isinstance(items, (list, tuple)):
@@ -287,24 +339,42 @@ class Encoder:
         for i, s in enumerate(items):
             if not isinstance(s, str):
                 raise TypeError(f"sentences[{i}]: expected a string, got {type(s).__name__}")
-        if not isinstance(batch_size, int) or batch_size < 1:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size: expected a positive integer, got {batch_size!r}")
-        ids = [self.tokenizer.encode(s) for s in items]  # longer than MAX_TOKENS: truncated, with a warning
+        conventions.check_options(output_value, precision, convert_to_numpy, convert_to_tensor, normalize_embeddings,
+                                  truncate_dim, self.dimension, {"prompt_name": prompt_name, "prompt": prompt,
+                                                                 "device": device, "pool": pool, "chunk_size": chunk_size})
+        ids = [self.tokenizer.encode(s, self._max_seq_length) for s in items]  # too long: truncated, with a warning
+        hidden = self._hidden(ids, batch_size, show_progress_bar, check)
+        tokens = [C.dequantize(h, self._out_scale) for h in hidden]
+        sentence = np.stack([self.pooling(t) for t in tokens])  # the model's Pooling and Normalize modules
+        if truncate_dim is not None:
+            sentence = sentence[:, :truncate_dim]
+        if normalize_embeddings:
+            sentence = sentence / np.maximum(np.linalg.norm(sentence, axis=1, keepdims=True), 1e-12)
+        sentence = conventions.quantize(sentence, precision)
+        out = conventions.result(sentence, [t.astype(np.float32) for t in tokens], ids, output_value,
+                                 convert_to_numpy, convert_to_tensor)
+        return out[0] if single else out
+
+    def _hidden(self, ids: list[list[int]], batch_size: int, show_progress_bar: bool | None,
+                check: bool) -> list[np.ndarray]:
+        """Each sentence's last hidden states (int8), batched; sets ``cycles``."""
         groups = batches([len(i) for i in ids], batch_size, self.max_tokens, self.tile_rows)
-        emb = np.zeros((len(ids), self.dimension), np.float32)
+        hidden: list = [None] * len(ids)
         cycles = np.zeros(len(ids), np.int64)
-        on_accelerator = self.spec.backend != "golden"
-        bar = _progress(len(ids), show_progress_bar, len(groups) > 1)
+        bar = _progress(len(ids), show_progress_bar)
         try:
-            for group, (e, c) in self._run([[ids[i] for i in g] for g in groups], groups, check):
-                emb[group] = e
+            for group, (h, c) in self._run([[ids[i] for i in g] for g in groups], groups, check):
+                for i, rows in zip(group, h):
+                    hidden[i] = rows
                 if c is not None:
                     cycles[group] = c
                 bar.update(len(group))
         finally:
             bar.close()
-        self.cycles = cycles if on_accelerator else None
-        return emb[0] if single else emb
+        self.cycles = cycles if self.spec.backend != "golden" else None
+        return hidden
 
     def _run(self, work: list[list[list[int]]], groups: list[list[int]], check: bool):
         """(group, (embeddings, cycles)) per batch, as they complete."""
@@ -344,11 +414,19 @@ class Encoder:
         return False
 
 
-def _progress(total: int, show: bool | None, several: bool):
-    """A tqdm bar over sentences: shown when asked, or by default when stderr is a terminal and
-    there is more than one batch."""
+def _st_setting(folder: Path, name: str, key: str):
+    """``key`` of the sentence-transformers file ``name`` in the checkpoint folder, or None."""
+    try:
+        return json.loads((folder / name).read_text()).get(key)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _progress(total: int, show: bool | None):
+    """A tqdm bar over sentences. By default, as sentence-transformers decides: shown when this
+    module's logger is at INFO or DEBUG."""
     from tqdm import tqdm
 
     if show is None:
-        show = several and sys.stderr.isatty()
+        show = logging.getLogger(__name__).getEffectiveLevel() in (logging.INFO, logging.DEBUG)
     return tqdm(total=total, unit="sentence", file=sys.stderr, disable=not show)

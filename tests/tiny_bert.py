@@ -64,3 +64,33 @@ def tiny_int_bert():
         model, tok = load_checkpoint(folder), Tokenizer(folder)
         calib = [tok.encode(s) for s in ("the cat sat on the mat", "a big dog ran fast", "the red sun and the blue moon")]
         return bert.quantize(model, calib)
+
+
+def vocab_only(folder, lower=True):
+    """The folder's tokenizer as many published BERT folders carry it: vocab.txt and
+    tokenizer_config.json, no tokenizer.json."""
+    (folder / "tokenizer.json").unlink()
+    words = VOCAB[:-3] + ["##s", "The", "Cat"]  # "river sun moon" make way for a suffix and two cased words
+    (folder / "vocab.txt").write_text("\n".join(words) + "\n")
+    (folder / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": lower, "tokenizer_class": "BertTokenizer"}))
+    return folder
+
+
+def st_modules(folder, mode, normalize, legacy=False):
+    """sentence-transformers' modules.json and pooling config: pooling by ``mode``, then Normalize
+    or not. ``legacy``: the pooling_mode_* flags of sentence-transformers before 5."""
+    modules = [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+               {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]
+    if normalize:
+        modules.append({"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"})
+        (folder / "2_Normalize").mkdir(exist_ok=True)
+    (folder / "modules.json").write_text(json.dumps(modules))
+    (folder / "1_Pooling").mkdir(exist_ok=True)
+    if legacy:
+        config = {"word_embedding_dimension": D, "pooling_mode_cls_token": mode == "cls",
+                  "pooling_mode_mean_tokens": mode == "mean", "pooling_mode_max_tokens": mode == "max",
+                  "pooling_mode_mean_sqrt_len_tokens": False}
+    else:
+        config = {"embedding_dimension": D, "pooling_mode": mode, "include_prompt": True}
+    (folder / "1_Pooling" / "config.json").write_text(json.dumps(config))
+    return folder
