@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from host.encoder import Encoder, batches  # noqa: E402
-from host.sim.ddr import Ddr  # noqa: E402
-from host.eval_text import varied_sentences  # noqa: E402
+from host.accel.sim.ddr import Ddr  # noqa: E402
+from host.model.eval_text import varied_sentences  # noqa: E402
 from host.layer import STEPS, weight_args  # noqa: E402
-from host.operations import OPERATIONS  # noqa: E402
-from host.sentences import evaluation_sentences  # noqa: E402
+from host.accel.operations import OPERATIONS  # noqa: E402
+from host.model.sentences import evaluation_sentences  # noqa: E402
 
 TOKENS = 16
 
@@ -42,7 +42,7 @@ def sixteen_token_sentences(enc: Encoder, count: int) -> list[str]:
 
 def bounds(enc: Encoder) -> tuple[int, float, int, int]:
     """(weight beats of one layer's operations, MACs of a 16-token layer, PEs, layers)."""
-    from host import params_io
+    from host.model import params_io
 
     q, _ = params_io.load(enc.spec.params)
     p = q.layers[0]

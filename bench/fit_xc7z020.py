@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from host.overlay import build_defaults  # noqa: E402
+from host.accel.overlay import build_defaults  # noqa: E402
 from tb.yosys import logic_delay, resources  # noqa: E402
 
 DEVICE = {"LUT": 53_200, "FF": 106_400, "DSP": 220, "BRAM": 140}

@@ -26,17 +26,17 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from host.driver import Accelerator  # noqa: E402
+from host.accel.driver import Accelerator  # noqa: E402
 from host.layer import LayerRunner  # noqa: E402
-from host.sim.platform import SimIP, Simulator  # noqa: E402
+from host.accel.sim.platform import SimIP, Simulator  # noqa: E402
 
 
 def workload(small: bool, count: int):
     """(the layers, ``count`` int8 inputs of 16 rows, the host's embedding of each (a callable, or
     None), a name): all-MiniLM-L6-v2 on the kit's 16-token evaluation sentences, or two random
-    small layers (host.operands.small_layer) on random inputs."""
+    small layers (host.accel.operands.small_layer) on random inputs."""
     if small:
-        from host.operands import small_layer
+        from host.accel.operands import small_layer
 
         layers, xs = [], []
         for seed in range(max(2, count)):
@@ -44,11 +44,11 @@ def workload(small: bool, count: int):
             layers.append(p)
             xs.append(x)
         return layers[:2], xs[:count], None, "two random layers (D 64, 2 heads, F 128)"
-    from host import cache
-    from host.bert import embed_int
-    from host.checkpoint import default_model_dir, load_checkpoint
-    from host.sentences import evaluation_sentences
-    from host.tokenize import Tokenizer
+    from host.model import cache
+    from host.model.bert import embed_int
+    from host.model.checkpoint import default_model_dir, load_checkpoint
+    from host.model.sentences import evaluation_sentences
+    from host.model.tokenize import Tokenizer
 
     folder = default_model_dir()
     model, tok = load_checkpoint(folder), Tokenizer(folder)

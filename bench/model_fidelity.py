@@ -27,11 +27,11 @@ from golden import constants as C
 from golden import float_ref as F
 from golden.calibrate import MAX_CALIBRATION, Calibration
 from golden.widths import SOFTMAX_OUT_BITS
-from host import bert
-from host.checkpoint import default_model_dir, load_checkpoint
-from host.eval_text import CATEGORIES, varied_sentences
-from host.sentences import calibration_sentences, evaluation_sentences
-from host.tokenize import Tokenizer
+from host.model import bert
+from host.model.checkpoint import default_model_dir, load_checkpoint
+from host.model.eval_text import CATEGORIES, varied_sentences
+from host.model.sentences import calibration_sentences, evaluation_sentences
+from host.model.tokenize import Tokenizer
 
 
 def fq(x, scale, bits=8, zero=0.0):
@@ -109,7 +109,7 @@ def main() -> None:
     sets = [
         (f"template set ({a.eval} sentences from the calibration grammar's other seeds)",
          Evaluation(model, tok, evaluation_sentences(a.eval), {})),
-        (f"varied set ({len(varied_sentences())} sentences written for the kit, host/eval_text.py)",
+        (f"varied set ({len(varied_sentences())} sentences written for the kit, host/model/eval_text.py)",
          Evaluation(model, tok, varied_sentences(), CATEGORIES)),
     ]
     print(f"{model.name}, {a.calibration} calibration sentences; integer-only (golden) vs float32")

@@ -18,12 +18,12 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core: numpy's BLAS too
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from host import bert, cache  # noqa: E402
-from host.checkpoint import default_model_dir, load_checkpoint  # noqa: E402
+from host.model import bert, cache  # noqa: E402
+from host.model.checkpoint import default_model_dir, load_checkpoint  # noqa: E402
 from host.divergence import locate  # noqa: E402
 from host.layer import LayerRunner  # noqa: E402
-from host.platform import open_simulation  # noqa: E402
-from host.tokenize import Tokenizer  # noqa: E402
+from host.accel.platform import open_simulation  # noqa: E402
+from host.model.tokenize import Tokenizer  # noqa: E402
 
 SENTENCE = "A small red boat drifted slowly across the quiet lake at dawn today."
 GOAL_S = 30.0

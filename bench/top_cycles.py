@@ -1,5 +1,5 @@
 """Cycles of one encoder layer's operations on the accelerator top, its operands in the simulated
-board's DDR, against the roofline: with the DDR model (host/sim/ddr.py: 1.575 GB/s shared by the
+board's DDR, against the roofline: with the DDR model (host/accel/sim/ddr.py: 1.575 GB/s shared by the
 two HP ports, 150 ns read latency) and with its bandwidth limit lifted.
 
     python3 bench/top_cycles.py [--model minilm|bert-base|both] [--tokens 128] [--small]
@@ -8,7 +8,7 @@ The layer as the top runs it: the QKV projection as OP_LINEAR, attention over al
 OP_ATTENTION (each head read in place from the QKV output), the output projection and FFN-out as
 OP_MM_LN, FFN-in as OP_MM_GELU: five operations, each through the driver on the simulated board
 (the device's build, vivado/defaults.tcl), its weights loaded once and its activations resident,
-every result checked against golden. The roofline is first-principles (host/roofline.py):
+every result checked against golden. The roofline is first-principles (host/accel/roofline.py):
 max(MACs / PEs, bytes in / 8, bytes out / 8), where bytes in counts every byte the operation needs
 once; the design's own reads (the weights once per row tile, golden.read_plan) are printed beside
 it, as beats and as a multiple of what is needed. ``--small`` runs a tiny layer (the suite's check
@@ -24,12 +24,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from host.driver import Accelerator  # noqa: E402
-from host.operands import attention_problem, gelu_problem, linear_problem, ln_problem  # noqa: E402
-from host.operations import BY_KEY  # noqa: E402
-from host.roofline import work  # noqa: E402
-from host.sim.ddr import Ddr  # noqa: E402
-from host.sim.platform import SimIP, Simulator  # noqa: E402
+from host.accel.driver import Accelerator  # noqa: E402
+from host.accel.operands import attention_problem, gelu_problem, linear_problem, ln_problem  # noqa: E402
+from host.accel.operations import BY_KEY  # noqa: E402
+from host.accel.roofline import work  # noqa: E402
+from host.accel.sim.ddr import Ddr  # noqa: E402
+from host.accel.sim.platform import SimIP, Simulator  # noqa: E402
 
 MODELS = {  # hidden, heads, FFN, layers
     "minilm": (384, 12, 1536, 6),
@@ -45,7 +45,7 @@ def layer_ops(t: int, d: int, heads: int, f: int) -> list[tuple[str, str, int, i
 
 
 def operands(op: str, m: int, k: int, n: int, rng) -> tuple:
-    """golden's arguments of one operation on random operands (host/operands.py)."""
+    """golden's arguments of one operation on random operands (host/accel/operands.py)."""
     if op == "attention":
         qkv, p = attention_problem(m, n, k, rng)
         return qkv, n, p

@@ -295,7 +295,7 @@ def pack_attention(qkv: np.ndarray, heads: int) -> list[list[int]]:
 
 
 def attention_registers(p) -> dict[str, dict[str, int]]:
-    """OP_ATTENTION's constant registers (host.regmap field values) for ``p`` (its ``softmax`` and
+    """OP_ATTENTION's constant registers (host.accel.regmap field values) for ``p`` (its ``softmax`` and
     ``ctx_rq``, as golden.AttnHeadParams has them): the softmax's i-exp constants at the score
     scale and the context's requant."""
     e = p.softmax.exp

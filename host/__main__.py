@@ -30,15 +30,15 @@ import numpy as np
 from golden import constants as C
 from golden.calibrate import Calibration
 
-from . import bert, cache, params_io
-from .checkpoint import default_model_dir, load_checkpoint
+from .model import bert, cache, params_io
+from .model.checkpoint import default_model_dir, load_checkpoint
 from .cli import positive_int, run_command
 from .divergence import locate, save_replay
-from .driver import timing_table
+from .accel.driver import timing_table
 from .layer import LayerRunner, OperationFailed
-from .paths import cache_dir
-from .platform import BACKENDS, open_accelerator
-from .tokenize import Tokenizer
+from .files.paths import cache_dir
+from .accel.platform import BACKENDS, open_accelerator
+from .model.tokenize import Tokenizer
 
 DEFAULT_SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
 #: Fewer calibration sentences than this calibrate poorly (bench/model_fidelity.py uses 256).

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import bert
+from .model import bert
 from .cli import positive_int, run_command
-from .paths import atomic_write
-from .platform import BACKENDS
+from .files.paths import atomic_write
+from .accel.platform import BACKENDS
 
 
 def parser() -> argparse.ArgumentParser:

@@ -33,9 +33,10 @@ import numpy as np
 from golden import constants as C
 from golden.calibrate import Calibration
 
-from . import bert, cache, conventions, params_io
-from .checkpoint import default_model_dir, load_checkpoint
-from .tokenize import MAX_TOKENS, Tokenizer
+from .model import bert, cache, params_io
+from . import conventions
+from .model.checkpoint import default_model_dir, load_checkpoint
+from .model.tokenize import MAX_TOKENS, Tokenizer
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class Engine:
 
     def __init__(self, spec: EngineSpec):
         from .layer import LayerRunner
-        from .platform import open_accelerator
+        from .accel.platform import open_accelerator
 
         self.spec = spec
         self.model, _ = params_io.load(spec.params)
@@ -216,7 +217,7 @@ class Encoder:
     def __init__(self, checkpoint: str | Path | None = None, backend: str = "sim", *, params: str | Path | None = None,
                  calibration: int = bert.CALIBRATION_SENTENCES, timeout: float = 120.0, workers: int = 1,
                  scheduler=None):
-        from .platform import BACKENDS
+        from .accel.platform import BACKENDS
 
         if backend not in BACKENDS:
             raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")

@@ -3,7 +3,7 @@ step's inputs and output for the divergence locator (host/divergence.py).
 
 The layer is five steps, each one operation (golden.encoder_layer's dataflow); a step is named for
 the weights it applies (golden.EncoderLayerParams' fields), its operation as in golden, the
-register map and the driver (host/operations.py):
+register map and the driver (host/accel/operations.py):
   qkv       OP_LINEAR: [Q | K | V] = requant(x [Wq | Wk | Wv] + b), one (T, 3D) operation
   attention OP_ATTENTION: all heads, requant(softmax(Q_h K_h^T) V_h), (T, D), each head read in
             place from the QKV output
@@ -12,7 +12,7 @@ register map and the driver (host/operations.py):
   ffn_out   OP_MM_LN: golden.mm_ln(g, ffn_out, ..., residual a1)
 Each is bit-identical to the golden composition (tests/test_host_sim.py checks it).
 
-On the accelerator the activations stay in DDR from one step to the next (host.driver.DeviceRows):
+On the accelerator the activations stay in DDR from one step to the next (host.accel.driver.DeviceRows):
 the CPU writes the embedding output in, and every weight part is loaded once
 (:meth:`LayerRunner.load`). With ``check`` (the default) every step's output is read back for the
 trace the divergence locator reads (about 0.4 MB for a 16-token MiniLM sentence); without it only
@@ -29,8 +29,8 @@ import numpy as np
 import golden
 from golden.params import Dense, EncoderLayerParams, Rescale
 
-from .operations import OPERATIONS
-from .regmap import OP_ATTENTION, OP_LINEAR, OP_MM_GELU, OP_MM_LN
+from .accel.operations import OPERATIONS
+from .accel.regmap import OP_ATTENTION, OP_LINEAR, OP_MM_GELU, OP_MM_LN
 
 
 #: what is derived from a layer's parameters once per layer, by (what, the layer's id), the layer
@@ -98,7 +98,7 @@ class OperationFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class LayerStep:
-    """One step of the layer: the operation it runs (host/operations.py) and golden's arguments of
+    """One step of the layer: the operation it runs (host/accel/operations.py) and golden's arguments of
     that operation from the step's inputs and the layer's parameters."""
 
     code: int
@@ -137,7 +137,7 @@ def weight_args(name: str, p: EncoderLayerParams) -> tuple:
 
 @dataclass
 class LayerRunner:
-    """Runs layers on ``acc`` (an host.driver.Accelerator), or on golden when ``acc`` is None.
+    """Runs layers on ``acc`` (an host.accel.driver.Accelerator), or on golden when ``acc`` is None.
     The weight part of every operation is built once per layer and kept in DDR (:meth:`load`),
     keyed by the layer's parameters. ``check``: every step's inputs and output are in the trace as numpy arrays
     (read back from DDR); otherwise the trace holds the device arrays and only what is asked for
@@ -149,7 +149,7 @@ class LayerRunner:
     _weights: dict = field(default_factory=dict)
 
     def load(self, layers) -> None:
-        """Every layer's weight parts into one DDR buffer at once (host.driver's load_weights),
+        """Every layer's weight parts into one DDR buffer at once (host.accel.driver's load_weights),
         where they stay for every later sentence; on golden, nothing to do."""
         if self.acc is None:
             return
@@ -170,7 +170,7 @@ class LayerRunner:
         if self.acc is None:
             result, cycles = golden_step(name, inputs, p), None
         else:
-            from .driver import AcceleratorError
+            from .accel.driver import AcceleratorError
 
             try:
                 result, cycles = self._on_accelerator(i, name, inputs, p, out), self.acc.cycles
@@ -236,7 +236,7 @@ class LayerRunner:
     def _joined(self, xs: list):
         """The sequences' rows as one DeviceRows: the rows they already are when they are
         consecutive slices of one (the last layer's output), else one copy in."""
-        from .driver import DeviceRows
+        from .accel.driver import DeviceRows
 
         if all(isinstance(v, DeviceRows) for v in xs) and all(
                 v._named is xs[0]._named and v._generation == xs[0]._generation for v in xs) and all(
@@ -249,7 +249,7 @@ class LayerRunner:
 
 
 def forward(runner: LayerRunner, model, ids) -> np.ndarray:
-    """The whole integer model (a host.bert.IntBert) on ``runner``'s backend: the embedding on the
+    """The whole integer model (a host.model.bert.IntBert) on ``runner``'s backend: the embedding on the
     host, every encoder layer as the operations above; the final int8 hidden states (T, D)."""
     return forward_batch(runner, model, [ids])[0]
 
@@ -260,7 +260,7 @@ def forward_batch(runner: LayerRunner, model, batch: list) -> list[np.ndarray]:
     :func:`forward`. On the accelerator the weights are loaded once (:meth:`LayerRunner.load`), the
     embedding output is the CPU's one write and the last layer's output its one read (with
     ``check``, every step's output is read too)."""
-    from .bert import embed_int
+    from .model.bert import embed_int
 
     runner.load(model.layers)
     xs = [embed_int(model, ids) for ids in batch]

@@ -17,11 +17,11 @@ import zipfile
 
 import numpy as np
 
-from . import params_io
+from .model import params_io
 from .cli import run_command
 from .divergence import first_difference
 from .layer import STEPS, LayerRunner, OperationFailed, Step, golden_step
-from .platform import open_accelerator
+from .accel.platform import open_accelerator
 
 
 def run(a: argparse.Namespace) -> int:

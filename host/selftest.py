@@ -22,16 +22,10 @@ import numpy as np
 import golden
 
 from .cli import run_command
-from .driver import Accelerator, AcceleratorError
-from .operands import (
-    attention_problem,
-    gelu_problem,
-    linear_problem,
-    ln_problem,
-    matrices,
-)
-from .platform import open_accelerator
-from .regmap import REGISTERS
+from .accel.driver import Accelerator, AcceleratorError
+from .accel.operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
+from .accel.platform import open_accelerator
+from .accel.regmap import REGISTERS
 
 #: Round trips timed for the round-trip figure.
 ROUND_TRIPS = 20
@@ -120,7 +114,7 @@ def run(a: argparse.Namespace) -> int:
             "building the simulated accelerator (Verilator, once)...", file=sys.stderr))
     except AcceleratorError as e:  # the core answered, but not as this driver's core
         print(f"FAIL 1 identity: {e}\n     look at: the overlay loaded must be the kit's (host/overlay/ibert.bit with "
-              f"its ibert.hwh), with the accelerator at the address of host/overlay.py, built from this checkout")
+              f"its ibert.hwh), with the accelerator at the address of host/accel/overlay.py, built from this checkout")
         return 1
     checks = [("identity", lambda: identity(acc)), ("maxima", lambda: limits(acc))]
     rng = np.random.default_rng(a.seed)

@@ -1,4 +1,4 @@
-// Generated from rtl/regs/ibert_regs.rdl by python3 -m host.regmap_gen: do not edit.
+// Generated from rtl/regs/ibert_regs.rdl by python3 -m host.accel.regmap_gen: do not edit.
 `default_nettype none
 
 /* verilator lint_off UNUSEDPARAM */

@@ -131,7 +131,7 @@ class CoreMemory:
         return self.rd.violations + self.wr.violations
 
     def place(self, operands: dict) -> dict[str, int]:
-        """Write host.operations' operands (``a``, ``r``, ``w``: uint64 beats) into their regions;
+        """Write host.accel.operations' operands (``a``, ``r``, ``w``: uint64 beats) into their regions;
         the address and stride registers that describe them (OUT_ADDR included)."""
         regs = {"OUT_ADDR": self.OUT}
         for name, base in (("a", self.A), ("r", self.R), ("w", self.W)):

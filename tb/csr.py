@@ -1,11 +1,11 @@
 """The accelerator's registers over AXI4-Lite in a testbench: a cocotbext-axi master addressed by
-register and field names from the generated map (host.regmap), every access bounded."""
+register and field names from the generated map (host.accel.regmap), every access bounded."""
 
 from __future__ import annotations
 
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster
 
-from host.regmap import REGISTERS
+from host.accel.regmap import REGISTERS
 
 from .common import within
 

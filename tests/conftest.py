@@ -25,8 +25,8 @@ collect_ignore = [] if importlib.util.find_spec("pynq") else ["pynq_loop"]
 def acc():
     """The driver over the simulated board at the device's build (vivado/defaults.tcl: the one the
     main job uses), built once and shared by the suite through build/kit-cache."""
-    from host.driver import Accelerator
-    from host.sim.platform import SimIP, Simulator
+    from host.accel.driver import Accelerator
+    from host.accel.sim.platform import SimIP, Simulator
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("IBERT_KIT_CACHE", str(Path(__file__).resolve().parents[1] / "build" / "kit-cache"))

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import copy
 
-import host.driver
+import host.accel.driver
 
 
-class _Nowhere(host.driver.DeviceRows):
+class _Nowhere(host.accel.driver.DeviceRows):
     @property
     def address(self) -> int:
         return 0x1000  # below every buffer of the simulated DDR
@@ -18,7 +18,7 @@ class _Nowhere(host.driver.DeviceRows):
 def unreachable_residuals(monkeypatch):
     """From now on every OP_MM_LN's residual is handed to the core at an unreachable address;
     returns the real ``Accelerator.execute`` (to put back with ``monkeypatch.setattr``)."""
-    real = host.driver.Accelerator.execute
+    real = host.accel.driver.Accelerator.execute
 
     def execute(self, code, m, k, n, a, out=None, w=None, r=None, **kw):
         if r is not None:
@@ -26,5 +26,5 @@ def unreachable_residuals(monkeypatch):
             r.__class__ = _Nowhere
         return real(self, code, m, k, n, a, out, w, r, **kw)
 
-    monkeypatch.setattr(host.driver.Accelerator, "execute", execute)
+    monkeypatch.setattr(host.accel.driver.Accelerator, "execute", execute)
     return real

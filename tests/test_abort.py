@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import golden
-from host.operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
-from host.operations import BY_KEY
-from host.regmap import REGISTERS
+from host.accel.operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
+from host.accel.operations import BY_KEY
+from host.accel.regmap import REGISTERS
 
 
 def shapes(lim) -> list[tuple[str, tuple[int, int, int]]]:

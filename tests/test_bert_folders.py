@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("safetensors")
 pytest.importorskip("tokenizers")
 from host.encoder import Encoder, Pooling  # noqa: E402
-from host.tokenize import Tokenizer  # noqa: E402
+from host.model.tokenize import Tokenizer  # noqa: E402
 
 from .test_encoder import CACHE, WORDS  # noqa: E402
 from .test_st_dropin import TINY_COSINE, cosine  # noqa: E402

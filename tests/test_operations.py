@@ -1,4 +1,4 @@
-"""host/operations.py is the one statement of every operation's dimension rules: the simulated core
+"""host/accel/operations.py is the one statement of every operation's dimension rules: the simulated core
 (the device's build, vivado/defaults.tcl, behind the register-level board) is started at every edge
 of every rule, through its registers only, and its verdict (ERROR.bad_dims, or a start) must be
 the table's. The maxima, the most heads included, are read from the core's registers, so the RTL's
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from host.driver import Accelerator
-from host.operations import OPERATIONS
-from host.regmap import OP_ATTENTION, REGISTERS
+from host.accel.driver import Accelerator
+from host.accel.operations import OPERATIONS
+from host.accel.regmap import OP_ATTENTION, REGISTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,12 +72,12 @@ def test_the_driver_refuses_before_sending(acc):
 
 def test_the_driver_has_a_method_for_every_operation_named_by_its_key():
     """host/layer.py runs a step through the driver's method named by the operation's key."""
-    from host.driver import Accelerator
-    from host.roofline import OPERATIONS as ROOFLINE_OPS
+    from host.accel.driver import Accelerator
+    from host.accel.roofline import OPERATIONS as ROOFLINE_OPS
 
     assert sorted(op.key for op in OPERATIONS.values()) == sorted(ROOFLINE_OPS)
     for op in OPERATIONS.values():
-        assert callable(getattr(Accelerator, op.key, None)), f"host.driver.Accelerator has no method {op.key}"
+        assert callable(getattr(Accelerator, op.key, None)), f"host.accel.driver.Accelerator has no method {op.key}"
 
 
 def test_every_operation_has_one_name():
@@ -85,7 +85,7 @@ def test_every_operation_has_one_name():
     against, OP_<KEY> its code in the register map (and in rtl/ibert_regs_pkg.sv, generated from
     the same source), and every code the map defines but OP_NONE is in the table."""
     import golden
-    from host import regmap
+    from host.accel import regmap
 
     for op in OPERATIONS.values():
         assert getattr(golden, op.key, None) is not None, f"golden has no function {op.key}"

@@ -29,9 +29,9 @@ needs_pynq_env = pytest.mark.skipif(
 def minilm_layer(folder: Path) -> Path:
     """all-MiniLM-L6-v2's parameters (quantized on 8 calibration sentences, cached) and the int8
     embedding of a real 16-token sentence, in a file for tests/pynq_loop."""
-    from host import bert, cache, params_io
-    from host.checkpoint import default_model_dir, load_checkpoint
-    from host.tokenize import Tokenizer
+    from host.model import bert, cache, params_io
+    from host.model.checkpoint import default_model_dir, load_checkpoint
+    from host.model.tokenize import Tokenizer
 
     model_dir = default_model_dir()
     model, tok = load_checkpoint(model_dir), Tokenizer(model_dir)
@@ -69,7 +69,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import numpy
 assert numpy.__version__.startswith("1.26"), numpy.__version__
-from host import platform
+from host.accel import platform
 with tempfile.TemporaryDirectory() as tmp:
     platform.OVERLAY_DIR = Path(tmp)
     try:

@@ -79,11 +79,11 @@ def test_addresses_wrap_at_32_bits_and_bad_counts_are_refused():
 
 
 def test_each_operations_plan_reads_what_its_operands_make():
-    """host/operations.py's ``plan`` (what the driver reports as the core's reads) and ``operands``
+    """host/accel/operations.py's ``plan`` (what the driver reports as the core's reads) and ``operands``
     (what the host places in memory): placed as the driver places them, the plan's reads are the
     operation's packet, beat for beat, for every operation of the table."""
-    from host.operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
-    from host.operations import BY_KEY
+    from host.accel.operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
+    from host.accel.operations import BY_KEY
 
     rng = np.random.default_rng(11)
     jobs = {"matmul": matrices(13, 20, 9, rng), "linear": linear_problem(13, 20, 9, rng),

@@ -6,8 +6,8 @@ import re
 import pytest
 
 pytest.importorskip("systemrdl")
-from host import regmap, regmap_gen  # noqa: E402
-from host.registers import Register  # noqa: E402
+from host.accel import regmap, regmap_gen  # noqa: E402
+from host.accel.registers import Register  # noqa: E402
 
 
 def test_generated_files_are_current(capsys):
@@ -21,7 +21,7 @@ def test_check_names_a_stale_file(tmp_path, monkeypatch, capsys):
     stale.write_text("# edited by hand\n")
     monkeypatch.setattr(regmap_gen, "ROOT", tmp_path)
     assert regmap_gen.main(["--check"]) == 1
-    assert "host/regmap.py" in capsys.readouterr().err
+    assert "host/accel/regmap.py" in capsys.readouterr().err
 
 
 def test_map_is_well_formed():

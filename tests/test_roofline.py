@@ -1,11 +1,11 @@
-"""host/roofline.py, the first-principles bound every benchmark and the driver report against,
+"""host/accel/roofline.py, the first-principles bound every benchmark and the driver report against,
 checked against figures derived by hand (issue 19's table: all-MiniLM-L6-v2's layer at T = 128 on
 the 12 x 14 array), and the driver's CallTiming using it rather than the design's own traffic."""
 
 import pytest
 
-from host.driver import CallTiming
-from host.roofline import Work, work
+from host.accel.driver import CallTiming
+from host.accel.roofline import Work, work
 
 PES = 12 * 14
 

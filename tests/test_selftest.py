@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import golden
-import host.driver
+import host.accel.driver
 from host.selftest import main
 
 CACHE = Path(__file__).resolve().parents[1] / "build" / "kit-cache"  # the suite's shared simulation build
@@ -33,7 +33,7 @@ def test_every_check_passes_on_the_simulated_board(capsys):
 
 
 def test_a_core_that_is_not_the_kits_fails_the_first_check(capsys, monkeypatch):
-    monkeypatch.setattr(host.driver, "ID_VALUE", 0x12345678)
+    monkeypatch.setattr(host.accel.driver, "ID_VALUE", 0x12345678)
     assert main(["--backend", "sim"]) == 1
     out = lines(capsys)
     assert out[0].startswith("FAIL 1 identity: no I-BERT core: the ID register reads 0x49425254")

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from host.sim import build
+from host.accel.sim import build
 
 
 def fake_verilator(folder, pch_line: str):

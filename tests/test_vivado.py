@@ -1,7 +1,7 @@
 """vivado/build.tcl, checked without Vivado: the script runs in tclsh with every Vivado command it
 calls replaced by a recorder, and the recorded calls are checked (order, arguments, the files it
 adds, the ports and interfaces it connects against rtl/ibert_axi.v, the names and addresses against
-host/overlay.py). This is a structure check only: it shows the script is consistent with the
+host/accel/overlay.py). This is a structure check only: it shows the script is consistent with the
 repository, not that Vivado accepts it or that the bitstream works."""
 
 import re
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from host import overlay
+from host.accel import overlay
 from tb import runner
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -53,8 +53,12 @@ def test_the_wheel_runs_the_main_job_from_outside_the_checkout(wheel, tmp_path):
                         "from host.encoder import Encoder\n"
                         "with Encoder(calibration=16) as enc:\n"
                         "    e = enc.encode(['A first sentence.', 'A second one, a little longer than the first.'])\n"
-                        "print(np.array_equal(e, np.load('out.npy')), e.shape, e.dtype)", cwd=away, env=env)
-    assert done.stdout.strip() == "True (2, 384) float32", done.stdout + done.stderr
+                        "    b = enc.encode(['A first sentence.', 'Another.'], precision='ubinary', normalize_embeddings=True)\n"
+                        "print(np.array_equal(e, np.load('out.npy')), e.shape, e.dtype, b.shape, b.dtype)", cwd=away, env=env)
+    assert done.stdout.strip() == "True (2, 384) float32 (2, 48) uint8", done.stdout + done.stderr
+    for module in ("host.selftest", "host.replay"):  # the other public entry points, from the wheel
+        done = sh(py, "-m", module, "--help", cwd=away, env=env)
+        assert f"usage: python3 -m {module}" in done.stdout, done.stdout + done.stderr
 
 
 @pytest.mark.skipif(not PYNQ_PYTHON.is_file(), reason="no build/pynq-env (.ci/run makes it)")

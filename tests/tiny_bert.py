@@ -49,14 +49,14 @@ def write_checkpoint(folder, drop=None, config=None, reshape=None):
 
 
 def tiny_int_bert():
-    """The tiny checkpoint quantized (host.bert.quantize on a few of its own sentences): an IntBert
+    """The tiny checkpoint quantized (host.model.bert.quantize on a few of its own sentences): an IntBert
     of two layers, D 32, 4 heads, F 64."""
     import tempfile
     from pathlib import Path
 
-    from host import bert
-    from host.checkpoint import load_checkpoint
-    from host.tokenize import Tokenizer
+    from host.model import bert
+    from host.model.checkpoint import load_checkpoint
+    from host.model.tokenize import Tokenizer
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -8,7 +8,7 @@
 # accelerator (rtl/ibert_axi.v, a module reference) with its AXI4-Lite on GP0 and its two AXI4
 # masters on DDR, the read master (the operands) through an interconnect into HP0 and the write
 # master (the results) through another into HP1 (the interconnects turn its AXI4 bursts into the
-# HP ports' AXI3 ones), one processor system reset. Names and addresses: host/overlay.py.
+# HP ports' AXI3 ones), one processor system reset. Names and addresses: host/accel/overlay.py.
 # Products: <out>/ibert.bit and ibert.hwh (out defaults to host/overlay, where the driver loads them)
 # and the utilisation and timing reports beside them.
 #
@@ -36,7 +36,7 @@ foreach name {clock_mhz n1 n2 max_m max_k max_n jobs} {
 if {$cfg(out) eq ""} { set cfg(out) [file join $root host overlay] }
 if {$cfg(build) eq ""} { set cfg(build) [file join $root build vivado] }
 
-# ------------------------------------------------------------------ names shared with host/overlay.py
+# ------------------------------------------------------------------ names shared with host/accel/overlay.py
 set overlay ibert
 set accel accel
 set accel_base 0x43C00000
@@ -130,7 +130,7 @@ connect_bd_intf_net [get_bd_intf_pins rd_ic/M00_AXI] [get_bd_intf_pins ps7/$read
 connect_bd_intf_net [get_bd_intf_pins $accel/m_axi_wr] [get_bd_intf_pins wr_ic/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins wr_ic/M00_AXI] [get_bd_intf_pins ps7/$write_port]
 
-# Addresses: registers on GP0 (host/overlay.py), all of DDR for each master.
+# Addresses: registers on GP0 (host/accel/overlay.py), all of DDR for each master.
 assign_bd_address -offset $accel_base -range $reg_window \
     -target_address_space [get_bd_addr_spaces ps7/Data] [get_bd_addr_segs $accel/s_axi_ctrl/reg0] -force
 assign_bd_address -target_address_space [get_bd_addr_spaces $accel/m_axi_rd] \

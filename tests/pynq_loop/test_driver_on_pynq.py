@@ -1,8 +1,8 @@
-"""The driver through pynq 3.0.1's own classes, against the simulated board (host/sim/pynq_device.py):
+"""The driver through pynq 3.0.1's own classes, against the simulated board (host/accel/sim/pynq_device.py):
 ``pynq.DefaultIP`` and its ``MMIO`` for the core's registers, ``pynq.allocate`` and ``PynqBuffer``
 for the buffers the core reads and writes itself. Only the hardware under them is modelled: the core
-is the RTL in Verilator with its two AXI4 masters on a model of the board's DDR (host/sim/ddr.py),
-the DDR non-coherent with the CPU's cache (host/sim/memory.py).
+is the RTL in Verilator with its two AXI4 masters on a model of the board's DDR (host/accel/sim/ddr.py),
+the DDR non-coherent with the CPU's cache (host/accel/sim/memory.py).
 
 These run in build/pynq-env (pynq 3.0.1 with numpy 1.26, as board images carry), started by
 tests/test_pynq_backend.py, which hands over a real all-MiniLM-L6-v2 layer through
@@ -18,9 +18,9 @@ pynq = pytest.importorskip("pynq")
 from pynq.buffer import PynqBuffer  # noqa: E402
 
 import golden  # noqa: E402
-from host.driver import Accelerator, AcceleratorError  # noqa: E402
-from host.sim.platform import Simulator, platform  # noqa: E402
-from host.operands import linear_problem  # noqa: E402
+from host.accel.driver import Accelerator, AcceleratorError  # noqa: E402
+from host.accel.sim.platform import Simulator, platform  # noqa: E402
+from host.accel.operands import linear_problem  # noqa: E402
 from host.selftest import operations  # noqa: E402
 
 
@@ -117,7 +117,7 @@ def test_the_real_minilm_equals_golden(acc):
     handed over by tests/test_pynq_backend.py) through pynq's classes, the weights loaded into DDR
     once and the activations kept there: golden.encoder_layer's chain bit for bit, every operation
     checked by the divergence locator."""
-    from host import params_io
+    from host.model import params_io
     from host.divergence import locate
     from host.layer import LayerRunner
 

@@ -4,12 +4,12 @@ structure test checks the script against it) and for the board driver."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from host.files.resources import PACKAGE
 
 #: Base name of the bitstream and its hardware handoff: pynq loads ``ibert.bit`` with ``ibert.hwh``.
 OVERLAY_NAME = "ibert"
 #: Folder the build copies them to, and the driver loads them from.
-OVERLAY_DIR = Path(__file__).resolve().parent / "overlay"
+OVERLAY_DIR = PACKAGE / "overlay"
 #: Block-design cell names (pynq's Overlay exposes the IPs under these names).
 ACCEL_CELL = "accel"
 #: Addresses on the PS's GP0 port (AXI4-Lite), and the window each gets.
@@ -28,7 +28,7 @@ def build_defaults() -> dict[str, str]:
     yosys fit use too."""
     import re
 
-    from .resources import vivado_dir
+    from host.files.resources import vivado_dir
 
     return dict(re.findall(r"^\s*(\w+)\s+(\S+)\s*$", (vivado_dir() / "defaults.tcl").read_text(), re.M))
 

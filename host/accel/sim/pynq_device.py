@@ -1,4 +1,4 @@
-"""pynq's own classes over the simulated board (host/sim/platform.py): a pynq ``Device`` whose
+"""pynq's own classes over the simulated board (host/accel/sim/platform.py): a pynq ``Device`` whose
 registers are the simulation's and whose memory is the simulated DDR, so that ``pynq.MMIO``,
 ``pynq.DefaultIP``, ``pynq.allocate`` and ``PynqBuffer`` run as they are, and only the hardware
 under them is modelled.
@@ -10,7 +10,7 @@ needs pynq 3 (which pins numpy 1.x: build/pynq-env, docs/testing.md).
 
 What is not pynq's here: ``pynq.Overlay`` (it needs a bitstream and its .hwh, which only Vivado
 makes), so the IP objects are built from the descriptions the .hwh would give them
-(:func:`descriptions`, from host/overlay.py); interrupts (the driver polls, and a simulated device
+(:func:`descriptions`, from host/accel/overlay.py); interrupts (the driver polls, and a simulated device
 has no interrupt controller).
 """
 
@@ -21,7 +21,7 @@ import pynq
 from pynq.buffer import PynqBuffer
 from pynq.pl_server.device import Device
 
-from ..overlay import ACCEL_BASE, ACCEL_CELL, REG_WINDOW
+from host.accel.overlay import ACCEL_BASE, ACCEL_CELL, REG_WINDOW
 
 
 class SimDevice(Device):

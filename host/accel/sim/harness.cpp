@@ -1,8 +1,8 @@
 // The simulation backend's native half: rtl/ibert_top under Verilator, with the board's DDR behind
 // its two AXI4 masters and the AXI4-Lite master in C++, so data moves at the simulator's speed and
-// Python only writes registers and waits (host/sim/platform.py, through ctypes).
+// Python only writes registers and waits (host/accel/sim/platform.py, through ctypes).
 //
-// The DDR (host/sim/ddr.py states the figures and where they come from) is an AXI4 slave on each
+// The DDR (host/accel/sim/ddr.py states the figures and where they come from) is an AXI4 slave on each
 // port (m_axi_rd on HP0, m_axi_wr on HP1), 64-bit:
 //   - a read burst's first beat comes read_latency cycles after its address is taken, a write's
 //     response write_latency cycles after its last beat; each port takes at most max_outstanding

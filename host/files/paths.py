@@ -1,6 +1,6 @@
 """Where the kit keeps files and how it writes them: the cache folder ($IBERT_KIT_CACHE, else
-$XDG_CACHE_HOME/ibert-kit, else ~/.cache/ibert-kit), where the simulation's build (host/sim/build.py)
-and the quantized parameters (host/cache.py) live; and :func:`atomic_write`, the one way the kit
+$XDG_CACHE_HOME/ibert-kit, else ~/.cache/ibert-kit), where the simulation's build (host/accel/sim/build.py)
+and the quantized parameters (host/model/cache.py) live; and :func:`atomic_write`, the one way the kit
 writes a file a user names. A module of its own so the simulation does not depend on the model code."""
 
 from __future__ import annotations

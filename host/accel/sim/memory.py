@@ -8,7 +8,7 @@ either gets stale data here as it would on the board.
 :class:`Memory` hands out the address ranges; :func:`Memory.allocate` returns a :class:`SimBuffer`
 with the interface of pynq's ``PynqBuffer`` (``physical_address``, ``flush``, ``invalidate``,
 ``freebuffer``, a ``with`` block), for the simulation backend without pynq. With pynq installed,
-host/sim/pynq_device.py gives pynq's own ``PynqBuffer`` over the same memory.
+host/accel/sim/pynq_device.py gives pynq's own ``PynqBuffer`` over the same memory.
 """
 
 from __future__ import annotations

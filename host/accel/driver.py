@@ -1,5 +1,5 @@
 """The accelerator driver: numpy in, numpy out, one operation at a time, over a platform with the
-pynq interface (host/platform.py: the board, or the RTL in simulation behind the same objects).
+pynq interface (host/accel/platform.py: the board, or the RTL in simulation behind the same objects).
 
 The core moves its own data (docs/registers.md): an operation is its registers (OP, DIM_*, the
 operands' addresses and row strides, OUT_ADDR), CTRL.start and a wait for STATUS.done; the core
@@ -70,7 +70,7 @@ class CallTiming:
     cpu_read: int = 0
 
     def roofline(self, pes: int) -> float:
-        """The operation's first-principles lower bound in cycles (host/roofline.py: every byte it
+        """The operation's first-principles lower bound in cycles (host/accel/roofline.py: every byte it
         needs once); the design's traffic, ``in_beats``, is reported beside it, not inside."""
         from .roofline import work
 
@@ -249,7 +249,7 @@ class Accelerator:
 
     def close(self) -> None:
         """Free the buffers (the board's CMA pool is small) and the board's lock, if it holds one
-        (host/board_lock.py: the pynq backend takes it)."""
+        (host/accel/board_lock.py: the pynq backend takes it)."""
         for named in self._named.values():
             named.buf.freebuffer()
         for buf in self._weights:
@@ -371,7 +371,7 @@ class Accelerator:
 
     # ------------------------------------------------------------------ one operation
     def check_dims(self, op: str, m: int, k: int, n: int) -> None:
-        """Refuse (ValueError, one line) dimensions the core would refuse (host/operations.py)."""
+        """Refuse (ValueError, one line) dimensions the core would refuse (host/accel/operations.py)."""
         BY_NAME[op].check(m, k, n, self.limits)
 
     def execute(self, code: int, m: int, k: int, n: int, a: DeviceRows, out: DeviceRows | None = None,

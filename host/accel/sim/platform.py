@@ -1,12 +1,12 @@
-"""The simulated board: the real RTL top (host/sim/harness.cpp under Verilator) with its AXI4-Lite
-control and its two AXI4 masters on a model of the board's DDR (host/sim/ddr.py) holding the host's
-buffers (host/sim/memory.py), behind the GP0 address map of the Vivado build (host/overlay.py).
+"""The simulated board: the real RTL top (host/accel/sim/harness.cpp under Verilator) with its AXI4-Lite
+control and its two AXI4 masters on a model of the board's DDR (host/accel/sim/ddr.py) holding the host's
+buffers (host/accel/sim/memory.py), behind the GP0 address map of the Vivado build (host/accel/overlay.py).
 Everything the host does goes through registers and buffers, as on the board.
 
-Two ways to drive it with the same driver lines (host/driver.py):
+Two ways to drive it with the same driver lines (host/accel/driver.py):
 
 - :func:`platform`: pynq's own classes (``pynq.DefaultIP``, ``pynq.allocate``) over the simulated
-  board, through a pynq ``Device`` (host/sim/pynq_device.py), wherever pynq imports (pynq 3 with
+  board, through a pynq ``Device`` (host/accel/sim/pynq_device.py), wherever pynq imports (pynq 3 with
   numpy 1.x, as board images have);
 - elsewhere the stand-ins below: :class:`SimIP` (``DefaultIP``'s ``read(offset)`` and
   ``write(offset, value)``) and ``Simulator.allocate`` (``pynq.allocate``: buffers with
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..overlay import ACCEL_BASE, REG_WINDOW, default_clock_mhz
-from ..regmap import REGISTERS
+from host.accel.overlay import ACCEL_BASE, REG_WINDOW, default_clock_mhz
+from host.accel.regmap import REGISTERS
 from . import build
 from .ddr import Ddr
 from .memory import Memory
@@ -66,7 +66,7 @@ def _load(path: Path) -> ctypes.CDLL:
 class Simulator:
     """One simulated board, reset and ready: the core and the DDR with the host's buffers, on one
     address map (``read(address)``/``write(address, value)``, physical addresses as the PS sees
-    them). ``ddr`` sets the DDR model (host/sim/ddr.py; None: no latency and no bandwidth limit) at
+    them). ``ddr`` sets the DDR model (host/accel/sim/ddr.py; None: no latency and no bandwidth limit) at
     ``clock_mhz`` (default: the clock the Vivado flow builds at)."""
 
     def __init__(self, params: dict[str, int] | None = None, announce=lambda: None, ddr: Ddr | None = Ddr(),
@@ -130,7 +130,7 @@ class Simulator:
         self._lib.sim_reset(self._sim)
 
     def allocate(self, shape, dtype=np.uint64):
-        """``pynq.allocate``: a zero-filled buffer in the simulated DDR (host/sim/memory.py)."""
+        """``pynq.allocate``: a zero-filled buffer in the simulated DDR (host/accel/sim/memory.py)."""
         return self.memory.allocate(shape, dtype)
 
     # ------------------------------------------------------------------ the GP0 address map
@@ -144,7 +144,7 @@ class Simulator:
     def _decode(address: int) -> int:
         if ACCEL_BASE <= address < ACCEL_BASE + REG_WINDOW:
             return address - ACCEL_BASE
-        raise SimError(f"no register at 0x{address:08x} (the core is at 0x{ACCEL_BASE:08x}, host/overlay.py)")
+        raise SimError(f"no register at 0x{address:08x} (the core is at 0x{ACCEL_BASE:08x}, host/accel/overlay.py)")
 
     # ------------------------------------------------------------------ the core's AXI4-Lite port
     def core_write(self, offset: int, value: int) -> None:

@@ -1,6 +1,6 @@
-"""Generated from rtl/regs/ibert_regs.rdl by python3 -m host.regmap_gen: do not edit."""
+"""Generated from rtl/regs/ibert_regs.rdl by python3 -m host.accel.regmap_gen: do not edit."""
 
-from host.registers import Field, Register
+from host.accel.registers import Field, Register
 
 OP_NONE = 0  # No operation (start with it sets bad_op).
 OP_MATMUL = 1  # D = A x B: int8 A (M x K) and int8 B^T (N x K) in, int32 D out (mm's stream layout).

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .bert import IntBert
-from .paths import atomic_write
+from host.files.paths import atomic_write
 
 FORMAT = "ibert-kit-params"
 #: 2: softmax probabilities at 2**-8 (unsigned), so the context requant constants differ from 1.

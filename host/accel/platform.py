@@ -1,5 +1,5 @@
 """The three backends' platforms: ``pynq`` (the board), ``sim`` (the RTL in Verilator behind the
-same objects, host/sim/platform.py) and ``golden`` (no platform: the golden functions).
+same objects, host/accel/sim/platform.py) and ``golden`` (no platform: the golden functions).
 pynq is imported only when the board backend is asked for, so the package works without it."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None)
 
 
 def open_simulation(timeout: float = 60.0, announce=lambda: None):
-    """The driver over the simulated board, and the board (host.sim.platform.Simulator: its clock,
+    """The driver over the simulated board, and the board (host.accel.sim.platform.Simulator: its clock,
     memory and DDR model, for benches and tests that look under the driver)."""
     from .sim.platform import Simulator, platform
 

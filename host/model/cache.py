@@ -12,7 +12,7 @@ from pathlib import Path
 from golden.calibrate import Calibration
 
 from . import bert, params_io
-from .paths import cache_dir
+from host.files.paths import cache_dir
 from .sentences import calibration_sentences
 
 

@@ -1,5 +1,5 @@
 """A varied evaluation set, written for the kit: sentences unlike the template grammar that
-calibrates the quantizer (`host.sentences`), so fidelity figures measured on it are not flattered
+calibrates the quantizer (`host.model.sentences`), so fidelity figures measured on it are not flattered
 by sentences that all look alike.
 
 Each category holds what real use throws at a sentence encoder: questions, numbers and units,

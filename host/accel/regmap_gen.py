@@ -1,10 +1,10 @@
 """Generate every view of the register map from its one source, ``rtl/regs/ibert_regs.rdl``.
 
-    python3 -m host.regmap_gen [--check]
+    python3 -m host.accel.regmap_gen [--check]
 
-Writes ``host/regmap.py`` (offsets, fields, reset values, operation codes for the host and the
+Writes ``host/accel/regmap.py`` (offsets, fields, reset values, operation codes for the host and the
 testbenches), ``rtl/ibert_regs_pkg.sv`` (the same for the hand-written AXI4-Lite block),
-``host/c/ibert_regs.h`` (PeakRDL cheader) and ``docs/registers.md`` (PeakRDL markdown).
+``host/accel/c/ibert_regs.h`` (PeakRDL cheader) and ``docs/registers.md`` (PeakRDL markdown).
 ``--check`` writes nothing and exits 1 naming any file that differs from what it would write.
 """
 
@@ -20,9 +20,9 @@ from peakrdl_markdown import MarkdownExporter
 from systemrdl import RDLCompiler
 from systemrdl.node import AddrmapNode, FieldNode
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "rtl" / "regs" / "ibert_regs.rdl"
-HEADER = "Generated from rtl/regs/ibert_regs.rdl by python3 -m host.regmap_gen: do not edit."
+HEADER = "Generated from rtl/regs/ibert_regs.rdl by python3 -m host.accel.regmap_gen: do not edit."
 
 
 def compile_map() -> AddrmapNode:
@@ -46,7 +46,7 @@ def _ops(top: AddrmapNode) -> list[tuple[str, int, str]]:
 
 
 def python_module(top: AddrmapNode) -> str:
-    lines = [f'"""{HEADER}"""', "", "from host.registers import Field, Register", ""]
+    lines = [f'"""{HEADER}"""', "", "from host.accel.registers import Field, Register", ""]
     for name, value, desc in _ops(top):
         lines.append(f"{name} = {value}  # {desc}")
     lines += ["", "REGISTERS = {"]
@@ -81,20 +81,20 @@ def sv_package(top: AddrmapNode) -> str:
 
 def outputs(top: AddrmapNode) -> dict[Path, str]:
     out = {
-        ROOT / "host" / "regmap.py": python_module(top),
+        ROOT / "host" / "accel" / "regmap.py": python_module(top),
         ROOT / "rtl" / "ibert_regs_pkg.sv": sv_package(top),
     }
     with tempfile.TemporaryDirectory() as tmp:
         h, md = Path(tmp) / "ibert_regs.h", Path(tmp) / "registers.md"
         CHeaderExporter().export(top, str(h))
         MarkdownExporter().export(top, str(md), input_files=["rtl/regs/ibert_regs.rdl"])
-        out[ROOT / "host" / "c" / "ibert_regs.h"] = h.read_text()
+        out[ROOT / "host" / "accel" / "c" / "ibert_regs.h"] = h.read_text()
         out[ROOT / "docs" / "registers.md"] = md.read_text()
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python3 -m host.regmap_gen", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python3 -m host.accel.regmap_gen", description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is stale")
     a = ap.parse_args(argv)
     stale = []
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
     if a.check and stale:
-        print(f"stale (run python3 -m host.regmap_gen): {', '.join(map(str, stale))}", file=sys.stderr)
+        print(f"stale (run python3 -m host.accel.regmap_gen): {', '.join(map(str, stale))}", file=sys.stderr)
         return 1
     for p in stale if not a.check else []:
         print(f"wrote {p}")

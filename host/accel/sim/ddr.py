@@ -1,5 +1,5 @@
 """The PYNQ-Z2's DDR as the simulated board models it behind the core's two AXI4 masters
-(host/sim/harness.cpp): what the figures are and where they come from.
+(host/accel/sim/harness.cpp): what the figures are and where they come from.
 
 - Bandwidth: 16-bit DDR3 at 1050 MT/s is 2.1 GB/s peak (the PYNQ-Z2's memory: one 512 MB
   part on a 16-bit bus); UG585 (the Zynq-7000 TRM) says the DDR controller is designed for about

@@ -1,4 +1,4 @@
-"""The accelerator's operations, defined once: each one's code (host.regmap, from the SystemRDL map),
+"""The accelerator's operations, defined once: each one's code (host.accel.regmap, from the SystemRDL map),
 name, golden function, the dimension rules the core checks at start (rtl/ibert_top.sv's dims_ok:
 anything else is refused with ERROR.bad_dims), how golden's arguments become the DIM registers,
 the operands as memory holds them (``operands``, golden.layout) and the core's reads of them
@@ -25,7 +25,7 @@ from .regmap import OP_ATTENTION, OP_MATMUL, REGISTERS
 @dataclass(frozen=True)
 class Geometry:
     """What the output order depends on: the array's rows and columns and the rows of a tile (the
-    core's ARRAY register; host.driver.Limits has the same fields)."""
+    core's ARRAY register; host.accel.driver.Limits has the same fields)."""
 
     rows: int
     cols: int
@@ -34,7 +34,7 @@ class Geometry:
 
 @dataclass(frozen=True)
 class Operation:
-    key: str            # its one name: golden.<key>, the driver's method, host/roofline.py's; OP_<KEY> in the map
+    key: str            # its one name: golden.<key>, the driver's method, host/accel/roofline.py's; OP_<KEY> in the map
     golden: Callable    # the golden function the operation computes, on the same arguments as below
     dims: Callable      # golden's arguments -> (DIM_M, DIM_K, DIM_N)
     weights: Callable | None = None  # golden's arguments -> the packet's weight part (built once a layer)
@@ -48,7 +48,7 @@ class Operation:
 
     @functools.cached_property
     def code(self) -> int:
-        """The OP register's code (host.regmap, generated from the SystemRDL map)."""
+        """The OP register's code (host.accel.regmap, generated from the SystemRDL map)."""
         return getattr(regmap, self.name)
 
     def op_word(self, *args) -> int:
