@@ -37,7 +37,7 @@ from .divergence import locate, save_replay
 from .accel.driver import timing_table
 from .layer import LayerRunner, OperationFailed
 from .files.paths import cache_dir
-from .accel.platform import BACKENDS, open_accelerator
+from .accel.platform import BACKENDS, default_backend, open_accelerator
 from .model.tokenize import Tokenizer
 
 DEFAULT_SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
@@ -48,8 +48,9 @@ FEW_CALIBRATION = 16
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python3 -m host", description=__doc__.splitlines()[0])
     ap.add_argument("sentence", nargs="?", default=DEFAULT_SENTENCE)
-    ap.add_argument("--backend", choices=BACKENDS, default="sim",
-                    help="where the encoder layers run: sim (the RTL in Verilator, default), golden, pynq (the board)")
+    ap.add_argument("--backend", choices=BACKENDS, default=default_backend(),
+                    help="where the encoder layers run: sim (the RTL in Verilator; the default off a board), golden, "
+                         "pynq (the board; the default on a Zynq board)")
     ap.add_argument("--timeout", type=positive_int, default=120, help="seconds a transfer may take (default 120)")
     ap.add_argument("--checkpoint", help="HuggingFace BERT folder (default: all-MiniLM-L6-v2)")
     ap.add_argument("--params", help="load this parameter file instead of quantizing")

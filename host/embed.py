@@ -20,7 +20,7 @@ import numpy as np
 from .model import bert
 from .cli import positive_int, run_command
 from .files.paths import atomic_write
-from .accel.platform import BACKENDS
+from .accel.platform import BACKENDS, default_backend
 
 
 def parser() -> argparse.ArgumentParser:
@@ -28,7 +28,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("file", help="sentences, one per line (- for standard input)")
     ap.add_argument("-o", "--output", required=True, help="the .npy file to write")
     ap.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
-    ap.add_argument("--backend", choices=BACKENDS, default="sim")
+    ap.add_argument("--backend", choices=BACKENDS, default=default_backend())
     ap.add_argument("--batch-size", type=positive_int, default=32, help="sentences per batch (default 32)")
     ap.add_argument("--checkpoint", help="HuggingFace BERT folder (default: all-MiniLM-L6-v2)")
     ap.add_argument("--params", help="a parameter file (python3 -m host --save) instead of quantizing")

@@ -208,17 +208,18 @@ def batches(lengths: list[int], batch_size: int, max_rows: int, tile_rows: int |
 
 
 class Encoder:
-    """A sentence encoder running on the accelerator (``backend`` sim, the default; pynq, the board)
-    or on the golden model (golden). ``checkpoint``: a HuggingFace BERT folder (default
+    """A sentence encoder running on the accelerator (``backend`` pynq, the board, the default on a
+    Zynq board; sim, the simulated board, the default elsewhere) or on the golden model (golden). ``checkpoint``: a HuggingFace BERT folder (default
     all-MiniLM-L6-v2); ``params``: a parameter file saved by ``python3 -m host --save`` instead of
     quantizing (else quantized on ``calibration`` sentences, cached). ``workers`` processes, or a
     Dask ``scheduler``, spread the batches."""
 
-    def __init__(self, checkpoint: str | Path | None = None, backend: str = "sim", *, params: str | Path | None = None,
+    def __init__(self, checkpoint: str | Path | None = None, backend: str | None = None, *, params: str | Path | None = None,
                  calibration: int = bert.CALIBRATION_SENTENCES, timeout: float = 120.0, workers: int = 1,
                  scheduler=None):
-        from .accel.platform import BACKENDS
+        from .accel.platform import BACKENDS, default_backend
 
+        backend = default_backend() if backend is None else backend
         if backend not in BACKENDS:
             raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
         if not isinstance(workers, int) or workers < 1:

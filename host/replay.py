@@ -21,7 +21,7 @@ from .model import params_io
 from .cli import run_command
 from .divergence import first_difference
 from .layer import STEPS, LayerRunner, OperationFailed, Step, golden_step
-from .accel.platform import open_accelerator
+from .accel.platform import default_backend, open_accelerator
 
 
 def run(a: argparse.Namespace) -> int:
@@ -58,7 +58,7 @@ def run(a: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m host.replay", description=__doc__.splitlines()[0])
     ap.add_argument("file")
-    ap.add_argument("--backend", choices=("sim", "pynq"), default="sim")
+    ap.add_argument("--backend", choices=("sim", "pynq"), default=default_backend())
     ap.add_argument("--debug", action="store_true")
     return run_command(run, ap.parse_args(argv))
 

@@ -1,13 +1,15 @@
 """Bring-up check of an accelerator: the first thing to run on a new board.
 
-    python3 -m host.selftest [--backend pynq|sim] [--timeout S] [--debug]
+    python3 -m host.selftest [--backend pynq|sim] [--timeout S] [--report FILE [--force]] [--debug]
 
 Opens the core (the board's overlay with ``pynq``, the simulated board with ``sim``), reads what it
 says of itself (ID, register-map version, maxima, array), runs every operation at small shapes on
 random operands and compares each with its golden function, and times round trips (registers,
 start, wait for done). One line per
 check; the first failure ends the run with exit status 1 and what to look at. Exit status 0 when
-every check passes, 2 when the backend cannot be opened at all.
+every check passes, 2 when the backend cannot be opened at all. ``--report FILE`` also writes the
+first-contact report (host/report.py): after the checks, the memory ports' bandwidth and the main
+job, all in one JSON file to send back.
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ import argparse
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 import golden
 
-from .cli import run_command
+from . import report
+from .cli import positive_int, run_command
 from .accel.driver import Accelerator, AcceleratorError
 from .accel.operands import attention_problem, gelu_problem, linear_problem, ln_problem, matrices
-from .accel.platform import open_accelerator
+from .accel.platform import default_backend, open_accelerator
 from .accel.regmap import REGISTERS
 
 #: Round trips timed for the round-trip figure.
@@ -109,43 +113,76 @@ def round_trip(acc: Accelerator, backend: str) -> str:
 
 
 def run(a: argparse.Namespace) -> int:
+    if a.report and Path(a.report).exists() and not a.force:  # before the board is touched
+        raise FileExistsError(f"{a.report} exists (pass --force to overwrite it)")
+    rep = report.new(a.backend)
+    try:
+        return checks(a, rep)
+    finally:
+        if a.report:
+            print(f"report: {report.write(a.report, rep, force=a.force)} (please send it with what you saw)")
+
+
+def checks(a: argparse.Namespace, rep: dict) -> int:
+    """The checks in order, each printed and recorded in ``rep``; with a report, then the port
+    probes and the main job."""
     try:
         acc = open_accelerator(a.backend, a.timeout, announce=lambda: print(
             "building the simulated accelerator (Verilator, once)...", file=sys.stderr))
     except AcceleratorError as e:  # the core answered, but not as this driver's core
-        print(f"FAIL 1 identity: {e}\n     look at: the overlay loaded must be the kit's (host/overlay/ibert.bit with "
-              f"its ibert.hwh), with the accelerator at the address of host/accel/overlay.py, built from this checkout")
+        hint = ("the overlay loaded must be the kit's (host/overlay/ibert.bit with its ibert.hwh), with the "
+                "accelerator at the address of host/accel/overlay.py, built from this checkout")
+        print(f"FAIL 1 identity: {e}\n     look at: {hint}")
+        rep["versions"] = report.versions(None, a.backend)
+        rep["checks"].append({"check": "identity", "ok": False, "detail": str(e), "hint": hint})
         return 1
-    checks = [("identity", lambda: identity(acc)), ("maxima", lambda: limits(acc))]
+    todo = [("identity", lambda: identity(acc)), ("maxima", lambda: limits(acc))]
     rng = np.random.default_rng(a.seed)
-    checks += [(name, lambda n=name, r=r, w=w: check_operation(n, r, w)) for name, r, w in operations(acc, rng)]
-    checks.append(("round trip", lambda: round_trip(acc, a.backend)))
+    todo += [(name, lambda n=name, r=r, w=w: check_operation(n, r, w)) for name, r, w in operations(acc, rng)]
+    todo.append(("round trip", lambda: round_trip(acc, a.backend)))
     with acc:
-        for i, (_, check) in enumerate(checks, 1):
-            try:
-                line = check()
-            except CheckFailed as e:
-                print(f"FAIL {i}/{len(checks)} {e}\n     look at: {e.hint}")
-                return 1
-            print(f"ok   {i}/{len(checks)} {line}")
-    print(f"self-test passed on {a.backend}: {len(checks)} checks")
+        rep["versions"] = report.versions(acc, a.backend)
+        try:
+            for i, (name, check) in enumerate(todo, 1):
+                try:
+                    line = check()
+                except CheckFailed as e:
+                    print(f"FAIL {i}/{len(todo)} {e}\n     look at: {e.hint}")
+                    rep["checks"].append({"check": name, "ok": False, "detail": str(e), "hint": e.hint})
+                    rep["main_job"] = report.skipped_main_job(f"not run: check {i} ({name}) failed")
+                    return 1
+                print(f"ok   {i}/{len(todo)} {line}")
+                rep["checks"].append({"check": name, "ok": True, "detail": line, "hint": None})
+            if a.report:
+                rep["ports"] = report.ports(acc)
+                for p in rep["ports"]:
+                    print(f"port {p['port']}: {p['mb_per_s']:.0f} MB/s in {p['operation']} ({p['bound']})")
+        finally:
+            rep["operations"] = report.operations(acc)
+    print(f"self-test passed on {a.backend}: {len(todo)} checks")
+    rep["passed"] = True
+    if a.report:  # the driver is closed: the main job opens the board (and its lock) itself
+        print(f"the main job on {a.backend} for the report...", file=sys.stderr)
+        rep["main_job"] = report.main_job(a.backend, a.calibration, max(a.timeout, 120))
+        job = rep["main_job"]
+        print(f"main job: exit status {job['exit_status']}, "
+              + ("equal to golden bit for bit" if job["exact"] else f"not exact: {job['diverged']}"))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m host.selftest", description=__doc__.splitlines()[0])
-    ap.add_argument("--backend", choices=("pynq", "sim"), default="pynq" if _on_board() else "sim",
-                    help="the board (the default where pynq is installed) or the simulated board")
+    ap.add_argument("--backend", choices=("pynq", "sim"), default=default_backend(),
+                    help="the board (the default on a Zynq board) or the simulated board (elsewhere)")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds an operation may take (default 10)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the random operands")
+    ap.add_argument("--report", metavar="FILE", help="also write a first-contact report (JSON): versions, every "
+                    "check, each operation's cycles and times, the ports' bandwidth, the main job's result")
+    ap.add_argument("--calibration", type=positive_int, default=None,
+                    help="calibration sentences of the report's main job (default: the main job's)")
+    ap.add_argument("--force", action="store_true", help="overwrite an existing report file")
     ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return run_command(run, ap.parse_args(argv))
-
-
-def _on_board() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("pynq") is not None
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def test_the_one_way_check_sees_a_wrong_import(tmp_path):
 def test_top_level_holds_only_the_application():
     modules = {p.stem for p in HOST.glob("*.py")}
     assert modules == {"__init__", "__main__", "cli", "conventions", "divergence", "embed", "encoder", "layer",
-                       "replay", "selftest"}, "a new host module belongs in model/, accel/ or files/ unless it is the application's"
+                       "replay", "report", "selftest"}, "a new host module belongs in model/, accel/ or files/ unless it is the application's"
 
 
 @pytest.mark.parametrize("command", [["-m", "host", "--help"], ["-m", "host.selftest", "--help"],

@@ -145,11 +145,18 @@ def test_block_design_connects_the_wrapper_as_declared(tmp_path):
         ps7 = next(c for c in calls if c.startswith("set_property -dict") and "PCW_USE_M_AXI_GP0" in c)
         assert f"CONFIG.PCW_USE_{port} 1" in ps7 and f"CONFIG.PCW_{port}_DATA_WIDTH 64" in ps7
     assert (overlay.READ_PORT, overlay.WRITE_PORT) == ("S_AXI_HP0", "S_AXI_HP1")
-    assert f"create_bd_cell -type module -reference ibert_axi {accel}" in calls
+    assert f"create_bd_cell -type module -reference {overlay.ACCEL_MODULE} {accel}" in calls
     assert "create_bd_design ibert" in calls and overlay.OVERLAY_NAME == "ibert"
     line = next(c for c in calls if c.startswith("assign_bd_address") and f"seg:{accel}/s_axi_ctrl/reg0" in c)
     assert f"-offset 0x{overlay.ACCEL_BASE:08X}" in line and f"-range {overlay.REG_WINDOW // 1024}K" in line, line
     assert not any("axi_dma" in c or "axi_intc" in c for c in calls), "the core moves its own data: no DMA"
+
+
+def test_the_wrapper_is_the_module_the_design_references():
+    """The block design's module reference names rtl/ibert_axi.v's module, whose VLNV in the .hwh
+    (xilinx.com:module_ref:ibert_axi:1.0) the simulated device reports (tests/pynq_loop)."""
+    assert overlay.ACCEL_VLNV == f"xilinx.com:module_ref:{overlay.ACCEL_MODULE}:1.0"
+    assert re.search(rf"^module {overlay.ACCEL_MODULE}\b", (ROOT / "rtl" / "ibert_axi.v").read_text(), re.M)
 
 
 def test_parameters_reach_the_wrapper_and_the_clock(tmp_path):

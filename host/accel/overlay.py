@@ -12,6 +12,11 @@ OVERLAY_NAME = "ibert"
 OVERLAY_DIR = PACKAGE / "overlay"
 #: Block-design cell names (pynq's Overlay exposes the IPs under these names).
 ACCEL_CELL = "accel"
+#: The Verilog module the block design instantiates as a module reference (rtl/ibert_axi.v), and the
+#: VLNV Vivado gives such a cell in the .hwh, which pynq's ip_dict reports as its "type": a module
+#: reference has no VLNV of its own, Vivado names it xilinx.com:module_ref:<module>:1.0.
+ACCEL_MODULE = "ibert_axi"
+ACCEL_VLNV = f"xilinx.com:module_ref:{ACCEL_MODULE}:1.0"
 #: Addresses on the PS's GP0 port (AXI4-Lite), and the window each gets.
 ACCEL_BASE = 0x43C0_0000
 REG_WINDOW = 0x1_0000

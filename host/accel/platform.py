@@ -4,11 +4,14 @@ pynq is imported only when the board backend is asked for, so the package works 
 
 from __future__ import annotations
 
+from .board import default_backend, fresh_metadata, import_pynq
 from .board_lock import BoardLock
 from .driver import Accelerator
 from .overlay import ACCEL_CELL, OVERLAY_DIR, OVERLAY_NAME
 
 BACKENDS = ("sim", "golden", "pynq")
+
+__all__ = ["BACKENDS", "default_backend", "open_accelerator", "open_simulation"]
 
 
 def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None) -> Accelerator | None:
@@ -19,17 +22,14 @@ def open_accelerator(backend: str, timeout: float = 60.0, announce=lambda: None)
     if backend == "sim":
         return open_simulation(timeout, announce)[0]
     if backend == "pynq":
-        try:
-            import pynq
-        except ImportError:
-            raise RuntimeError("--backend pynq: pynq is not installed, so this is not a PYNQ board; "
-                               "use --backend sim to run the same driver on the simulated RTL") from None
+        pynq = import_pynq()  # on a board without pynq or root: one line, never the simulation instead
         bit = OVERLAY_DIR / f"{OVERLAY_NAME}.bit"
         if not bit.is_file():
             raise RuntimeError(f"--backend pynq: no bitstream at {bit} (build it with vivado/: docs/board.md)")
         lock = BoardLock(bit).acquire()  # one board, one user: a second process is refused here
         try:
             try:
+                fresh_metadata()  # never another build's cached ip_dict and clocks (Xilinx/PYNQ#1409)
                 overlay = pynq.Overlay(str(bit))
             except Exception as e:  # pynq raises several types when no board answers
                 raise RuntimeError(f"--backend pynq: the overlay did not load ({e}); use --backend sim") from None

@@ -4,7 +4,7 @@ for the buffers the core reads and writes itself. Only the hardware under them i
 is the RTL in Verilator with its two AXI4 masters on a model of the board's DDR (host/accel/sim/ddr.py),
 the DDR non-coherent with the CPU's cache (host/accel/sim/memory.py).
 
-These run in build/pynq-env (pynq 3.0.1 with numpy 1.26, as board images carry), started by
+These run in build/pynq-env (pynq 3.0.1 on Python 3.10 and numpy 1.21.5, as a PYNQ image has them), started by
 tests/test_pynq_backend.py, which hands over a real all-MiniLM-L6-v2 layer through
 IBERT_PYNQ_LOOP_LAYER (a parameter file and an input, made in the main environment).
 """

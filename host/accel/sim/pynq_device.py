@@ -21,7 +21,7 @@ import pynq
 from pynq.buffer import PynqBuffer
 from pynq.pl_server.device import Device
 
-from host.accel.overlay import ACCEL_BASE, ACCEL_CELL, REG_WINDOW
+from host.accel.overlay import ACCEL_BASE, ACCEL_CELL, ACCEL_VLNV, REG_WINDOW
 
 
 class SimDevice(Device):
@@ -71,7 +71,7 @@ def descriptions(device: Device) -> dict[str, dict]:
     """The IP descriptions pynq's Overlay builds from the .hwh of vivado/build.tcl's design."""
     return {
         ACCEL_CELL: {"phys_addr": ACCEL_BASE, "addr_range": REG_WINDOW, "device": device,
-                     "fullpath": ACCEL_CELL, "type": "user.org:user:ibert_axi:1.0"},
+                     "fullpath": ACCEL_CELL, "type": ACCEL_VLNV},
     }
 
 
