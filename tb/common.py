@@ -107,7 +107,12 @@ async def for_examples(strategy: st.SearchStrategy, check: Callable[[Any], Await
     example shrinks and is printed like any hypothesis failure. With ``streams`` (a ``tb.axis.Streams``)
     each example also draws the source's and the sink's stall patterns, so a failing pattern
     shrinks and replays with its data.
+
+    Once an example has run out a bounded wait (``StuckError``: the design stopped answering), every
+    later example fails at once with that error: hypothesis would otherwise simulate the stuck design
+    to its budget again for each shrink step, and a stuck design must fail its test in seconds.
     """
+    stuck: list[tuple[StuckError, Any]] = []  # the first error, and its traceback as first raised
     if streams is not None:
         inner = check
 
@@ -118,8 +123,18 @@ async def for_examples(strategy: st.SearchStrategy, check: Callable[[Any], Await
 
         strategy = st.tuples(strategy, stalls(), stalls())
 
+    async def bounded(example: Any) -> None:
+        if stuck:  # the same error, from where it was raised: hypothesis sees one failure, not a flaky one
+            error, tb = stuck[0]
+            raise error.with_traceback(tb)
+        try:
+            await check(example)
+        except StuckError as e:
+            stuck.append((e, e.__traceback__))
+            raise
+
     def prop(example: Any) -> None:
-        resume(check)(example)
+        resume(bounded)(example)
 
     prop = given(strategy)(prop)
     if max_examples is not None:
