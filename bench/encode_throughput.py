@@ -7,7 +7,7 @@ limit); beside them the two bounds of a 16-token layer: the weight stream (every
 of the layer's operations, once per pass) and the compute (the layer's MACs over the array's PEs).
 Then the simulation's own speed with 1 and 2 worker processes.
 
-    python3 bench/encode_throughput.py [--sentences 16] [--skip-workers]
+    python3 bench/encode_throughput.py [--sentences 16] [--skip-workers] [--small]
 """
 
 from __future__ import annotations
@@ -58,8 +58,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sentences", type=int, default=16)
     ap.add_argument("--skip-workers", action="store_true")
+    ap.add_argument("--small", action="store_true", help="2 sentences, 8 calibration sentences, no workers (the suite's check)")
     a = ap.parse_args()
-    with Encoder(calibration=64) as enc:
+    calibration = 64
+    if a.small:
+        a.sentences, a.skip_workers, calibration = 2, True, 8
+    with Encoder(calibration=calibration) as enc:
         sentences = sixteen_token_sentences(enc, a.sentences)
         weights, macs, pes, layers = bounds(enc)
         compute = macs / pes

@@ -1,7 +1,7 @@
 """The yosys estimate of exactly what vivado/build.tcl builds: rtl/ibert_axi.v over the RTL, at the
 parameters of vivado/defaults.tcl (or those given), for the xc7z020.
 
-    python3 bench/fit_xc7z020.py [--n1 12 --n2 16 --max-m 128 --max-k 3072 --max-n 3072 --clock-mhz 100]
+    python3 bench/fit_xc7z020.py [--n1 12 --n2 16 --max-m 128 --max-k 3072 --max-n 3072 --clock-mhz 100] [--small]
 
 Prints LUT / FF / DSP48E1 / BRAM36 against the device and the logic-delay estimate against half the
 clock period (the other half is left to routing, which yosys does not see). Exits 1 when the design
@@ -30,7 +30,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name in ("n1", "n2", "max_m", "max_k", "max_n", "clock_mhz"):
         ap.add_argument(f"--{name.replace('_', '-')}", type=int, default=int(d[name]))
+    ap.add_argument("--small", action="store_true", help="a 2 x 2 array with small maxima (the suite's check)")
     a = ap.parse_args()
+    if a.small:
+        a.n1, a.n2, a.max_m, a.max_k, a.max_n = 2, 2, 16, 64, 64
     params = {"N1": a.n1, "N2": a.n2, "MAX_M": a.max_m, "MAX_K": a.max_k, "MAX_N": a.max_n}
     print(f"ibert_axi {params} for xc7z020 (yosys synth_xilinx estimate)")
     t0 = time.perf_counter()

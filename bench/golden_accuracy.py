@@ -1,14 +1,16 @@
 """Accuracy of the integer golden ops against float64 math: the figures quoted in docs/numerics.md.
 
-    python3 bench/golden_accuracy.py
+    python3 bench/golden_accuracy.py [--small]
 
 i-exp and i-GELU are evaluated on every integer input of their range at each scale (exhaustive);
 softmax and LayerNorm on random rows; attention head and encoder layer on BERT-like random layers.
-Needs SciPy (the test extra) for the exact erf.
+Needs SciPy (the test extra) for the exact erf. ``--small``: the first setting of each table only
+(the suite's check that the bench runs).
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 
 import numpy as np
@@ -22,9 +24,17 @@ from golden.params import LayerNormParams
 from golden.widths import SOFTMAX_OUT_BITS
 
 
+#: --small: the first setting of each table only.
+SMALL = False
+
+
+def pick(settings):
+    return list(settings)[:1] if SMALL else list(settings)
+
+
 def exp_figures() -> None:
     print("i-exp vs exp, every input in [30*x0, 0] (paper: 1.9e-3 on (-ln2, 0]; bound 1.95e-3 up to S=1e-3)")
-    for s in (C.EXP_MIN_SCALE, 1e-4, 3e-4, 1e-3, 1.4e-3, 1 / 128, 1 / 64, 1 / 16):
+    for s in pick((C.EXP_MIN_SCALE, 1e-4, 3e-4, 1e-3, 1.4e-3, 1 / 128, 1 / 64, 1 / 16)):
         c, out_scale = C.exp_consts(s)
         x = np.arange(30 * c.x0, 1)
         err = np.abs(golden.exp(x, c) * out_scale - np.exp(x * s))
@@ -34,7 +44,7 @@ def exp_figures() -> None:
 
 def gelu_figures() -> None:
     print("i-GELU vs exact GELU on [-4, 4], every input (paper Table 1: L2 0.0082, L-inf 0.018)")
-    for s in (1e-5, 1e-4, 3e-4, 1e-3, 1.4e-3, 1 / 256, 1 / 64):
+    for s in pick((1e-5, 1e-4, 3e-4, 1e-3, 1.4e-3, 1 / 256, 1 / 64)):
         c, out_scale = C.gelu_consts(s, C.gelu_shift(s, 4.0))
         q = np.arange(-round(4 / s), round(4 / s) + 1)
         xf = q * s
@@ -44,7 +54,7 @@ def gelu_figures() -> None:
 
 def softmax_figures(rng: np.random.Generator) -> None:
     print(f"integer softmax vs float64 softmax, rows of 128 scores spread over +-8 (output LSB 2**-{SOFTMAX_OUT_BITS})")
-    for s in (1e-6, 1e-4, 1e-3, 1e-2):
+    for s in pick((1e-6, 1e-4, 1e-3, 1e-2)):
         c = C.softmax_consts(s)
         sc = np.round(rng.uniform(-8, 8, (256, 128)) / s).astype(np.int64)
         err = np.abs(golden.softmax(sc, c) * 2.0**-SOFTMAX_OUT_BITS - F.softmax(sc * s))
@@ -53,8 +63,8 @@ def softmax_figures(rng: np.random.Generator) -> None:
 
 def layernorm_figures(rng: np.random.Generator) -> None:
     print("integer LayerNorm vs float64, normalized output (gamma 1, beta 0)")
-    for c in (384, 768):
-        for spread in (2.0**8, 2.0**14, 2.0**20):
+    for c in pick((384, 768)):
+        for spread in pick((2.0**8, 2.0**14, 2.0**20)):
             q = np.round(rng.normal(0, spread, (64, c))).astype(np.int64)
             n = golden.layernorm(q, LayerNormParams(np.zeros(c, np.int64), 1)) * math.sqrt(c) / 2**30
             z = (q - q.mean(1, keepdims=True)) / q.std(1, keepdims=True)
@@ -73,7 +83,7 @@ def outlier_rows(rng: np.random.Generator, spread: float, n: int = 600, c: int =
 def layernorm_outlier_figures(rng: np.random.Generator) -> None:
     print("integer LayerNorm on 384-wide 22-bit rows with outlier channels (target: max <= 1.2e-3,")
     print("I-BERT's reference on such rows; the remaining error is the integer mean's rounding, 0.5/std)")
-    for spread_log2 in (8, 10, 12, 14, 16, 18):
+    for spread_log2 in pick((8, 10, 12, 14, 16, 18)):
         q = outlier_rows(rng, 2.0**spread_log2)
         c = q.shape[1]
         n = golden.layernorm(q, LayerNormParams(np.zeros(c, np.int64), 1)) * math.sqrt(c) / 2**30
@@ -84,7 +94,7 @@ def layernorm_outlier_figures(rng: np.random.Generator) -> None:
 
 def layer_figures(rng: np.random.Generator) -> None:
     print("attention head and encoder layer vs float64 (random BERT-like layers, max calibration)")
-    for d, h, f, t in ((384, 12, 1536, 64), (768, 12, 3072, 128)):
+    for d, h, f, t in pick(((384, 12, 1536, 64), (768, 12, 3072, 128))):
         layer = F.random_layer(d, h, f, rng)
         calib, x = rng.normal(0, 1, (t, d)), rng.normal(0, 1, (t, d))
         s_in = C.symmetric_scale(np.abs(calib).max(), 8)
@@ -105,6 +115,10 @@ def layer_figures(rng: np.random.Generator) -> None:
 
 
 def main() -> None:
+    global SMALL
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--small", action="store_true", help="the first setting of each table only")
+    SMALL = ap.parse_args().small
     rng = np.random.default_rng(0)
     exp_figures()
     gelu_figures()

@@ -1,6 +1,6 @@
 """Golden integer encoder layer vs the same layer in float32 numpy, BERT-base shape, one run.
 
-    python3 bench/golden_speed.py [--tokens 128 --hidden 768 --heads 12 --ffn 3072 --repeat 7]
+    python3 bench/golden_speed.py [--tokens 128 --hidden 768 --heads 12 --ffn 3072 --repeat 7] [--small]
 
 Prints the best-of-N time of each and their ratio, with the BLAS thread count pinned to the same
 value for both (1, then every core; threadpoolctl). Target: golden within 1.3x of float32.
@@ -39,7 +39,10 @@ def main() -> None:
     ap.add_argument("--heads", type=int, default=12)
     ap.add_argument("--ffn", type=int, default=3072)
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--small", action="store_true", help="a tiny layer, once (the suite's check that it runs)")
     a = ap.parse_args()
+    if a.small:
+        a.tokens, a.hidden, a.heads, a.ffn, a.repeat = 16, 64, 4, 128, 1
     rng = np.random.default_rng(0)
     layer = F.random_layer(a.hidden, a.heads, a.ffn, rng)
     x = rng.normal(0.0, 1.0, (a.tokens, a.hidden))

@@ -1,6 +1,6 @@
 """Fidelity of the integer-only BERT against float32 on a real checkpoint (all-MiniLM-L6-v2).
 
-    python3 bench/model_fidelity.py [--eval 240 --calibration 256 --checkpoint DIR]
+    python3 bench/model_fidelity.py [--eval 240 --calibration 256 --checkpoint DIR] [--small]
 
 On sentences disjoint from the calibration set: cosine between the integer-only sentence embedding
 (golden, integers end to end) and the float32 one (mean, minimum), and the Spearman correlation of
@@ -102,7 +102,13 @@ def main() -> None:
     ap.add_argument("--eval", type=int, default=240)
     ap.add_argument("--calibration", type=int, default=bert.CALIBRATION_SENTENCES)
     ap.add_argument("--checkpoint")
+    ap.add_argument("--small", action="store_true",
+                    help="8 calibration and 8 evaluation sentences, the default quantizer only (the suite's check)")
     a = ap.parse_args()
+    configs = CONFIGS
+    if a.small:
+        a.eval, a.calibration = 8, 8
+        configs = [(name, cal) for name, cal in CONFIGS if cal == Calibration()]
     folder = a.checkpoint or default_model_dir()
     model, tok = load_checkpoint(folder), Tokenizer(folder)
     calib = [tok.encode(s) for s in calibration_sentences(a.calibration)]
@@ -110,13 +116,13 @@ def main() -> None:
         (f"template set ({a.eval} sentences from the calibration grammar's other seeds)",
          Evaluation(model, tok, evaluation_sentences(a.eval), {})),
         (f"varied set ({len(varied_sentences())} sentences written for the kit, host/model/eval_text.py)",
-         Evaluation(model, tok, varied_sentences(), CATEGORIES)),
+         Evaluation(model, tok, varied_sentences()[:8] if a.small else varied_sentences(), CATEGORIES)),
     ]
     print(f"{model.name}, {a.calibration} calibration sentences; integer-only (golden) vs float32")
     print("targets: cosine mean >= 0.99, min >= 0.97, Spearman of pairwise similarities >= 0.98\n")
     print(f"{'quantizer':<40}{'set':<10}{'mean':>8}{'min':>8}{'Spearman':>10}{'quantize s':>12}")
     chosen = {}
-    for name, cal in CONFIGS:
+    for name, cal in configs:
         t0 = time.perf_counter()
         q, scales = bert.quantize_with_scales(model, calib, cal)
         t_q = time.perf_counter() - t0
@@ -126,7 +132,7 @@ def main() -> None:
         if cal in (MAX_CALIBRATION, Calibration()):
             chosen[name] = (q, scales)
     for name, (q, scales) in chosen.items():
-        for title, ev in sets:
+        for title, ev in sets[:1] if a.small else sets:  # --small: the ablation on one set
             print(f"\n{name}: {title}")
             ev.report(q, scales)
 
@@ -165,7 +171,9 @@ class Evaluation:
         cos, at = self.last, 0
         for name, group in self.categories.items():
             part = cos[at:at + len(group)]
-            print(f"    {name:<24} mean {part.mean():.4f}  min {part.min():.4f}  ({len(group)} sentences)")
+            if not len(part):  # --small: the set stops before this category
+                break
+            print(f"    {name:<24} mean {part.mean():.4f}  min {part.min():.4f}  ({len(part)} sentences)")
             at += len(group)
         for on in EFFECTS + tuple(f"act {n}" for n in ACTIVATIONS):
             mean, low, rho = self.score(self.ablated(scales, on))

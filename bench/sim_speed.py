@@ -2,7 +2,7 @@
 six layers on the device's RTL (12 x 14 array, vivado/defaults.tcl) in Verilator behind the pynq
 interface, warm (the library built, the parameters cached), on one core.
 
-    python3 bench/sim_speed.py [--runs 3]
+    python3 bench/sim_speed.py [--runs 3] [--small]
 
 Prints the wall time of the six layers (goal: at most 30 s), the simulated cycles and the
 simulator's speed in cycles per second; every operation is checked against golden.
@@ -32,10 +32,14 @@ GOAL_S = 30.0
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--small", action="store_true", help="one run on 8 calibration sentences (the suite's check)")
     a = ap.parse_args()
+    calibration = 8 if a.small else bert.CALIBRATION_SENTENCES
+    if a.small:
+        a.runs = 1
     folder = default_model_dir()
     model, tok = load_checkpoint(folder), Tokenizer(folder)
-    q, _, _ = cache.quantized(model, tok, bert.CALIBRATION_SENTENCES)
+    q, _, _ = cache.quantized(model, tok, calibration)
     ids = tok.encode(SENTENCE)[:16]
     acc, sim = open_simulation(announce=lambda: print("building the simulation (once)...", file=sys.stderr))
     best = None

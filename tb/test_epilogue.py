@@ -8,12 +8,15 @@ with each channel's constants written through q_we/q_data and g_we/g_data (the h
 before the values. Drawn: m and n (edge-clipped array tiles, a short last row tile), the
 accumulators (up to int32's edges), per-channel constants of either sign, under drawn stalls.
 attn = 1 (the context store of OP_ATTENTION): an m x n int8 context written byte by byte through
-x_we in a drawn order with drawn gaps, then x_done, leaves as the same rows. The ln mode is
-verified through the top (tb/test_ibert_top.py)."""
+x_we in a drawn order with drawn gaps, then x_done, leaves as the same rows.
+ln = 1 (OP_MM_LN): golden.mm_ln's epilogue on the accumulators golden.matmul(x, W) gives,
+  requant(layernorm(residual_add(q, m, e, bias, r, m_r, e_r)), ln_m, ln_e)
+with each channel's words "linear" (q_we) and "ln" (l_we), and each row tile's residual rows written
+through r_we before its values, as the top writes them."""
 
 import cocotb
 import numpy as np
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 from hypothesis import strategies as st
 
 import golden
@@ -21,7 +24,7 @@ from golden import constants as C
 from golden.layout import const_word, pack_i32, pack_rows, tile_order
 
 from .axis import Streams
-from .common import for_examples, parameters, start
+from .common import for_examples, parameters, start, wait_until
 
 P = parameters()
 N1, N2, TR = P.get("N1", 4), P.get("N2", 4), P.get("TR", P.get("N1", 4))
@@ -143,3 +146,73 @@ async def epilogue_attention_context_store(dut):
         assert await io.recv(out_beats=m * -(-n // 8)) == pack_rows(ctx)
 
     await for_examples(contexts(), check, streams=io, max_examples=20)
+
+
+@st.composite
+def ln_jobs(draw):
+    """golden.mm_ln's operands (host.accel.operands.ln_problem) for m rows of n <= MAX_D channels."""
+    from host.accel.operands import ln_problem
+
+    m, n = draw(st.integers(1, min(MAX_M, 3 * TR))), draw(st.integers(1, min(MAX_D, 3 * N2 + 3)))
+    k = draw(st.integers(1, 24))
+    return ln_problem(m, k, n, np.random.default_rng(draw(st.integers(0, 2**32 - 1))))
+
+
+def chan(v, c: int, n: int) -> int:
+    """Channel ``c`` of a constant given as a scalar or per channel (of ``n``)."""
+    return int(np.broadcast_to(np.asarray(v), (n,))[c])
+
+
+def ln_word(res_rq, ln, ln_rq, c: int, n: int) -> int:
+    """Channel ``c``'s word "ln" (golden.layout.pack_ln_consts' fields)."""
+    return const_word("ln", m_r=chan(res_rq.m, c, n), bias=chan(ln.bias, c, n), e_r=chan(res_rq.e, c, n),
+                      e=chan(ln_rq.e, c, n), shift=int(ln.shift), m=chan(ln_rq.m, c, n))
+
+
+@cocotb.test()
+async def epilogue_residual_and_layernorm_match_golden(dut):
+    io = Streams(dut, cycles_per_beat=8)
+    await idle_start(dut)
+    out_beats = []
+
+    async def count_out() -> None:  # m_axis beats taken, for the residual's write-after-read order
+        while True:
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            if dut.m_axis_tvalid.value and dut.m_axis_tready.value:
+                out_beats.append(1)
+
+    cocotb.start_soon(count_out())
+
+    async def check(problem):
+        x, dense, rq, r, res_rq, ln, ln_rq = problem
+        q = golden.matmul(x, dense.w)
+        m, n = q.shape
+        nb = -(-n // 8)
+        for c in range(n):
+            dut.c_addr.value, dut.q_we.value, dut.l_we.value = c, 1, 1
+            dut.q_data.value = q_data(chan(rq.m, c, n), chan(rq.e, c, n), chan(dense.bias, c, n))
+            dut.l_data.value = ln_word(res_rq, ln, ln_rq, c, n)
+            await RisingEdge(dut.clk)
+        dut.q_we.value = dut.l_we.value = 0
+        dut.m.value, dut.n.value, dut.ln.value, dut.start.value = m, n, 1, 1
+        await RisingEdge(dut.clk)
+        dut.start.value = 0
+        base = len(out_beats)
+        for r0 in range(0, m, TR):
+            # the tile's residual rows (as axis_frame writes them, after the previous tile has left)
+            for row in range(min(TR, m - r0)):
+                for beat, word in enumerate(pack_rows(r[r0 + row:r0 + row + 1])):
+                    dut.r_we.value, dut.r_row.value, dut.r_beat.value, dut.r_data.value = 1, row, beat, word
+                    await RisingEdge(dut.clk)
+            dut.r_we.value = 0
+            await io.send(pack_i32(tile_order(q[r0:r0 + TR], N1, N2)))
+            rows_out = min(r0 + TR, m)
+            if rows_out < m:  # its rows out: the residual buffer is free for the next tile
+                await wait_until(dut, lambda: len(out_beats) - base >= rows_out * nb, io.budget(rows_out * nb),
+                                 f"rows {r0}..{rows_out - 1} of an OP_MM_LN epilogue ({m} x {n}) on m_axis")
+        got = await io.recv(out_beats=m * nb)
+        assert got == pack_rows(golden.mm_ln(x, dense, rq, r, res_rq, ln, ln_rq))
+        dut.ln.value = 0
+
+    await for_examples(ln_jobs(), check, streams=io, max_examples=30)

@@ -530,14 +530,18 @@ async def top_attention_matches_golden(dut):
 
 @cocotb.test(skip=not ATTN_OK)
 async def top_attention_edges(dut):
-    """OP_ATTENTION at the most tokens with the largest head, then a few tokens (the bytes past T in
-    the P and V buffers, stale from the operation before, must read as zero); the fused QKV read in
+    """OP_ATTENTION at the most tokens with the largest head, at MAX_HEADS heads (where they fit),
+    then a few tokens (the bytes past T in the P and V buffers, stale from the operation before,
+    must read as zero); the fused QKV read in
     place from rows with padding beyond them (A_STRIDE larger than the row); abort with the first
     head half read (ERROR.aborted, the next operation right)."""
     tb = await setup(dut)
     rng = np.random.default_rng(9)
     dh = min(MAX_DH, MAX_D)
-    for t, heads in [(MAX_M, 1), (3, 1), (TR + 5, min(2, MAX_D // 8)), (2, 1)]:
+    edges = [(MAX_M, 1), (3, 1), (TR + 5, min(2, MAX_D // 8)), (2, 1)]
+    if MAX_HEADS * 8 <= MAX_D:  # the most heads the core takes (one more is refused: top_refuses_bad_starts)
+        edges.append((5, MAX_HEADS))
+    for t, heads in edges:
         qkv, p = attention_problem(t, heads, 8 if heads > 1 else dh, rng)
         assert np.array_equal(await tb.attention(qkv, heads, p), golden.attention(qkv, heads, p)), (t, heads)
     assert await tb.errors() == dict.fromkeys(ERRORS, 0)

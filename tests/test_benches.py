@@ -1,11 +1,13 @@
-"""The benches of the core's memory path run, with their small option, on the simulated board (the
-device's build, shared with the host tests through build/kit-cache), and print what they promise:
-a bench that breaks fails the suite instead of rotting unseen."""
+"""Every bench runs here with its small option and prints what it promises: a bench that breaks
+fails the suite instead of rotting unseen. The benches of the core's memory path run on the
+simulated board (the device's build, shared with the host tests through build/kit-cache)."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,3 +37,33 @@ def test_host_cost_prints_the_cpu_bytes_and_the_hosts_time():
     assert enc[0] == main[0] == "1,024" and enc[1] == "1,024"  # the input in, the last output out
     assert int(main[1].replace(",", "")) > int(enc[1].replace(",", ""))  # every step's output read back
     assert float(enc[2]) > 0
+
+
+#: Every other bench with its small option, and what its output must show. Each runs in seconds
+#: (fit_xc7z020's yosys run of the whole top, about two minutes, is the longest).
+SMALL = {
+    "golden_accuracy.py": ["i-exp vs exp", "i-GELU vs exact GELU", "integer softmax", "integer LayerNorm",
+                           "layer cosine mean"],
+    "golden_speed.py": ["encoder layer 16 tokens, hidden 64", "(target <= 1.3x)"],
+    "mm_cycles.py": ["mm on a 2x2 array (icarus)", "    8    16     8"],
+    "nonlinear_cycles.py": ["cycles/element", "div ", "exp "],
+    "rtl_synth.py": ["lopd       W=32"],
+    "rtl_timing.py": ["lopd       W=32", "1 of 1 within 3.3 ns"],
+    "fit_xc7z020.py": ["ibert_axi {'N1': 2, 'N2': 2", "logic delay"],
+    "model_fidelity.py": ["8 calibration sentences", "template", "varied"],
+    "sim_speed.py": ["16 tokens, 6 layers", "(goal <= 30 s): met"],
+    "encode_throughput.py": ["2 sentences of 16 tokens", "batched embeddings bit-identical to unbatched: yes"],
+    "mutants.py": ["score: ", "lopd ", "sqrt "],
+}
+
+
+def test_every_bench_has_a_small_run_here():
+    benches = {p.name for p in (ROOT / "bench").glob("*.py")}
+    assert benches == set(SMALL) | {"top_cycles.py", "host_cost.py"}, "a bench without a small run in the suite"
+
+
+@pytest.mark.parametrize("name", sorted(SMALL))
+def test_bench_runs_small(name):
+    out = bench(name, "--small")
+    for what in SMALL[name]:
+        assert what in out, f"{name} --small: {what!r} not in\n{out}"

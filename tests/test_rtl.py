@@ -29,7 +29,7 @@ CASES = [
     ("ibert_csr", {"ADDR_W": 8}),
     ("axis_frame", {"ROWS_W": 4, "KB_W": 3}),
     ("ln_tail", {"MAX_C": 24, "MAX_M": 8}),
-    ("epilogue", {"N1": 2, "N2": 3, "TR": 4, "MAX_M": 16, "MAX_N": 24}),
+    ("epilogue", {"N1": 2, "N2": 3, "TR": 4, "MAX_M": 16, "MAX_N": 64}),  # LayerNorm rows of two beats
     ("sreg", {"W": 8, "DEPTH": 3}),
     ("systolic", {"N1": 2, "N2": 2}),
     ("section_in", {"ROWS_W": 4, "KB_W": 3}),
@@ -84,10 +84,11 @@ ICARUS_CASES = [
     ("mem_read_d", {"N1": 3, "N2": 6, "PAIR": 1}),
 ]
 
-#: The top with OP_ATTENTION (the gather buffer holds 32 context rows of 64 bytes), a whole small
+#: The top with OP_ATTENTION (the gather buffer holds 32 context rows of 64 bytes; 4 heads at most), a whole small
 #: layer, and tiles of three blocks of array rows (what a wide array uses to keep pace with its
 #: weights): every bench on Verilator; on Icarus (ten times slower) the directed attention test.
-ATTENTION_TOP = ("ibert_top", {"N1": 4, "N2": 4, "MAX_M": 32, "MAX_K": 256, "MAX_N": 256, "TILE_ROWS": 12})
+ATTENTION_TOP = ("ibert_top", {"N1": 4, "N2": 4, "MAX_M": 32, "MAX_K": 256, "MAX_N": 256, "TILE_ROWS": 12,
+                                "MAX_HEADS": 4})  # few enough heads of 8 to fit: the heads bound is reachable
 #: On Icarus, every bench of the top with a buffer too small for the attention's context (so
 #: OP_ATTENTION is not built, and refused): the other operations and the control plane.
 ICARUS_TOP = ("ibert_top", {"N1": 4, "N2": 4, "MAX_M": 64, "MAX_K": 128, "MAX_N": 64})
