@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_rtl import CASES, ICARUS_CASES, ICARUS_TOP  # noqa: E402
+from tests.test_rtl import ATTENTION_TOP, CASES, ICARUS_CASES, ICARUS_TOP  # noqa: E402
 
 PER_MODULE = 6
 HANG_S = 300
@@ -45,9 +45,12 @@ NONBLOCKING = re.compile(r"(?:^|[;)]|\bbegin|\belse)\s*[\w\[\]\.:'{}, +\-*]+\s*$
 TOKEN = re.compile(r"<=|>=|==|!=|&&|\|\||>>>|<<<|>>|<<|[<>+\-~]|\b\d+'[bdh][0-9a-fA-F_]+\b|\b\d+\b")
 
 
-def parameter_sets(module: str) -> list[dict]:
-    sets = [p for m, p in CASES if m == module] + [p for m, p in ICARUS_CASES if m == module]
-    return sets + ([ICARUS_TOP[1]] if module == "ibert_top" else [])
+def parameter_sets(module: str) -> list[tuple[dict, str | None]]:
+    """The (parameters, test case or None for all) the suite runs the module's bench with on Icarus."""
+    sets = [(p, None) for m, p in CASES + ICARUS_CASES if m == module]
+    if module == "ibert_top":  # every test of the plain top, and the attention top's directed ones
+        sets += [(ICARUS_TOP[1], None), (ATTENTION_TOP[1], "top_attention_edges,top_refuses_bad_starts")]
+    return sets
 
 
 def code_spans(text: str, module: str) -> list[tuple[int, int]]:
@@ -103,7 +106,7 @@ RUN = """
 import sys
 from tb.runner import run
 try:
-    run(sys.argv[1], "icarus", eval(sys.argv[2]))
+    run(sys.argv[1], "icarus", eval(sys.argv[2]), testcase=sys.argv[3].split(",") if sys.argv[3] else None)
 except AssertionError:  # a cocotb test failed: the bench caught it
     sys.exit(1)
 except RuntimeError:    # the simulator's build failed: the mutant is not valid Verilog here
@@ -116,8 +119,8 @@ def verdict(copy: Path, module: str, text: str) -> tuple[str, float]:
     (copy / "rtl" / f"{module}.sv").write_text(text)
     t0 = time.monotonic()
     try:
-        for params in parameter_sets(module):
-            proc = subprocess.Popen([sys.executable, "-c", RUN, module, repr(params)], cwd=copy,
+        for params, testcase in parameter_sets(module):
+            proc = subprocess.Popen([sys.executable, "-c", RUN, module, repr(params), testcase or ""], cwd=copy,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                                     env={**os.environ, "PYTHONPATH": str(copy)})
             try:
@@ -149,6 +152,7 @@ def main(argv=None) -> int:
     ap.add_argument("-n", type=int, default=PER_MODULE, help=f"mutants per module (default {PER_MODULE})")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--rerun", metavar="LOG", help="run again only the survivors a previous run printed to LOG")
     a = ap.parse_args(argv)
     modules = a.module or (["lopd", "sqrt"] if a.small else sorted({m for m, _ in CASES} | {"ibert_top"}))
     n = 3 if a.small else a.n
@@ -157,6 +161,12 @@ def main(argv=None) -> int:
     for module in modules:
         all_ = mutants(module)
         work += [(module, *mut) for mut in rng.sample(all_, min(n, len(all_)))]
+    if a.rerun:  # "  survived module:line 'tok' -> 'rep' (...)" lines of an earlier run
+        again = set(re.findall(r"survived\s+(\w+):(\d+) ('[^']*'|\"[^\"]*\") -> ('[^']*'|\"[^\"]*\")",
+                               Path(a.rerun).read_text()))
+        again = {(m, int(line), eval(t), eval(r)) for m, line, t, r in again}
+        modules = sorted({m for m, *_ in again})
+        work = [(m, *mut) for m in modules for mut in mutants(m) if (m, *mut[:3]) in again]
     print(f"{len(work)} mutants of {len(modules)} modules, {a.workers} workers, Icarus, every parameter set "
           "of tests/test_rtl.py per module", flush=True)
     with tempfile.TemporaryDirectory(prefix="ibert-mutants-") as tmp:

@@ -54,8 +54,11 @@ def frame(beats: list[int], rows_a: int, tile_rows: int, rows_b: int, kb: int, s
 
 
 def dims():
-    return st.tuples(st.integers(1, 7), st.integers(1, 4), st.integers(1, 4), st.integers(1, 3),
-                     st.integers(0, SIDE_MAX), st.integers(0, 2))
+    """rows_a, tile_rows, rows_b, kb, side, rb: beats per row up to what kb and rb can hold (and
+    mostly short, to keep the packets small)."""
+    beats = st.integers(1, 3) | st.integers(1, (1 << KB_W) - 1)
+    return st.tuples(st.integers(1, 7), st.integers(1, 4), st.integers(1, 4), beats,
+                     st.integers(0, SIDE_MAX), st.integers(0, 2) | st.integers(0, (1 << KB_W) - 1))
 
 
 class TB:

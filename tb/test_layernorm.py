@@ -98,6 +98,9 @@ async def layernorm_over_long_row(dut):
     bias = rng.integers(-(2**20), 2**20, MAX_C).tolist()
     await load_bias(dut, bias)
     rows = [rng.integers(-(2**21), 2**21, n).tolist() for n in (MAX_C + 3, 1, MAX_C)]
+    # the widest spread a row can have: alternating extremes, so S = sum of squared deviations reaches
+    # its most bits and the variance's scaling shift (P_SHIFT) is exercised at its edge
+    rows.append([2**21 - 1 if i % 2 else -(2**21) for i in range(MAX_C)])
     assert dut.err_long.value == 0
     for q in rows:
         await io.send([v & 0xFFFFFFFF for v in q])

@@ -3,7 +3,7 @@ packet's missing beats as zeros (err_short), a long packet's excess dropped up t
 (err_long), done once per packet, and nothing of one packet leaking into the next; a cancel drains
 a packet begun to its tlast. Packets, expected lengths and the stall patterns of the stream and
 of the client's enable are drawn by hypothesis (the guard is a data mover: the reference is the
-packet, padded or cut)."""
+packet, padded or cut). want is high only while the client's next beat would come from the stream."""
 
 import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
@@ -46,6 +46,9 @@ class Client:
             for k in seen:
                 seen[k] += int(getattr(dut, k).value)
             busy = int(dut.busy.value)
+            # want: the client's beat would come from the stream now (so, enabled, taking, busy)
+            assert not dut.want.value or (dut.enable.value and dut.s_axis_tready.value and busy), \
+                f"want high with enable {dut.enable.value}, s_axis_tready {dut.s_axis_tready.value}, busy {busy}"
             await RisingEdge(dut.clk)
             dut.start.value = 0
             if not busy and len(got) == expected and self.source.empty() and self.source.idle():

@@ -25,6 +25,19 @@ class TB:
         self.dut = dut
         self.io = Streams(dut, cycles_per_beat=4)
         self.io.set_stalls(*DIRECTED_STALLS)  # the property test draws its own per example
+        self.in_job = False       # from start until the job's last output beat is taken
+        self.idle_in_job = 0      # cycles busy read low meanwhile (the header: busy until then)
+        cocotb.start_soon(self._watch_busy())
+
+    async def _watch_busy(self) -> None:
+        dut = self.dut
+        while True:
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            if self.in_job and not dut.busy.value:
+                self.idle_in_job += 1
+            if dut.m_axis_tvalid.value and dut.m_axis_tready.value and dut.m_axis_tlast.value:
+                self.in_job = False
 
     def budget(self, m: int, k: int, n: int) -> int:
         """Cycles for a job: every tile feeds max(K, N1 + N2 - 1) beats and drains N1 * N2 values."""
@@ -38,6 +51,7 @@ class TB:
         dut.cfg_m.value, dut.cfg_k.value, dut.cfg_n.value = m, k, n
         dut.cfg_a_unsigned.value = int(a.dtype == np.uint8)
         dut.start.value = 1
+        self.in_job, self.idle_in_job = True, 0
         await RisingEdge(dut.clk)
         dut.start.value = 0
         await ReadOnly()
@@ -45,6 +59,7 @@ class TB:
         await self.io.send(pack_rows(a) if a_beats is None else a_beats)
         await self.io.send(pack_rows(b.T) if b_beats is None else b_beats)
         got = unpack_i32(await self.io.recv(budget=self.budget(m, k, n)), m * n)
+        assert self.idle_in_job == 0, f"busy low for {self.idle_in_job} cycles before the job's last beat was taken"
         await wait_until(dut, lambda: not dut.busy.value, 4 * N1 * N2 + 64, "busy to fall after the last beat")
         return got
 

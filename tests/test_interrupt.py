@@ -35,7 +35,7 @@ def ctrl_c_after(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.mark.parametrize("after", [0.05, 0.3, 1.0])
+@pytest.mark.parametrize("after", [0.05, 1.0])
 def test_ctrl_c_during_encode_leaves_the_encoder_exact(tmp_path, monkeypatch, after):
     monkeypatch.setenv("IBERT_KIT_CACHE", str(CACHE))
     folder = tmp_path / "tiny"
@@ -53,7 +53,7 @@ def test_ctrl_c_during_encode_leaves_the_encoder_exact(tmp_path, monkeypatch, af
         assert enc._engine.acc.read("STATUS") & 1 == 0, "the interrupt left the core busy"
         got = enc.encode(SENTENCES, batch_size=1, check=True)  # every operation compared with golden
     assert np.array_equal(got, want)
-    if after < 1.0:
+    if after < 0.5:
         assert interrupted, f"the run finished within {after} s: nothing was interrupted"
 
 
