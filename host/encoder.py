@@ -128,7 +128,7 @@ class Engine:
             div = locate(trace, self.model.layers)
             if div is not None:
                 raise DivergenceError(f"{self.spec.backend} and golden differ: {div.describe()}")
-        hidden = [np.asarray(h, dtype=np.int8) for h in hidden]
+        hidden = [np.asarray(h) for h in hidden]  # int8: the last LayerNorm's requant
         if self.acc is None:
             return hidden, None
         rows = np.array([len(ids) for ids in batch], dtype=np.float64)
@@ -209,10 +209,11 @@ def batches(lengths: list[int], batch_size: int, max_rows: int, tile_rows: int |
 
 class Encoder:
     """A sentence encoder running on the accelerator (``backend`` pynq, the board, the default on a
-    Zynq board; sim, the simulated board, the default elsewhere) or on the golden model (golden). ``checkpoint``: a HuggingFace BERT folder (default
-    all-MiniLM-L6-v2); ``params``: a parameter file saved by ``python3 -m host --save`` instead of
-    quantizing (else quantized on ``calibration`` sentences, cached). ``workers`` processes, or a
-    Dask ``scheduler``, spread the batches."""
+    Zynq board; sim, the simulated board, the default elsewhere) or on the golden model (golden).
+    ``checkpoint``: a HuggingFace BERT folder (default all-MiniLM-L6-v2); ``params``: a parameter
+    file saved by ``python3 -m host --save`` instead of quantizing (else quantized on
+    ``calibration`` sentences, cached). ``workers`` processes, or a Dask ``scheduler``, spread the
+    batches. Its ``encode`` takes sentence-transformers' options (docs/usage.md)."""
 
     def __init__(self, checkpoint: str | Path | None = None, backend: str | None = None, *, params: str | Path | None = None,
                  calibration: int = bert.CALIBRATION_SENTENCES, timeout: float = 120.0, workers: int = 1,
@@ -352,7 +353,7 @@ class Encoder:
         sentence = np.stack([self.pooling(t) for t in tokens])  # the model's Pooling and Normalize modules
         if truncate_dim is not None:
             sentence = sentence[:, :truncate_dim]
-        if normalize_embeddings:
+        if normalize_embeddings and output_value is not None:  # as theirs: the dicts hold the model's output
             sentence = sentence / np.maximum(np.linalg.norm(sentence, axis=1, keepdims=True), 1e-12)
         sentence = conventions.quantize(sentence, precision)
         out = conventions.result(sentence, [t.astype(np.float32) for t in tokens], ids, output_value,

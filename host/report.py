@@ -159,14 +159,19 @@ def main_job(backend: str, calibration: int | None, timeout: float) -> dict:
     if calibration is not None:
         argv += ["--calibration", str(calibration)]
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(argv)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(argv)
+    except Exception as e:  # noqa: BLE001  (the report must be written whatever the main job does)
+        status = None
+        err.write(f"error: the main job raised {type(e).__name__}: {e}\n")
     progress = re.compile(r"^\S+: layer \d+/\d+ \[")  # the main job's progress bar, redrawn on stderr
     lines = [line for line in (out.getvalue() + err.getvalue()).splitlines() if line.strip() and not progress.match(line)]
     exact = any(line.startswith("equal to golden bit for bit: yes") for line in lines)
     diverged = next((line for line in lines if line.startswith("equal to golden bit for bit: NO")
                      or "the accelerator failed" in line or line.startswith("error: ")), None)
-    return {"ran": True, "exit_status": status, "exact": exact, "diverged": diverged, "output": lines}
+    return {"ran": True, "exit_status": status, "exact": exact and status == 0, "diverged": diverged,
+            "output": lines}
 
 
 def skipped_main_job(why: str) -> dict:
