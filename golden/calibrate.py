@@ -30,6 +30,8 @@ from .params import Dense, EncoderLayerParams
 from .widths import ACC_BITS, ACT_BITS, RESID_BITS, SOFTMAX_OUT_BITS
 
 METHODS = ("max", "percentile", "mse")
+#: The weight widths the quantizer makes (signed, per output channel, in int8).
+WEIGHT_BITS = (8, 6, 4)
 #: values drawn from a tensor to choose its clip (every value when it has fewer)
 _CLIP_SAMPLE = 1 << 16
 
@@ -43,6 +45,9 @@ class Calibration:
     ``smooth``: exponent of the per-channel factor of LayerNorm outputs, 0 (one scale per tensor)
     to 1 (one scale per channel).
     ``gelu_zero``: an asymmetric int8 grid for the GELU output (see :func:`gelu_grid`).
+    ``weight_bits``: the width of the weights, signed, symmetric per output channel (8, 6 or 4;
+    held in int8, so the integer operations and the RTL are unchanged); ``weight_scope``: the
+    projections it applies to, ``"all"`` or ``"ffn"`` (the FFN's two, the others at 8 bits).
 
     The defaults are the best of the configurations ``bench/model_fidelity.py`` compares.
     """
@@ -51,6 +56,8 @@ class Calibration:
     percentile: float = 99.99
     smooth: float = 0.75
     gelu_zero: bool = True
+    weight_bits: int = 8
+    weight_scope: str = "all"
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -59,6 +66,14 @@ class Calibration:
             raise ValueError(f"percentile: expected 50..100, got {self.percentile!r}")
         if not 0.0 <= self.smooth <= 1.0:
             raise ValueError(f"smooth: expected 0..1, got {self.smooth!r}")
+        if self.weight_bits not in WEIGHT_BITS:
+            raise ValueError(f"weight_bits: expected one of {', '.join(map(str, WEIGHT_BITS))}, got {self.weight_bits!r}")
+        if self.weight_scope not in ("all", "ffn"):
+            raise ValueError(f"weight_scope: expected 'all' or 'ffn', got {self.weight_scope!r}")
+
+    def bits(self, projection: str) -> int:
+        """The weight width of ``projection`` (q, k, v, o, ffn_in, ffn_out)."""
+        return self.weight_bits if self.weight_scope == "all" or projection.startswith("ffn") else ACT_BITS
 
 
 #: I-BERT's own recipe (max calibration, one scale per tensor): no activation ever saturates on the
@@ -126,12 +141,13 @@ def gelu_grid(g: np.ndarray, cal: Calibration) -> tuple[float, float]:
     return s, -(2 ** (ACT_BITS - 1)) - low / s
 
 
-def _dense(w: np.ndarray, b: np.ndarray, in_scale: Any) -> tuple[Dense, np.ndarray]:
-    """Per-output-channel int8 weights and the int32 bias for an input at ``in_scale`` (scalar or
-    one per input channel, absorbed into the weight rows); returns the accumulator scale (N,)."""
+def _dense(w: np.ndarray, b: np.ndarray, in_scale: Any, bits: int = ACT_BITS) -> tuple[Dense, np.ndarray]:
+    """Per-output-channel ``bits``-bit weights (in int8) and the int32 bias for an input at
+    ``in_scale`` (scalar or one per input channel, absorbed into the weight rows); returns the
+    accumulator scale (N,)."""
     w_real = w * np.reshape(np.asarray(in_scale, dtype=np.float64), (-1, 1))
-    acc = C.symmetric_scale(np.max(np.abs(w_real), axis=0), ACT_BITS)
-    w_q = C.quantize(w_real, acc, ACT_BITS).astype(np.int8)
+    acc = C.symmetric_scale(np.max(np.abs(w_real), axis=0), bits)
+    w_q = C.quantize(w_real, acc, bits).astype(np.int8)
     return Dense(w_q, C.quantize(b, acc, ACC_BITS).astype(np.int32)), acc
 
 
@@ -167,24 +183,24 @@ def quantize_layer(
     resid_max = (1 << (RESID_BITS - 1)) - 1
 
     s_q, s_k, s_v, s_c = (act_scale(t[n], cal) for n in ("q", "k", "v", "ctx"))
-    q, acc_q = _dense(layer.wq, layer.bq, in_scale)
-    k, acc_k = _dense(layer.wk, layer.bk, in_scale)
-    v, acc_v = _dense(layer.wv, layer.bv, in_scale)
+    q, acc_q = _dense(layer.wq, layer.bq, in_scale, cal.bits("q"))
+    k, acc_k = _dense(layer.wk, layer.bk, in_scale, cal.bits("k"))
+    v, acc_v = _dense(layer.wv, layer.bv, in_scale, cal.bits("v"))
     softmax = C.softmax_consts(s_q * s_k / math.sqrt(dh))
     ctx_rq = C.requant_params(2.0**-SOFTMAX_OUT_BITS * s_v / s_c)
 
     s_h1 = float(np.max(np.abs(t["h1"]))) / resid_max
-    attn_out, acc_o = _dense(layer.wo, layer.bo, s_c)
+    attn_out, acc_o = _dense(layer.wo, layer.bo, s_c, cal.bits("o"))
     ln1, ln1_scale = C.layernorm_consts(layer.ln1_g, layer.ln1_b)
     s_a1 = channel_scales(t["a1"], cal)
 
-    ffn_in, acc_f = _dense(layer.w1, layer.b1, s_a1)
+    ffn_in, acc_f = _dense(layer.w1, layer.b1, s_a1, cal.bits("ffn_in"))
     s_g, g_zero = gelu_grid(t["g"], cal)
     # The int32 GELU output covers 130 int8 steps: past the top code, and |gelu_bias| < 2**31.
     gelu_shift = C.gelu_shift(acc_f, (2 ** (ACT_BITS - 1) + 2) * s_g)
     gelu, gelu_scale = C.gelu_consts(acc_f, gelu_shift)
     gelu_bias = C.quantize(g_zero * s_g / gelu_scale, 1.0, ACC_BITS)
-    ffn_out, acc_2 = _dense(layer.w2, layer.b2, s_g)
+    ffn_out, acc_2 = _dense(layer.w2, layer.b2, s_g, cal.bits("ffn_out"))
     if cal.gelu_zero:  # the realized zero point, summed through W2, leaves the accumulator
         realized = gelu_bias * gelu_scale / s_g
         bias = C.quantize(ffn_out.bias - realized @ ffn_out.w.astype(np.float64), 1.0, ACC_BITS)

@@ -59,7 +59,8 @@ SMALL = {
 
 def test_every_bench_has_a_small_run_here():
     benches = {p.name for p in (ROOT / "bench").glob("*.py")}
-    assert benches == set(SMALL) | {"top_cycles.py", "host_cost.py"}, "a bench without a small run in the suite"
+    assert benches == set(SMALL) | {"top_cycles.py", "host_cost.py", "precision.py"}, \
+        "a bench without a small run in the suite"
 
 
 @pytest.mark.parametrize("name", sorted(SMALL))
@@ -67,3 +68,17 @@ def test_bench_runs_small(name):
     out = bench(name, "--small")
     for what in SMALL[name]:
         assert what in out, f"{name} --small: {what!r} not in\n{out}"
+
+
+def test_precision_runs_on_a_tiny_model(tmp_path):
+    """bench/precision.py --small on the tests' tiny BERT: every width and scope, the table's
+    columns, and the closing line."""
+    pytest.importorskip("safetensors")
+    from .tiny_bert import write_checkpoint
+
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    out = bench("precision.py", "--small", "--checkpoint", str(write_checkpoint(folder)))
+    for name in ("W8 all projections", "W6 FFN only", "W6 all projections", "W4 FFN only", "W4 all projections"):
+        assert name in out, out
+    assert "streamed KB/layer" in out and "4-bit settings keeping min cosine >= 0.99 and mean >= 0.995:" in out
