@@ -48,6 +48,9 @@ class Calibration:
     ``weight_bits``: the width of the weights, signed, symmetric per output channel (8, 6 or 4;
     held in int8, so the integer operations and the RTL are unchanged); ``weight_scope``: the
     projections it applies to, ``"all"`` or ``"ffn"`` (the FFN's two, the others at 8 bits).
+    ``error_feedback``: round the weights one input channel at a time, each rounding error fed to
+    the channels not yet rounded by the calibration inputs' second moments (:func:`gptq`), instead
+    of round to nearest.
 
     The defaults are the best of the configurations ``bench/model_fidelity.py`` compares.
     """
@@ -58,6 +61,7 @@ class Calibration:
     gelu_zero: bool = True
     weight_bits: int = 8
     weight_scope: str = "all"
+    error_feedback: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -141,13 +145,39 @@ def gelu_grid(g: np.ndarray, cal: Calibration) -> tuple[float, float]:
     return s, -(2 ** (ACT_BITS - 1)) - low / s
 
 
-def _dense(w: np.ndarray, b: np.ndarray, in_scale: Any, bits: int = ACT_BITS) -> tuple[Dense, np.ndarray]:
+def gptq(w_real: np.ndarray, scale: np.ndarray, bits: int, x: np.ndarray, damp: float = 0.01) -> np.ndarray:
+    """Weights (K, N) rounded to signed ``bits`` at the per-output-channel ``scale`` (N,), one input
+    channel (row) at a time in order, each row's rounding error spread over the rows not yet
+    rounded so that ``x @ W`` moves least (GPTQ, Frantar et al., 2022: optimal brain
+    quantization with the inverse Hessian's Cholesky factor). ``x`` (T, K): calibration inputs at
+    the integer input's scale; ``damp``: the fraction of the mean diagonal added to it. Float
+    arithmetic picks the integers; what golden computes with them stays integer."""
+    k = w_real.shape[0]
+    h = x.T @ x
+    h[np.diag_indices(k)] += damp * max(float(np.mean(np.diag(h))), 1e-12)
+    u = np.linalg.cholesky(np.linalg.inv(h)).T  # upper: U^T U = H^-1
+    w = np.array(w_real, dtype=np.float64)
+    lo, hi = -(2 ** (bits - 1)) + 1, 2 ** (bits - 1) - 1
+    q = np.empty(w.shape, dtype=np.int64)
+    for i in range(k):
+        q[i] = np.clip(np.floor(w[i] / scale + 0.5), lo, hi)
+        err = (w[i] - q[i] * scale) / u[i, i]
+        w[i + 1:] -= np.outer(u[i, i + 1:], err)
+    return q
+
+
+def _dense(w: np.ndarray, b: np.ndarray, in_scale: Any, bits: int = ACT_BITS,
+           x: np.ndarray | None = None) -> tuple[Dense, np.ndarray]:
     """Per-output-channel ``bits``-bit weights (in int8) and the int32 bias for an input at
     ``in_scale`` (scalar or one per input channel, absorbed into the weight rows); returns the
-    accumulator scale (N,)."""
-    w_real = w * np.reshape(np.asarray(in_scale, dtype=np.float64), (-1, 1))
+    accumulator scale (N,). With ``x`` (the real calibration inputs), :func:`gptq` rounds them."""
+    s_in = np.reshape(np.asarray(in_scale, dtype=np.float64), (-1, 1))
+    w_real = w * s_in
     acc = C.symmetric_scale(np.max(np.abs(w_real), axis=0), bits)
-    w_q = C.quantize(w_real, acc, bits).astype(np.int8)
+    if x is None:
+        w_q = C.quantize(w_real, acc, bits).astype(np.int8)
+    else:
+        w_q = gptq(w_real, acc, bits, np.asarray(x, dtype=np.float64) / s_in.T).astype(np.int8)
     return Dense(w_q, C.quantize(b, acc, ACC_BITS).astype(np.int32)), acc
 
 
@@ -178,29 +208,31 @@ def quantize_layer(
     one per channel (D,) when the input is a LayerNorm output quantized by :func:`channel_scales`.
     """
     t = calibration_trace(layer, calib)
+    x_in = np.concatenate([calib] if isinstance(calib, np.ndarray) else list(calib)) if cal.error_feedback else None
+    fb = (lambda name: t[name]) if cal.error_feedback else (lambda name: None)  # a projection's inputs
     d = layer.wq.shape[0]
     dh = d // layer.heads
     resid_max = (1 << (RESID_BITS - 1)) - 1
 
     s_q, s_k, s_v, s_c = (act_scale(t[n], cal) for n in ("q", "k", "v", "ctx"))
-    q, acc_q = _dense(layer.wq, layer.bq, in_scale, cal.bits("q"))
-    k, acc_k = _dense(layer.wk, layer.bk, in_scale, cal.bits("k"))
-    v, acc_v = _dense(layer.wv, layer.bv, in_scale, cal.bits("v"))
+    q, acc_q = _dense(layer.wq, layer.bq, in_scale, cal.bits("q"), x_in)
+    k, acc_k = _dense(layer.wk, layer.bk, in_scale, cal.bits("k"), x_in)
+    v, acc_v = _dense(layer.wv, layer.bv, in_scale, cal.bits("v"), x_in)
     softmax = C.softmax_consts(s_q * s_k / math.sqrt(dh))
     ctx_rq = C.requant_params(2.0**-SOFTMAX_OUT_BITS * s_v / s_c)
 
     s_h1 = float(np.max(np.abs(t["h1"]))) / resid_max
-    attn_out, acc_o = _dense(layer.wo, layer.bo, s_c, cal.bits("o"))
+    attn_out, acc_o = _dense(layer.wo, layer.bo, s_c, cal.bits("o"), fb("ctx"))
     ln1, ln1_scale = C.layernorm_consts(layer.ln1_g, layer.ln1_b)
     s_a1 = channel_scales(t["a1"], cal)
 
-    ffn_in, acc_f = _dense(layer.w1, layer.b1, s_a1, cal.bits("ffn_in"))
+    ffn_in, acc_f = _dense(layer.w1, layer.b1, s_a1, cal.bits("ffn_in"), fb("a1"))
     s_g, g_zero = gelu_grid(t["g"], cal)
     # The int32 GELU output covers 130 int8 steps: past the top code, and |gelu_bias| < 2**31.
     gelu_shift = C.gelu_shift(acc_f, (2 ** (ACT_BITS - 1) + 2) * s_g)
     gelu, gelu_scale = C.gelu_consts(acc_f, gelu_shift)
     gelu_bias = C.quantize(g_zero * s_g / gelu_scale, 1.0, ACC_BITS)
-    ffn_out, acc_2 = _dense(layer.w2, layer.b2, s_g, cal.bits("ffn_out"))
+    ffn_out, acc_2 = _dense(layer.w2, layer.b2, s_g, cal.bits("ffn_out"), fb("g"))
     if cal.gelu_zero:  # the realized zero point, summed through W2, leaves the accumulator
         realized = gelu_bias * gelu_scale / s_g
         bias = C.quantize(ffn_out.bias - realized @ ffn_out.w.astype(np.float64), 1.0, ACC_BITS)

@@ -79,6 +79,6 @@ def test_precision_runs_on_a_tiny_model(tmp_path):
     folder = tmp_path / "tiny"
     folder.mkdir()
     out = bench("precision.py", "--small", "--checkpoint", str(write_checkpoint(folder)))
-    for name in ("W8 all projections", "W6 FFN only", "W6 all projections", "W4 FFN only", "W4 all projections"):
+    for name in ("W8 all, nearest", "W8 all, GPTQ", "W6 FFN, nearest", "W6 all, GPTQ", "W4 FFN, GPTQ", "W4 all, nearest"):
         assert name in out, out
     assert "streamed KB/layer" in out and "4-bit settings keeping min cosine >= 0.99 and mean >= 0.995:" in out

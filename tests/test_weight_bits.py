@@ -78,3 +78,28 @@ def test_a_width_the_quantizer_does_not_make_is_one_line():
         Calibration(weight_bits=5)
     with pytest.raises(ValueError, match="weight_scope: expected 'all' or 'ffn', got 'attention'"):
         Calibration(weight_scope="attention")
+
+
+def test_gptq_is_round_to_nearest_when_the_inputs_are_uncorrelated():
+    from golden.calibrate import gptq
+
+    rng = np.random.default_rng(1)
+    w = rng.normal(0, 0.1, (16, 5))
+    scale = C.symmetric_scale(np.abs(w).max(axis=0), 4)
+    x = np.eye(16) * 3.0  # H diagonal: no error has anywhere to go
+    assert np.array_equal(gptq(w, scale, 4, x), C.quantize(w, scale, 4))
+
+
+@pytest.mark.parametrize("bits", [6, 4])
+def test_gptq_moves_the_layers_output_less_than_nearest_on_correlated_inputs(bits):
+    from golden.calibrate import gptq
+
+    rng = np.random.default_rng(bits)
+    base = rng.normal(0, 1, (2000, 8))
+    x = base @ rng.normal(0, 1, (8, 48)) + 0.1 * rng.normal(0, 1, (2000, 48))  # 48 inputs, 8 directions
+    w = rng.normal(0, 0.05, (48, 16))
+    scale = C.symmetric_scale(np.abs(w).max(axis=0), bits)
+    q = gptq(w, scale, bits, x)
+    assert np.abs(q).max() <= 2 ** (bits - 1) - 1
+    err = lambda wq: np.linalg.norm(x @ (wq * scale - w))  # noqa: E731
+    assert err(q) < 0.8 * err(C.quantize(w, scale, bits))
