@@ -55,13 +55,9 @@ def parameter_sets(module: str) -> list[tuple[dict, str | None]]:
 
 def code_spans(text: str, module: str) -> list[tuple[int, int]]:
     """Where the module's code is (not comments, not the header's parameter and port lists)."""
-    from tb.stuck import _balanced
+    from tb.stuck import port_list
 
-    head = re.search(rf"\bmodule\s+{module}\b\s*(?:import\s+[\w:*,\s]+;\s*)?", text)
-    i = head.end()
-    if text[i] == "#":
-        _, i = _balanced(text, text.index("(", i))
-    _, body = _balanced(text, text.index("(", i))  # past the port list
+    body = port_list(text, module)[1]  # past the port list
     spans, i = [], body
     for m in re.finditer(r"//[^\n]*|/\*.*?\*/", text[body:], re.S):
         spans.append((i, body + m.start()))

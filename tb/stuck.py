@@ -7,14 +7,12 @@ waits on, a design that does nothing is a bench that can hang or cannot fail."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import cocotb
 from cocotb.handle import Force
 
 from .common import parameters
-
-RTL = Path(__file__).resolve().parents[1] / "rtl"
+from .runner import RTL
 
 
 def _balanced(text: str, i: int) -> tuple[str, int]:
@@ -27,24 +25,23 @@ def _balanced(text: str, i: int) -> tuple[str, int]:
     raise ValueError("unbalanced parentheses")
 
 
-def _port_list(text: str, module: str) -> str:
-    """The text of ``module``'s ANSI port list: after its name, any ``import ...;`` and its
-    ``#( parameters )``."""
+def port_list(text: str, module: str) -> tuple[str, int]:
+    """``module``'s ANSI port list in ``text`` (after its name, any ``import ...;`` and its
+    ``#( parameters )``), and the index just past it: where the module's body begins."""
     m = re.search(rf"\bmodule\s+{module}\b\s*(?:import\s+[\w:*,\s]+;\s*)?", text)
     if not m:
         raise ValueError(f"rtl/{module}.sv: no module {module}")
     i = m.end()
     if text[i] == "#":
         _, i = _balanced(text, text.index("(", i))
-    i = text.index("(", i)
-    return _balanced(text, i)[0]
+    return _balanced(text, text.index("(", i))
 
 
 def output_ports(module: str) -> list[str]:
     """The output ports of rtl/<module>.sv, in order."""
     text = re.sub(r"//[^\n]*|/\*.*?\*/", "", (RTL / f"{module}.sv").read_text(), flags=re.S)
     depth, items, cur = 0, [], ""
-    for ch in _port_list(text, module):
+    for ch in port_list(text, module)[0]:
         if ch in "[(":
             depth += 1
         elif ch in "])":
