@@ -6,7 +6,8 @@ On sentences disjoint from the calibration set: cosine between the integer-only 
 (golden, integers end to end) and the float32 one (mean, minimum), and the Spearman correlation of
 their pairwise similarity matrices. Issue targets: mean >= 0.99, min >= 0.97, Spearman >= 0.98.
 First a table of quantizer configurations (golden.calibrate.Calibration: activation clipping,
-LayerNorm-output smoothing, the GELU zero point) on both sets. Then, for I-BERT's max
+LayerNorm-output smoothing, the GELU zero point and per-channel grid, bias correction, GPTQ) on
+both sets. Then, for I-BERT's max
 calibration and for the default, the ablation: the float model with ONE quantization effect
 switched on at a time (int8 weights; int8 rounding of the activations at the calibrated scales,
 all of them and each tensor alone; golden's integer softmax, GELU or LayerNorm at the calibrated
@@ -74,7 +75,7 @@ def ablated_layer(x, p: F.FloatEncoderLayer, s: dict, on: str) -> np.ndarray:
     f = a1 @ w["w1"] + p.b1
     if on == "gelu":
         acc = s["ffn_in_acc"]
-        sh = C.gelu_shift(acc, 128 * s["g"])
+        sh = C.gelu_shift(acc, (129 - s.get("g_zero", 0.0)) * s["g"])  # as golden.calibrate: top code + 2
         consts, out_scale = C.gelu_consts(acc, sh)
         g = golden.gelu(C.quantize(f, acc, 32), consts) * out_scale
     else:
@@ -84,14 +85,19 @@ def ablated_layer(x, p: F.FloatEncoderLayer, s: dict, on: str) -> np.ndarray:
 
 
 #: The quantizer configurations compared (golden.calibrate.Calibration); the last is the default.
+_OFF = dict(gelu_smooth=0.0, bias_correction=False)  # the refinements added after the first table
 CONFIGS = [
     ("I-BERT: max, one scale per tensor", MAX_CALIBRATION),
-    ("percentile 99.99", Calibration("percentile", smooth=0.0, gelu_zero=False)),
-    ("MSE-optimal clip", Calibration("mse", smooth=0.0, gelu_zero=False)),
-    ("max + LayerNorm smoothing 0.75", Calibration("max", smooth=0.75, gelu_zero=False)),
-    ("max + GELU zero point", Calibration("max", smooth=0.0, gelu_zero=True)),
-    ("MSE + smoothing + zero point", Calibration("mse", smooth=0.75, gelu_zero=True)),
-    ("default: max + smoothing + zero point", Calibration()),
+    ("percentile 99.99", Calibration("percentile", smooth=0.0, gelu_zero=False, **_OFF)),
+    ("MSE-optimal clip", Calibration("mse", smooth=0.0, gelu_zero=False, **_OFF)),
+    ("max + LayerNorm smoothing 0.75", Calibration("max", smooth=0.75, gelu_zero=False, **_OFF)),
+    ("max + GELU zero point", Calibration("max", smooth=0.0, gelu_zero=True, **_OFF)),
+    ("MSE + smoothing + zero point", Calibration("mse", smooth=0.75, gelu_zero=True, **_OFF)),
+    ("max + smoothing + zero point", Calibration(**_OFF)),
+    ("  + GELU grid per channel 0.25", Calibration(bias_correction=False)),
+    ("  + bias correction", Calibration(gelu_smooth=0.0)),
+    ("  + both, GPTQ", Calibration(error_feedback=True)),
+    ("default: + both", Calibration()),
 ]
 EFFECTS = ("weights", "activations", "softmax", "gelu", "layernorm")
 ACTIVATIONS = ("in", "q", "k", "v", "ctx", "a1", "g")

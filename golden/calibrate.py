@@ -11,7 +11,13 @@ datapath is unchanged (:class:`Calibration`, measured in ``bench/model_fidelity.
   channel, ``S_j = S * f_j`` with ``f_j = (max|x_j| / max|x|) ** smooth``: the LayerNorm's
   per-channel requant produces it for free, the next linear layer absorbs ``f_j`` into its weight
   rows (SmoothQuant-style migration) and the residual path into a per-channel residual requant. A
-  few outlier channels then no longer set the step of all the others.
+  few outlier channels then no longer set the step of all the others;
+- the GELU output, on an asymmetric grid (a zero point: GELU is bounded below), also with one
+  step per channel, ``f_j = (span_j / max span) ** gelu_smooth``: its per-channel requant and
+  zero point already exist, and the FFN's second projection absorbs ``f_j`` into its weight rows;
+- bias correction: each projection's bias absorbs the mean error its rounded weights make on the
+  calibration inputs, and the FFN's second bias the mean error of i-GELU and the GELU output's
+  grid (Nagel et al., 2019: the mean of a quantization error is a bias, and a bias is free).
 
 Float arithmetic is confined here and in :mod:`golden.constants`.
 """
@@ -26,12 +32,17 @@ import numpy as np
 
 from . import constants as C
 from .float_ref import FloatEncoderLayer, encoder_layer as float_encoder_layer
+from .gelu import gelu as int_gelu
 from .params import Dense, EncoderLayerParams
+from .requant import requant
 from .widths import ACC_BITS, ACT_BITS, RESID_BITS, SOFTMAX_OUT_BITS
 
 METHODS = ("max", "percentile", "mse")
 #: The weight widths the quantizer makes (signed, per output channel, in int8).
 WEIGHT_BITS = (8, 6, 4)
+#: Bumped whenever the same settings would give other integers (the parameter cache's key has it).
+#: 2: the int32 GELU output covers the zero-point grid's top code (it covered 130 steps of 255).
+REVISION = 2
 #: values drawn from a tensor to choose its clip (every value when it has fewer)
 _CLIP_SAMPLE = 1 << 16
 
@@ -44,7 +55,10 @@ class Calibration:
     the magnitudes) or ``"mse"`` (the clip minimising the squared int8 rounding + clipping error).
     ``smooth``: exponent of the per-channel factor of LayerNorm outputs, 0 (one scale per tensor)
     to 1 (one scale per channel).
-    ``gelu_zero``: an asymmetric int8 grid for the GELU output (see :func:`gelu_grid`).
+    ``gelu_zero``: an asymmetric int8 grid for the GELU output (see :func:`gelu_grid`);
+    ``gelu_smooth``: exponent of its per-channel step, 0 (one step for the tensor) to 1.
+    ``bias_correction``: fold the mean rounding error of the weights, and of i-GELU with the
+    GELU output's grid, measured on the calibration data, into the biases.
     ``weight_bits``: the width of the weights, signed, symmetric per output channel (8, 6 or 4;
     held in int8, so the integer operations and the RTL are unchanged); ``weight_scope``: the
     projections it applies to, ``"all"`` or ``"ffn"`` (the FFN's two, the others at 8 bits).
@@ -62,6 +76,8 @@ class Calibration:
     weight_bits: int = 8
     weight_scope: str = "all"
     error_feedback: bool = False
+    gelu_smooth: float = 0.25
+    bias_correction: bool = True
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -70,6 +86,8 @@ class Calibration:
             raise ValueError(f"percentile: expected 50..100, got {self.percentile!r}")
         if not 0.0 <= self.smooth <= 1.0:
             raise ValueError(f"smooth: expected 0..1, got {self.smooth!r}")
+        if not 0.0 <= self.gelu_smooth <= 1.0:
+            raise ValueError(f"gelu_smooth: expected 0..1, got {self.gelu_smooth!r}")
         if self.weight_bits not in WEIGHT_BITS:
             raise ValueError(f"weight_bits: expected one of {', '.join(map(str, WEIGHT_BITS))}, got {self.weight_bits!r}")
         if self.weight_scope not in ("all", "ffn"):
@@ -82,7 +100,7 @@ class Calibration:
 
 #: I-BERT's own recipe (max calibration, one scale per tensor): no activation ever saturates on the
 #: calibration data, which the derived error bounds of the tests and benches assume.
-MAX_CALIBRATION = Calibration(method="max", smooth=0.0, gelu_zero=False)
+MAX_CALIBRATION = Calibration(method="max", smooth=0.0, gelu_zero=False, gelu_smooth=0.0, bias_correction=False)
 
 
 @dataclass(frozen=True)
@@ -130,19 +148,31 @@ def channel_scales(x: np.ndarray, cal: Calibration, bits: int = ACT_BITS) -> np.
     return act_scale(x / f, cal, bits) * f
 
 
-def gelu_grid(g: np.ndarray, cal: Calibration) -> tuple[float, float]:
+def gelu_grid(g: np.ndarray, cal: Calibration) -> tuple[Any, Any]:
     """The int8 grid of the GELU output: its scale and (real) zero point, ``code = g / S + z``.
 
     Symmetric (``z = 0``) unless ``cal.gelu_zero``: GELU is bounded below (about -0.17), so the
     255 steps then span [min g, clip] instead of [-clip, clip], the clip chosen on ``g - min g``
-    as for a 9-bit symmetric grid (255 positive steps).
+    as for a 9-bit symmetric grid (255 positive steps). With ``cal.gelu_smooth`` > 0 the scale
+    and zero point are per channel: ``S_j = S * f_j``, ``f_j = (span_j / max span) ** gelu_smooth``
+    with each channel's span measured from its own low end, S chosen on ``(g - low) / f``.
     """
+    g2 = np.asarray(g, dtype=np.float64).reshape(-1, g.shape[-1])
+    per_channel = cal.gelu_smooth > 0
     if not cal.gelu_zero:
-        return act_scale(g, cal), 0.0
-    low = min(float(np.min(g)), 0.0)
-    s = clip_value(g - low, cal, ACT_BITS + 1) / (2**ACT_BITS - 1)
-    s = s if s > 0 else 1.0
-    return s, -(2 ** (ACT_BITS - 1)) - low / s
+        low = 0.0
+    else:
+        low = np.minimum(g2.min(axis=0), 0.0) if per_channel else min(float(g2.min()), 0.0)
+    span = (g2 - low).max(axis=0) if cal.gelu_zero else np.abs(g2).max(axis=0)
+    top = float(span.max())
+    if top == 0.0:
+        return 1.0, 0.0
+    f = (np.maximum(span, top * 1e-6) / top) ** cal.gelu_smooth if per_channel else 1.0
+    if cal.gelu_zero:
+        s = clip_value((g2 - low) / f, cal, ACT_BITS + 1) / (2**ACT_BITS - 1) * f
+    else:
+        s = act_scale(g2 / f, cal) * f
+    return s, -(2 ** (ACT_BITS - 1)) - low / s if cal.gelu_zero else 0.0
 
 
 def gptq(w_real: np.ndarray, scale: np.ndarray, bits: int, x: np.ndarray, damp: float = 0.01) -> np.ndarray:
@@ -167,10 +197,11 @@ def gptq(w_real: np.ndarray, scale: np.ndarray, bits: int, x: np.ndarray, damp: 
 
 
 def _dense(w: np.ndarray, b: np.ndarray, in_scale: Any, bits: int = ACT_BITS,
-           x: np.ndarray | None = None) -> tuple[Dense, np.ndarray]:
+           x: np.ndarray | None = None, mean_in: np.ndarray | None = None) -> tuple[Dense, np.ndarray]:
     """Per-output-channel ``bits``-bit weights (in int8) and the int32 bias for an input at
     ``in_scale`` (scalar or one per input channel, absorbed into the weight rows); returns the
-    accumulator scale (N,). With ``x`` (the real calibration inputs), :func:`gptq` rounds them."""
+    accumulator scale (N,). With ``x`` (the real calibration inputs), :func:`gptq` rounds them;
+    with ``mean_in`` (their mean, (K,)), the bias absorbs the mean error the rounded weights make."""
     s_in = np.reshape(np.asarray(in_scale, dtype=np.float64), (-1, 1))
     w_real = w * s_in
     acc = C.symmetric_scale(np.max(np.abs(w_real), axis=0), bits)
@@ -178,6 +209,8 @@ def _dense(w: np.ndarray, b: np.ndarray, in_scale: Any, bits: int = ACT_BITS,
         w_q = C.quantize(w_real, acc, bits).astype(np.int8)
     else:
         w_q = gptq(w_real, acc, bits, np.asarray(x, dtype=np.float64) / s_in.T).astype(np.int8)
+    if mean_in is not None:
+        b = b - mean_in @ (w_q * acc / s_in - w)
     return Dense(w_q, C.quantize(b, acc, ACC_BITS).astype(np.int32)), acc
 
 
@@ -208,33 +241,45 @@ def quantize_layer(
     one per channel (D,) when the input is a LayerNorm output quantized by :func:`channel_scales`.
     """
     t = calibration_trace(layer, calib)
-    x_in = np.concatenate([calib] if isinstance(calib, np.ndarray) else list(calib)) if cal.error_feedback else None
-    fb = (lambda name: t[name]) if cal.error_feedback else (lambda name: None)  # a projection's inputs
+    t["x"] = np.concatenate([calib] if isinstance(calib, np.ndarray) else list(calib))
+
+    def fb(name: str) -> np.ndarray | None:  # a projection's inputs, for the error feedback
+        return t[name] if cal.error_feedback else None
+
+    def mu(name: str) -> np.ndarray | None:  # their mean, for the bias correction
+        return np.mean(t[name], axis=0) if cal.bias_correction else None
     d = layer.wq.shape[0]
     dh = d // layer.heads
     resid_max = (1 << (RESID_BITS - 1)) - 1
 
     s_q, s_k, s_v, s_c = (act_scale(t[n], cal) for n in ("q", "k", "v", "ctx"))
-    q, acc_q = _dense(layer.wq, layer.bq, in_scale, cal.bits("q"), x_in)
-    k, acc_k = _dense(layer.wk, layer.bk, in_scale, cal.bits("k"), x_in)
-    v, acc_v = _dense(layer.wv, layer.bv, in_scale, cal.bits("v"), x_in)
+    q, acc_q = _dense(layer.wq, layer.bq, in_scale, cal.bits("q"), fb("x"), mu("x"))
+    k, acc_k = _dense(layer.wk, layer.bk, in_scale, cal.bits("k"), fb("x"), mu("x"))
+    v, acc_v = _dense(layer.wv, layer.bv, in_scale, cal.bits("v"), fb("x"), mu("x"))
     softmax = C.softmax_consts(s_q * s_k / math.sqrt(dh))
     ctx_rq = C.requant_params(2.0**-SOFTMAX_OUT_BITS * s_v / s_c)
 
     s_h1 = float(np.max(np.abs(t["h1"]))) / resid_max
-    attn_out, acc_o = _dense(layer.wo, layer.bo, s_c, cal.bits("o"), fb("ctx"))
+    attn_out, acc_o = _dense(layer.wo, layer.bo, s_c, cal.bits("o"), fb("ctx"), mu("ctx"))
     ln1, ln1_scale = C.layernorm_consts(layer.ln1_g, layer.ln1_b)
     s_a1 = channel_scales(t["a1"], cal)
 
-    ffn_in, acc_f = _dense(layer.w1, layer.b1, s_a1, cal.bits("ffn_in"), fb("a1"))
+    ffn_in, acc_f = _dense(layer.w1, layer.b1, s_a1, cal.bits("ffn_in"), fb("a1"), mu("a1"))
     s_g, g_zero = gelu_grid(t["g"], cal)
-    # The int32 GELU output covers 130 int8 steps: past the top code, and |gelu_bias| < 2**31.
-    gelu_shift = C.gelu_shift(acc_f, (2 ** (ACT_BITS - 1) + 2) * s_g)
+    # The int32 GELU output covers the real value of the top int8 code and two steps past it
+    # (127 - z steps above zero: 255 with the zero point, 127 without), and |gelu_bias| < 2**31.
+    top_code = (2 ** (ACT_BITS - 1) - 1) - g_zero
+    gelu_shift = C.gelu_shift(acc_f, (top_code + 2) * s_g)
     gelu, gelu_scale = C.gelu_consts(acc_f, gelu_shift)
     gelu_bias = C.quantize(g_zero * s_g / gelu_scale, 1.0, ACC_BITS)
-    ffn_out, acc_2 = _dense(layer.w2, layer.b2, s_g, cal.bits("ffn_out"), fb("g"))
+    gelu_rq = C.requant_params(gelu_scale / s_g)
+    realized = gelu_bias * gelu_scale / s_g  # the zero point as the integers realize it
+    b2 = layer.b2
+    if cal.bias_correction:  # the mean error of i-GELU and the int8 grid, on the calibration data
+        code = requant(int_gelu(C.quantize(t["f"], acc_f, ACC_BITS), gelu), gelu_rq.m, gelu_rq.e, gelu_bias)
+        b2 = b2 - np.mean((code - realized) * s_g - t["g"], axis=0) @ layer.w2
+    ffn_out, acc_2 = _dense(layer.w2, b2, s_g, cal.bits("ffn_out"), fb("g"), mu("g"))
     if cal.gelu_zero:  # the realized zero point, summed through W2, leaves the accumulator
-        realized = gelu_bias * gelu_scale / s_g
         bias = C.quantize(ffn_out.bias - realized @ ffn_out.w.astype(np.float64), 1.0, ACC_BITS)
         ffn_out = Dense(ffn_out.w, bias.astype(np.int32))
     s_h2 = float(np.max(np.abs(t["h2"]))) / resid_max
@@ -250,7 +295,7 @@ def quantize_layer(
         attn_out=attn_out, attn_rq=C.requant_params(acc_o / s_h1),
         attn_res=C.requant_params(in_scale / s_h1),
         ln1=ln1, ln1_rq=C.requant_params(ln1_scale / s_a1),
-        ffn_in=ffn_in, gelu=gelu, gelu_rq=C.requant_params(gelu_scale / s_g),
+        ffn_in=ffn_in, gelu=gelu, gelu_rq=gelu_rq,
         ffn_out=ffn_out, ffn_rq=C.requant_params(acc_2 / s_h2),
         ffn_res=C.requant_params(s_a1 / s_h2),
         ln2=ln2, ln2_rq=C.requant_params(ln2_scale / s_out),

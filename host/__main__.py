@@ -2,8 +2,8 @@
 the accelerator (its RTL in simulation by default).
 
     python3 -m host ["a sentence"] [--backend sim|golden|pynq] [--checkpoint DIR] [--params FILE]
-                    [--save FILE [--force]] [--calibration N] [--no-cache] [--timeout S] [--timing]
-                    [--debug]
+                    [--save FILE [--force]] [--calibration N] [--weight-bits 8|6|4] [--no-cache]
+                    [--timeout S] [--timing] [--debug]
 
 Quantizes the checkpoint (calibrated on the kit's calibration sentences, golden.calibrate; the
 result is cached per checkpoint and settings, so later runs start at once) or loads a saved
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from golden import constants as C
-from golden.calibrate import Calibration
+from golden.calibrate import WEIGHT_BITS, Calibration
 
 from .model import bert, cache, params_io
 from .model.checkpoint import default_model_dir, load_checkpoint
@@ -58,6 +58,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--force", action="store_true", help="let --save overwrite an existing file")
     ap.add_argument("--calibration", type=positive_int, default=bert.CALIBRATION_SENTENCES,
                     help=f"number of calibration sentences (default {bert.CALIBRATION_SENTENCES})")
+    ap.add_argument("--weight-bits", type=int, choices=WEIGHT_BITS, default=None,
+                    help="weight width, signed per output channel (default 8; 6 and 4 run in the core's int8 lanes)")
     ap.add_argument("--no-cache", action="store_true", help="quantize again instead of using the cache")
     ap.add_argument("--timing", action="store_true", help="print every accelerator call's time, host and core apart")
     ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
@@ -78,6 +80,9 @@ def warn_about_input(tok: Tokenizer, sentence: str, ids: list[int]) -> None:
 def run(a: argparse.Namespace) -> int:
     if a.params and a.save:
         raise ValueError("--params and --save: a loaded parameter file is saved already")
+    if a.params and a.weight_bits is not None:
+        raise ValueError("--params and --weight-bits: a parameter file's weights are quantized already")
+    cal = Calibration(weight_bits=a.weight_bits or 8)
     if a.calibration < FEW_CALIBRATION:
         warnings.warn(f"--calibration {a.calibration}: fewer than {FEW_CALIBRATION} sentences calibrate poorly",
                       stacklevel=2)
@@ -98,9 +103,9 @@ def run(a: argparse.Namespace) -> int:
             print(f"{model.name}: quantizing on {a.calibration} calibration sentences "
                   "(cached for the next run)...", file=sys.stderr)
 
-        qmodel, meta, source = cache.quantized(model, tok, a.calibration, use_cache=not a.no_cache,
+        qmodel, meta, source = cache.quantized(model, tok, a.calibration, cal, use_cache=not a.no_cache,
                                                announce=announce)
-        how = f"{source} {model.name} parameters ({a.calibration} calibration sentences)"
+        how = f"{source} {model.name} parameters ({a.calibration} calibration sentences, {cal.weight_bits}-bit weights)"
     t_q = time.perf_counter() - t0
     if a.save:
         saved = params_io.save(a.save, qmodel, meta, overwrite=a.force)
@@ -122,7 +127,7 @@ def run(a: argparse.Namespace) -> int:
         print(f"integer-only (golden) vs float32 embedding: cosine {float(e_int @ e_f32):.5f}")
         print(f"time: golden integer {t_int * 1e3:.1f} ms, float32 numpy {t_f32 * 1e3:.1f} ms")
         return 0
-    params_path = a.params or cache.cache_path(model, cache.calibration_settings(a.calibration, Calibration()))
+    params_path = a.params or cache.cache_path(model, cache.calibration_settings(a.calibration, cal))
     return run_on_accelerator(a, acc, qmodel, meta, ids, e_int, e_f32, params_path)
 
 

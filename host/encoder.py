@@ -212,12 +212,13 @@ class Encoder:
     Zynq board; sim, the simulated board, the default elsewhere) or on the golden model (golden).
     ``checkpoint``: a HuggingFace BERT folder (default all-MiniLM-L6-v2); ``params``: a parameter
     file saved by ``python3 -m host --save`` instead of quantizing (else quantized on
-    ``calibration`` sentences, cached). ``workers`` processes, or a Dask ``scheduler``, spread the
+    ``calibration`` sentences with ``weight_bits``-bit weights, 8, 6 or 4, cached; the core runs
+    each width in its int8 lanes). ``workers`` processes, or a Dask ``scheduler``, spread the
     batches. Its ``encode`` takes sentence-transformers' options (docs/usage.md)."""
 
     def __init__(self, checkpoint: str | Path | None = None, backend: str | None = None, *, params: str | Path | None = None,
-                 calibration: int = bert.CALIBRATION_SENTENCES, timeout: float = 120.0, workers: int = 1,
-                 scheduler=None):
+                 calibration: int = bert.CALIBRATION_SENTENCES, weight_bits: int | None = None,
+                 timeout: float = 120.0, workers: int = 1, scheduler=None):
         from .accel.platform import BACKENDS, default_backend
 
         backend = default_backend() if backend is None else backend
@@ -225,6 +226,9 @@ class Encoder:
             raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
         if not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers: expected a positive integer, got {workers!r}")
+        if params is not None and weight_bits is not None:
+            raise ValueError("params and weight_bits: a parameter file's weights are quantized already")
+        cal = Calibration(weight_bits=8 if weight_bits is None else weight_bits)
         folder = Path(checkpoint) if checkpoint is not None else default_model_dir()
         model = load_checkpoint(folder)
         self.tokenizer = Tokenizer(folder)
@@ -238,10 +242,10 @@ class Encoder:
             params_io.check_matches(meta, model, params)
             path = Path(params)
         else:
-            q, meta, _ = cache.quantized(model, self.tokenizer, calibration, announce=lambda: print(
+            q, meta, _ = cache.quantized(model, self.tokenizer, calibration, cal, announce=lambda: print(
                 f"{model.name}: quantizing on {calibration} calibration sentences (cached for the next run)...",
                 file=sys.stderr))
-            path = cache.cache_path(model, cache.calibration_settings(calibration, Calibration()))
+            path = cache.cache_path(model, cache.calibration_settings(calibration, cal))
             if not path.is_file():  # no writable cache: the workers read a file of this run's own
                 self._tmp = tempfile.TemporaryDirectory(prefix="ibert-kit-")
                 path = params_io.save(Path(self._tmp.name) / "params.npz", q, meta)

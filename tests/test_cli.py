@@ -181,3 +181,23 @@ def test_replay_reruns_one_saved_operation(tiny, capsys, monkeypatch, tmp_path):
     assert replay([str(tmp_path / "bad.npz")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "not a replay file" in err and "Traceback" not in err
+
+
+def test_weight_bits_reach_the_weights_and_run_exactly_on_the_core(tiny, tmp_path, capsys, monkeypatch):
+    """--weight-bits 4: the saved weights use 4 bits, and the core (int8 lanes) computes them exactly."""
+    from pathlib import Path
+
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(Path(__file__).resolve().parents[1] / "build" / "kit-cache"))
+    path = tmp_path / "w4.npz"
+    code, out, err = run(capsys, "the cat sat", "--checkpoint", str(tiny), "--calibration", "16", "--weight-bits", "4",
+                         "--backend", "sim", "--save", str(path), "--no-cache")
+    assert code == 0, err
+    assert "4-bit weights" in out and "equal to golden bit for bit: yes" in out
+    q, meta = params_io.load(path)
+    assert meta["calibration"]["weight_bits"] == 4
+    assert all(np.abs(layer.ffn_in.w).max() == 7 and np.abs(layer.q.w).max() == 7 for layer in q.layers)
+    code, _, err = run(capsys, "the cat", "--checkpoint", str(tiny), "--params", str(path), "--weight-bits", "6")
+    assert code == 2 and "quantized already" in one_line_error(err)
+    with pytest.raises(SystemExit) as e:
+        main(["--weight-bits", "5", "--checkpoint", str(tiny)])
+    assert e.value.code == 2 and "invalid choice: 5 (choose from 8, 6, 4)" in capsys.readouterr().err

@@ -13,6 +13,7 @@ import pytest
 pytest.importorskip("safetensors")
 pytest.importorskip("tokenizers")
 from host.encoder import Encoder, Pooling, batches  # noqa: E402
+from host.model import params_io  # noqa: E402
 
 from .tiny_bert import write_checkpoint  # noqa: E402
 
@@ -120,6 +121,23 @@ def test_bad_input_is_one_clear_error(tiny):
         assert e.shape == (32,) and any("truncated to 128" in str(w.message) for w in caught)
     with pytest.raises(ValueError, match="backend: expected one of"):
         Encoder(tiny, "fpga")
+    with pytest.raises(ValueError, match="weight_bits: expected one of 8, 6, 4, got 5"):
+        Encoder(tiny, "golden", calibration=16, weight_bits=5)
+
+
+def test_weight_bits_choose_the_weights(tiny, tmp_path, monkeypatch):
+    """weight_bits=6 quantizes to 6-bit weights (another cache entry); a parameter file's weights
+    are fixed, so naming a width beside one is refused."""
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(tmp_path / "cache"))  # quantized here, not found from a last run
+    with Encoder(tiny, "golden", calibration=16) as w8, Encoder(tiny, "golden", calibration=16, weight_bits=6) as w6:
+        a, b = w8.encode(WORDS[:3]), w6.encode(WORDS[:3])
+        path = w6.spec.params
+    assert not np.array_equal(a, b) and np.all(np.sum(a * b, axis=1) > 0.9)
+    q, meta = params_io.load(path)
+    assert meta["calibration"]["weight_bits"] == 6 and max(np.abs(layer.w).max() for layer in
+                                                           (q.layers[0].q, q.layers[0].ffn_out)) == 31
+    with pytest.raises(ValueError, match="params and weight_bits: a parameter file's weights are quantized already"):
+        Encoder(tiny, "golden", params=path, weight_bits=6)
 
 
 def test_batches_respect_both_limits_and_fill_row_tiles():

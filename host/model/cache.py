@@ -1,6 +1,6 @@
 """Quantized parameters cached per checkpoint and quantizer settings, so a second run starts in
-about a second. The key is the checkpoint's sha256, the parameter-file version and the calibration
-settings; the folder is $IBERT_KIT_CACHE, else $XDG_CACHE_HOME/ibert-kit, else ~/.cache/ibert-kit."""
+about a second. The key is the checkpoint's sha256, the parameter-file version, the quantizer's revision and
+the calibration settings; the folder is $IBERT_KIT_CACHE, else $XDG_CACHE_HOME/ibert-kit, else ~/.cache/ibert-kit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from golden.calibrate import Calibration
+from golden.calibrate import REVISION, Calibration
 
 from . import bert, params_io
 from host.files.paths import cache_dir
@@ -21,7 +21,8 @@ def calibration_settings(count: int, cal: Calibration) -> dict:
 
 
 def cache_path(model, settings: dict) -> Path:
-    key = json.dumps({"sha256": model.sha256, "version": params_io.VERSION, "calibration": settings}, sort_keys=True)
+    key = json.dumps({"sha256": model.sha256, "version": params_io.VERSION, "quantizer": REVISION,
+                      "calibration": settings}, sort_keys=True)
     return cache_dir() / f"params-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
 
 
