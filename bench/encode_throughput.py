@@ -29,6 +29,7 @@ from host.model.eval_text import varied_sentences  # noqa: E402
 from host.layer import STEPS, weight_args  # noqa: E402
 from host.accel.operations import OPERATIONS  # noqa: E402
 from host.model.sentences import evaluation_sentences  # noqa: E402
+from _record import documented, record
 
 TOKENS = 16
 
@@ -61,6 +62,7 @@ def main() -> None:
     ap.add_argument("--small", action="store_true",
                     help="one sentence, 8 calibration sentences, the DDR model on, no workers (the suite's check)")
     a = ap.parse_args()
+    record(__file__, documented(ap, a))
     calibration = 64
     if a.small:
         a.sentences, a.skip_workers, calibration = 1, True, 8

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from host.accel.overlay import build_defaults  # noqa: E402
 from tb.yosys import logic_delay, resources  # noqa: E402
+from _record import documented, record
 
 DEVICE = {"LUT": 53_200, "FF": 106_400, "DSP": 220, "BRAM": 140}
 LUT_SHARE_MAX = 0.70
@@ -32,6 +33,7 @@ def main() -> int:
         ap.add_argument(f"--{name.replace('_', '-')}", type=int, default=int(d[name]))
     ap.add_argument("--small", action="store_true", help="a 2 x 2 array with small maxima (the suite's check)")
     a = ap.parse_args()
+    record(__file__, documented(ap, a))
     if a.small:
         a.n1, a.n2, a.max_m, a.max_k, a.max_n = 2, 2, 16, 64, 64
     params = {"N1": a.n1, "N2": a.n2, "MAX_M": a.max_m, "MAX_K": a.max_k, "MAX_N": a.max_n}

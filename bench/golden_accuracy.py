@@ -22,6 +22,7 @@ from golden import float_ref as F
 from golden.calibrate import MAX_CALIBRATION, quantize_layer
 from golden.params import LayerNormParams
 from golden.widths import SOFTMAX_OUT_BITS
+from _record import documented, record
 
 
 #: --small: the first setting of each table only.
@@ -118,7 +119,9 @@ def main() -> None:
     global SMALL
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--small", action="store_true", help="the first setting of each table only")
-    SMALL = ap.parse_args().small
+    args = ap.parse_args()
+    SMALL = args.small
+    record(__file__, documented(ap, args))
     rng = np.random.default_rng(0)
     exp_figures()
     gelu_figures()

@@ -20,6 +20,7 @@ from golden import constants as C
 from golden import float_ref as F
 from golden.calibrate import Calibration, quantize_layer
 from golden.encoder_layer import encoder_layer
+from _record import documented, record
 
 
 def best_of(fn, repeat: int) -> float:
@@ -41,6 +42,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--small", action="store_true", help="a tiny layer, once (the suite's check that it runs)")
     a = ap.parse_args()
+    record(__file__, documented(ap, a))
     if a.small:
         a.tokens, a.hidden, a.heads, a.ffn, a.repeat = 16, 64, 4, 128, 1
     rng = np.random.default_rng(0)

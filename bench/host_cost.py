@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from host.accel.driver import Accelerator  # noqa: E402
 from host.layer import LayerRunner  # noqa: E402
 from host.accel.sim.platform import SimIP, Simulator  # noqa: E402
+from _record import documented, record
 
 
 def workload(small: bool, count: int):
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sentences", type=int, default=5)
     ap.add_argument("--small", action="store_true", help="the tiny random model (what the suite runs)")
     a = ap.parse_args(argv)
+    record(__file__, documented(ap, a))
     layers, inputs, embeds, name = workload(a.small, a.sentences)
     sim = Simulator()
     with Accelerator(SimIP(sim), sim.allocate, timeout=600, clock_mhz=sim.clock_mhz) as acc:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tb.runner import run  # noqa: E402
+from _record import documented, record
 
 SHAPES = [(32, 768, 64), (128, 768, 64), (128, 768, 768)]
 
@@ -29,6 +30,7 @@ def main() -> None:
     ap.add_argument("--simulator", default="verilator")
     ap.add_argument("--small", action="store_true", help="a 2x2 array, one small product, on Icarus (the suite's check)")
     a = ap.parse_args()
+    record(__file__, documented(ap, a))
     shapes = SHAPES
     params = {"N1": a.n1, "N2": a.n2, "MAX_M": 128, "MAX_K": 768, "MAX_N": 768}
     if a.small:

@@ -33,6 +33,7 @@ from host.model.checkpoint import default_model_dir, load_checkpoint
 from host.model.eval_text import CATEGORIES, varied_sentences
 from host.model.sentences import calibration_sentences, evaluation_sentences
 from host.model.tokenize import Tokenizer
+from _record import documented, record
 
 
 def fq(x, scale, bits=8, zero=0.0):
@@ -111,6 +112,7 @@ def main() -> None:
     ap.add_argument("--small", action="store_true",
                     help="8 calibration and 8 evaluation sentences, the default quantizer only (the suite's check)")
     a = ap.parse_args()
+    record(__file__, documented(ap, a))
     configs = CONFIGS
     if a.small:
         a.eval, a.calibration = 8, 8

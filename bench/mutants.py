@@ -2,7 +2,7 @@
 comparison flipped, a constant off by one, a shift moved, && and || swapped, + and - swapped, a bit
 negated; not declarations' widths nor elaboration-time parameter checks),
 each run against that module's bench on Icarus with every parameter set the suite gives it
-(tests/test_rtl.py), in a copy of the checkout per worker. A mutant is caught when a bench fails,
+(tb/cases.py), in a copy of the checkout per worker. A mutant is caught when a bench fails,
 hangs when a run passes HANG_S (killed whole), survives when every bench passes, and is left out
 when it does not build.
 
@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_rtl import ATTENTION_TOP, CASES, ICARUS_CASES, ICARUS_TOP  # noqa: E402
+from tb.cases import ATTENTION_TOP, CASES, ICARUS_CASES, ICARUS_TOP  # noqa: E402
+from _record import documented, record
 
 PER_MODULE = 6
 HANG_S = 300
@@ -150,6 +151,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--rerun", metavar="LOG", help="run again only the survivors a previous run printed to LOG")
     a = ap.parse_args(argv)
+    record(__file__, documented(ap, a, ("workers",)))
     modules = a.module or (["lopd", "sqrt"] if a.small else sorted({m for m, _ in CASES} | {"ibert_top"}))
     n = 3 if a.small else a.n
     rng = random.Random(a.seed)
@@ -164,7 +166,7 @@ def main(argv=None) -> int:
         modules = sorted({m for m, *_ in again})
         work = [(m, *mut) for m in modules for mut in mutants(m) if (m, *mut[:3]) in again]
     print(f"{len(work)} mutants of {len(modules)} modules, {a.workers} workers, Icarus, every parameter set "
-          "of tests/test_rtl.py per module", flush=True)
+          "of tb/cases.py per module", flush=True)
     with tempfile.TemporaryDirectory(prefix="ibert-mutants-") as tmp:
         copies = [checkout_copy(Path(tmp) / f"w{i}") for i in range(a.workers)]
         free = list(copies)

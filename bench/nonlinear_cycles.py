@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tb.runner import run  # noqa: E402
+from _record import documented, record
 
 UNITS = [("div", {"W": 32}), ("sqrt", {"W": 32}), ("exp", {}), ("gelu", {}), ("softmax", {"MAX_N": 128}),
          ("layernorm", {"MAX_C": 768})]
@@ -26,7 +27,9 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--small", action="store_true", help="div and exp on Icarus (the suite's check that it runs)")
-    small = ap.parse_args().small
+    args = ap.parse_args()
+    small = args.small
+    record(__file__, documented(ap, args))
     simulator, units = ("icarus", UNITS[:1] + UNITS[2:3]) if small else ("verilator", UNITS)
     print(f"{'unit':<10} {'latency':>8} {'cycles/element':>15}")
     for top, params in units:

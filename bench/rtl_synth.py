@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tb.yosys import DESIGNS, resources  # noqa: E402
+from _record import record
 
 #: DSP48E1 count a design must have: one per PE for the matmul datapath, none for the pure-logic units.
 #: --small: the one unit the suite runs the bench on.
@@ -36,6 +37,7 @@ COURSE = {"div": (342, 130, 0, 0), "exp": (545, 546, 0, 18), "gelu": (398, 412, 
 
 
 def main(argv: list[str]) -> int:
+    record(__file__, not argv or argv == ["--path"])
     if "--small" in argv:  # one small unit (the suite's check that the bench runs)
         argv = [SMALL]
     designs = [d for d in DESIGNS if not argv or d[0] in argv]

@@ -14,12 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tb.yosys import DESIGNS, logic_delay  # noqa: E402
+from _record import record
 
 BUDGET_NS = 3.3
 STRETCH_NS = 2.5
 
 
 def main(argv: list[str]) -> int:
+    record(__file__, not argv or argv == ["--path"])
     show_path = "--path" in argv
     names = [a for a in argv if not a.startswith("--")] or (["lopd"] if "--small" in argv else [])
     designs = [d for d in DESIGNS if not names or d[0] in names]

@@ -24,6 +24,7 @@ from host.divergence import locate  # noqa: E402
 from host.layer import LayerRunner  # noqa: E402
 from host.accel.platform import open_simulation  # noqa: E402
 from host.model.tokenize import Tokenizer  # noqa: E402
+from _record import documented, record
 
 SENTENCE = "A small red boat drifted slowly across the quiet lake at dawn today."
 GOAL_S = 30.0
@@ -34,6 +35,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--small", action="store_true", help="one run on 8 calibration sentences (the suite's check)")
     a = ap.parse_args()
+    record(__file__, documented(ap, a))
     calibration = 8 if a.small else bert.CALIBRATION_SENTENCES
     if a.small:
         a.runs = 1

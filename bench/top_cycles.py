@@ -30,6 +30,7 @@ from host.accel.operations import BY_KEY  # noqa: E402
 from host.accel.roofline import work  # noqa: E402
 from host.accel.sim.ddr import Ddr  # noqa: E402
 from host.accel.sim.platform import SimIP, Simulator  # noqa: E402
+from _record import documented, record
 
 MODELS = {  # hidden, heads, FFN, layers
     "minilm": (384, 12, 1536, 6),
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tokens", type=int, default=128)
     ap.add_argument("--small", action="store_true", help="a tiny layer of 16 tokens (what the suite runs)")
     a = ap.parse_args(argv)
+    record(__file__, documented(ap, a))
     models = ["tiny"] if a.small else ["minilm", "bert-base"] if a.model == "both" else [a.model]
     t = 16 if a.small else a.tokens
     sim = Simulator()

@@ -5,6 +5,8 @@ drawn stall patterns: random rows, zero-variance rows, rows that overflow any fi
 processed as its first MAX_C values and sets err_long, which stays set while the next rows come
 out right."""
 
+import math
+
 import cocotb
 import numpy as np
 from cocotb.triggers import RisingEdge
@@ -109,3 +111,34 @@ async def layernorm_over_long_row(dut):
     for q in rows[1:]:
         assert [to_signed(v, 32) for v in await io.recv()] == expected(q, bias, 3)
     assert dut.err_long.value == 1, "err_long is sticky until reset"
+
+
+@cocotb.test()
+async def layernorm_every_variance_width(dut):
+    """Rows whose S = sum((q - mean)^2) has each bit count from 20 to 62, at shift 0 (where the
+    output keeps the most of the root's bits). The variance's scaling shift s (P_SHIFT) is
+    ceil((bits - 47) / 2) above 47 bits and 0 below, so each parity of the bit count and each side
+    of 47 bits takes its own branch. Each row's root r = isqrt(S >> 2s) is odd: with s one too large
+    the root would be floor(r / 2), whose lost bit moves 2^47 / r and so the outputs (with an even
+    root, floor(r / 2) = r / 2 exactly and the outputs can come out the same)."""
+    io = Streams(dut, cycles_per_beat=4, cycles_per_packet=300)
+    await reset(dut)
+    io.set_stalls(*DIRECTED_STALLS)
+    dut.shift.value = 0
+    bias = [0] * MAX_C
+    await load_bias(dut, bias)
+    base = [3, -1, -2]  # mean 0, S = 14 k^2 for the row k * base
+    rows = []
+    for bits in range(20, 63):
+        k = math.isqrt(3 * 2 ** (bits - 2) // 14)  # S about 3/4 of the way to the next bit
+        while True:
+            s = 14 * k * k
+            if math.isqrt(s >> 2 * max(0, -(-(bits - 47) // 2))) % 2:
+                break
+            k += 1
+        assert s.bit_length() == bits, (bits, k)
+        rows.append([k * v for v in base])
+    for q in rows:
+        await io.send([v & 0xFFFFFFFF for v in q])
+    for q in rows:
+        assert [to_signed(v, 32) for v in await io.recv()] == expected(q, bias, 0), q

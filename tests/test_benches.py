@@ -58,7 +58,7 @@ SMALL = {
 
 
 def test_every_bench_has_a_small_run_here():
-    benches = {p.name for p in (ROOT / "bench").glob("*.py")}
+    benches = {p.name for p in (ROOT / "bench").glob("[a-z]*.py")}  # _record.py is their helper
     assert benches == set(SMALL) | {"top_cycles.py", "host_cost.py", "precision.py"}, \
         "a bench without a small run in the suite"
 
@@ -81,4 +81,43 @@ def test_precision_runs_on_a_tiny_model(tmp_path):
     out = bench("precision.py", "--small", "--checkpoint", str(write_checkpoint(folder)))
     for name in ("W8 all, nearest", "W8 all, GPTQ", "W6 FFN, nearest", "W6 all, GPTQ", "W4 FFN, GPTQ", "W4 all, nearest"):
         assert name in out, out
-    assert "streamed KB/layer" in out and "4-bit settings keeping min cosine >= 0.99 and mean >= 0.995:" in out
+    assert "streamed KB/layer" in out and "norm ratio" in out and "4-bit settings keeping min cosine >= 0.99 and mean >= 0.995:" in out
+
+
+def recording_script(tmp_path, body: str) -> Path:
+    script = tmp_path / "demo_bench.py"
+    script.write_text(
+        "import argparse, sys\n"
+        f"sys.path.insert(0, {str(ROOT / 'bench')!r})\n"
+        "import _record\n"
+        f"_record.RESULTS = __import__('pathlib').Path({str(tmp_path / 'results')!r})\n"
+        "ap = argparse.ArgumentParser()\n"
+        "ap.add_argument('--small', action='store_true')\n"
+        "ap.add_argument('--workers', type=int, default=2)\n"
+        "a = ap.parse_args()\n"
+        "_record.record(__file__, _record.documented(ap, a, ('workers',)))\n" + body)
+    return script
+
+
+@pytest.mark.parametrize("args, body, kept", [
+    ([], "print('layer 1,874,283 cycles')\n", True),
+    (["--workers", "1"], "print('layer 1,874,283 cycles')\n", True),  # a worker count changes no figure
+    (["--small"], "print('layer 1,874,283 cycles')\n", False),
+    ([], "print('layer 1,874,283 cycles')\nraise RuntimeError('the bench broke')\n", False),
+    ([], "print('layer 1,874,283 cycles')\nraise SystemExit(1)\n", True),  # a verdict, not a crash
+])
+def test_a_documented_run_records_its_output(tmp_path, args, body, kept):
+    """bench/_record.py: the output of a run with the documented options lands in
+    results/<bench>.txt under a header naming the commit; other options, or a crash, leave the
+    previous results alone."""
+    results = tmp_path / "results" / "demo_bench.txt"
+    results.parent.mkdir()
+    results.write_text("previous\n")
+    done = subprocess.run([sys.executable, str(recording_script(tmp_path, body)), *args], capture_output=True,
+                          text=True, timeout=60)
+    assert "layer 1,874,283 cycles" in done.stdout  # still printed
+    text = results.read_text()
+    if kept:
+        assert text.startswith("# python3 bench/demo_bench.py, recorded ") and "layer 1,874,283 cycles\n" in text, text
+    else:
+        assert text == "previous\n", text

@@ -39,7 +39,7 @@ def test_golden_exports_every_operation():
 def test_every_rtl_module_is_listed_with_a_bench_of_its_own():
     """rtl/README.md's table names every module, each has tb/test_<module>.py and a case in the RTL
     suite on each simulator, and every golden function the table cites exists."""
-    from .test_rtl import CASES, ICARUS_CASES, ICARUS_TOP, VERILATOR_CASES
+    from tb.cases import CASES, ICARUS_CASES, ICARUS_TOP, VERILATOR_CASES
 
     table = "\n".join(line for line in (ROOT / "rtl" / "README.md").read_text().splitlines() if line.startswith("|"))
     listed = set(re.findall(r"^\|([^|]*)\|", table, re.M)[2:])
@@ -51,6 +51,6 @@ def test_every_rtl_module_is_listed_with_a_bench_of_its_own():
     for m in sorted(modules):
         assert (ROOT / "tb" / f"test_{m}.py").is_file(), f"rtl/{m}.sv has no bench tb/test_{m}.py"
         for simulator, modules_run in cased.items():
-            assert m in modules_run, f"rtl/{m}.sv's bench is in no {simulator} case of tests/test_rtl.py"
+            assert m in modules_run, f"rtl/{m}.sv's bench is in no {simulator} case of tb/cases.py"
     for name in re.findall(r"golden\.(\w+)", table):
         assert callable(getattr(golden, name, None)), f"rtl/README.md cites golden.{name}, which does not exist"

@@ -6,7 +6,7 @@ import pytest
 
 from tb import runner, yosys
 
-from .test_rtl import CASES, ICARUS_CASES, ICARUS_TOP, VERILATOR_CASES
+from tb.cases import CASES, ICARUS_CASES, ICARUS_TOP, VERILATOR_CASES
 
 MODULES = sorted({p.stem for p in runner.rtl_sources() if not p.stem.endswith("_pkg")})
 SETS = sorted({(m, tuple(sorted(p.items()))) for m, p in CASES + ICARUS_CASES + VERILATOR_CASES + [ICARUS_TOP] if p} | {(m, ()) for m in MODULES})

@@ -15,7 +15,7 @@ import pytest
 
 from tb.runner import build_dir
 
-from .test_rtl import CASES, ICARUS_TOP
+from tb.cases import CASES, ICARUS_TOP
 
 #: Every module's first parameter set, and the top's Icarus set.
 MODULES = [*CASES, ICARUS_TOP]

@@ -51,10 +51,15 @@ def pool(hidden: np.ndarray) -> np.ndarray:
 
 def forward_float(model: FloatBert, ids, dtype=np.float64) -> np.ndarray:
     """Float sentence embedding; ``dtype=np.float32`` gives the float32 reference."""
+    return pool(hidden_float(model, ids, dtype))
+
+
+def hidden_float(model: FloatBert, ids, dtype=np.float64) -> np.ndarray:
+    """The last layer's float output (T, D), as float64, computed in ``dtype``."""
     x = embed_float(model, ids).astype(dtype)
     for layer in model.layers:
         x = F.encoder_layer(x, layer.astype(dtype))
-    return pool(x.astype(np.float64))
+    return x.astype(np.float64)
 
 
 def hidden_states_float(model: FloatBert, ids) -> list[np.ndarray]:
@@ -95,8 +100,13 @@ def forward_int(m: IntBert, ids) -> np.ndarray:
     return x
 
 
+def hidden_int(m: IntBert, ids) -> np.ndarray:
+    """The last layer's integer output read at its real scale (T, D)."""
+    return C.dequantize(forward_int(m, ids), m.out_scale)
+
+
 def embed_sentence_int(m: IntBert, ids) -> np.ndarray:
-    return pool(C.dequantize(forward_int(m, ids), m.out_scale))
+    return pool(hidden_int(m, ids))
 
 
 #: Calibration sentences the quantizer sees by default (host.model.sentences.calibration_sentences).
