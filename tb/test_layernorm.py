@@ -118,9 +118,9 @@ async def layernorm_every_variance_width(dut):
     """Rows whose S = sum((q - mean)^2) has each bit count from 20 to 62, at shift 0 (where the
     output keeps the most of the root's bits). The variance's scaling shift s (P_SHIFT) is
     ceil((bits - 47) / 2) above 47 bits and 0 below, so each parity of the bit count and each side
-    of 47 bits takes its own branch. Each row's root r = isqrt(S >> 2s) is odd: with s one too large
-    the root would be floor(r / 2), whose lost bit moves 2^47 / r and so the outputs (with an even
-    root, floor(r / 2) = r / 2 exactly and the outputs can come out the same)."""
+    of 47 bits takes its own branch. Each row's root r = isqrt(S >> 2s) is odd, so an s one too large
+    gives the root floor(r / 2), which is not r / 2: 2^47 / r moves, and the outputs with it (with an
+    even root the outputs can come out the same, and such a mutant would pass)."""
     io = Streams(dut, cycles_per_beat=4, cycles_per_packet=300)
     await reset(dut)
     io.set_stalls(*DIRECTED_STALLS)
