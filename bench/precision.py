@@ -1,12 +1,14 @@
 """Accuracy by weight width: the integer-only model with 8-, 6- and 4-bit weights (signed, symmetric
-per output channel; golden.calibrate.Calibration.weight_bits), rounded to nearest or with GPTQ's
-error feedback (Calibration.error_feedback), on the FFN's two projections only or on all six,
-against float32 on the kit's varied evaluation set.
+per output channel; golden.calibrate.Calibration.weight_bits), with one scale per channel or also
+an integer multiplier per group of 32, 64 or 128 input rows (Calibration.weight_group), rounded to
+nearest or with GPTQ's error feedback (Calibration.error_feedback), on the FFN's two projections
+only or on all six, against float32 on the kit's varied evaluation set.
 
     python3 bench/precision.py [--checkpoint DIR] [--calibration 256] [--small]
 
 Per setting: cosine of the sentence embedding with float32 (mean, min), the Spearman correlation of
-the pairwise similarities, the weights' size packed at their width (the model, and one layer), and
+the pairwise similarities, the weights' size packed at their width, group multipliers included
+(the model, and one layer), and
 the weight bytes one layer streams at T = 128 on the device's array (every row tile of 24 rows
 passes the layer's weights once), and the norm of the mean-pooled embedding before its normalization
 against float32's (the lowest and highest ratio over the sentences: what a user of raw dot products
@@ -28,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from model_fidelity import Evaluation  # noqa: E402  (the fidelity bench's scoring, shared)
 
 from golden.calibrate import Calibration  # noqa: E402
+from golden.weight_groups import multiplier_bits  # noqa: E402
 from host.model import bert  # noqa: E402
 from host.model.checkpoint import default_model_dir, load_checkpoint  # noqa: E402
 from host.model.eval_text import CATEGORIES, varied_sentences  # noqa: E402
@@ -35,7 +38,9 @@ from host.model.sentences import calibration_sentences  # noqa: E402
 from host.model.tokenize import Tokenizer  # noqa: E402
 from _record import documented, record
 
-SETTINGS = [(bits, scope, fb) for bits, scope in ((8, "all"), (6, "ffn"), (6, "all"), (4, "ffn"), (4, "all"))
+SETTINGS = [(bits, scope, group, fb)
+            for bits, scope, group in [(8, "all", 0)] + [(b, s, g) for b in (6, 4) for s in ("ffn", "all")
+                                                        for g in (0, 128, 64, 32)]
             for fb in (False, True)]
 TOKENS, TILE_ROWS = 128, 24
 #: The goal the closing line checks a 4-bit setting against.
@@ -43,13 +48,15 @@ GOAL_MEAN, GOAL_MIN = 0.995, 0.99
 
 
 def weight_bytes(model, cal: Calibration) -> tuple[float, float]:
-    """The weights packed at their widths: the whole model's and one layer's bytes."""
+    """The weights packed at their widths, with a multiplier per group and channel where there are
+    groups: the whole model's and one layer's bytes."""
     per_layer = []
     for layer in model.layers:
         total = 0.0
         for proj, w in (("q", layer.wq), ("k", layer.wk), ("v", layer.wv), ("o", layer.wo), ("ffn_in", layer.w1),
                         ("ffn_out", layer.w2)):
-            total += w.size * cal.bits(proj) / 8
+            bits, group = cal.bits(proj), cal.group(proj)
+            total += w.size * (bits + (multiplier_bits(bits) / group if group else 0)) / 8
         per_layer.append(total)
     return float(sum(per_layer)), float(per_layer[0])
 
@@ -69,13 +76,13 @@ def main(argv=None) -> int:
     ev = Evaluation(model, tok, sentences, CATEGORIES)
     ref_norm = np.array([np.linalg.norm(bert.hidden_float(model, i, np.float32).mean(axis=0)) for i in ev.ids])
     passes = -(-TOKENS // TILE_ROWS)
-    print(f"{model.name}: weights by width, round to nearest per output channel, {count} calibration sentences; "
+    print(f"{model.name}: weights by width and scale granularity, {count} calibration sentences; "
           f"integer-only vs float32 on {len(sentences)} sentences of the varied set")
-    print(f"{'weights':<22}{'mean':>8}{'min':>8}{'Spearman':>10}{'model MB':>10}{'layer KB':>10}"
+    print(f"{'weights':<30}{'mean':>8}{'min':>8}{'Spearman':>10}{'model MB':>10}{'layer KB':>10}"
           f"{'streamed KB/layer':>19}{'norm ratio':>16}{'quantize s':>12}")
     rows = []
-    for bits, scope, fb in SETTINGS:
-        cal = Calibration(weight_bits=bits, weight_scope=scope, error_feedback=fb)
+    for bits, scope, group, fb in SETTINGS:
+        cal = Calibration(weight_bits=bits, weight_scope=scope, weight_group=group, error_feedback=fb)
         t0 = time.perf_counter()
         q = bert.quantize(model, calib, cal)
         t_q = time.perf_counter() - t0
@@ -84,14 +91,15 @@ def main(argv=None) -> int:
         mean, low, rho = ev.score(pooled / norm[:, None])
         ratio = norm / ref_norm
         size, layer = weight_bytes(model, cal)
-        name = f"W{bits} " + ("all" if scope == "all" else "FFN") + (", GPTQ" if fb else ", nearest")
+        name = (f"W{bits} " + ("all" if scope == "all" else "FFN") + (f", G{group}" if group else ", channel")
+                + (", GPTQ" if fb else ", nearest"))
         rows.append((name, bits, mean, low))
-        print(f"{name:<22}{mean:>8.4f}{low:>8.4f}{rho:>10.4f}{size / 1e6:>10.2f}{layer / 1e3:>10.1f}"
+        print(f"{name:<30}{mean:>8.4f}{low:>8.4f}{rho:>10.4f}{size / 1e6:>10.2f}{layer / 1e3:>10.1f}"
               f"{layer * passes / 1e3:>19.1f}{f'{ratio.min():.4f}-{ratio.max():.4f}':>16}{t_q:>12.1f}", flush=True)
     ok = [name for name, bits, mean, low in rows if bits == 4 and mean >= GOAL_MEAN and low >= GOAL_MIN]
     print(f"4-bit settings keeping min cosine >= {GOAL_MIN} and mean >= {GOAL_MEAN}: "
-          + (", ".join(ok) if ok else "none (per-channel scales, round to nearest or GPTQ; group scales are "
-                                       "not measured yet)"))
+          + (", ".join(ok) if ok else "none (per-channel or group scales of 32 to 128 rows, round to nearest "
+                                       "or GPTQ)"))
     return 0
 
 

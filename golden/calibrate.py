@@ -35,11 +35,14 @@ from .float_ref import FloatEncoderLayer, encoder_layer as float_encoder_layer
 from .gelu import gelu as int_gelu
 from .params import Dense, EncoderLayerParams
 from .requant import requant
+from .weight_groups import code_max, expand, groups, max_multiplier
 from .widths import ACC_BITS, ACT_BITS, RESID_BITS, SOFTMAX_OUT_BITS
 
 METHODS = ("max", "percentile", "mse")
 #: The weight widths the quantizer makes (signed, per output channel, in int8).
 WEIGHT_BITS = (8, 6, 4)
+#: The group sizes (input rows per group scale) the quantizer makes; 0: one scale per channel.
+WEIGHT_GROUPS = (0, 32, 64, 128)
 #: Bumped whenever the same settings would give other integers (the parameter cache's key has it).
 #: 2: the int32 GELU output covers the zero-point grid's top code (it covered 130 steps of 255).
 REVISION = 2
@@ -62,6 +65,9 @@ class Calibration:
     ``weight_bits``: the width of the weights, signed, symmetric per output channel (8, 6 or 4;
     held in int8, so the integer operations and the RTL are unchanged); ``weight_scope``: the
     projections it applies to, ``"all"`` or ``"ffn"`` (the FFN's two, the others at 8 bits).
+    ``weight_group``: 0 (one scale per output channel), or 32, 64 or 128: the narrowed weights
+    also get one integer multiplier per group of that many input rows and channel
+    (:mod:`golden.weight_groups`, :func:`group_multipliers`; the weights stay int8).
     ``error_feedback``: round the weights one input channel at a time, each rounding error fed to
     the channels not yet rounded by the calibration inputs' second moments (:func:`gptq`), instead
     of round to nearest.
@@ -78,6 +84,7 @@ class Calibration:
     error_feedback: bool = False
     gelu_smooth: float = 0.25
     bias_correction: bool = True
+    weight_group: int = 0
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -92,10 +99,19 @@ class Calibration:
             raise ValueError(f"weight_bits: expected one of {', '.join(map(str, WEIGHT_BITS))}, got {self.weight_bits!r}")
         if self.weight_scope not in ("all", "ffn"):
             raise ValueError(f"weight_scope: expected 'all' or 'ffn', got {self.weight_scope!r}")
+        if self.weight_group not in WEIGHT_GROUPS:
+            raise ValueError(f"weight_group: expected one of {', '.join(map(str, WEIGHT_GROUPS))}, got {self.weight_group!r}")
+        if self.weight_group and self.weight_bits == ACT_BITS:
+            raise ValueError(f"weight_group: group scales need weights narrower than {ACT_BITS} bits "
+                             f"(an int8 code has no room for a multiplier), got weight_bits={self.weight_bits}")
 
     def bits(self, projection: str) -> int:
         """The weight width of ``projection`` (q, k, v, o, ffn_in, ffn_out)."""
         return self.weight_bits if self.weight_scope == "all" or projection.startswith("ffn") else ACT_BITS
+
+    def group(self, projection: str) -> int:
+        """The group size of ``projection``'s scales (0: one per output channel)."""
+        return self.weight_group if self.bits(projection) < ACT_BITS else 0
 
 
 #: I-BERT's own recipe (max calibration, one scale per tensor): no activation ever saturates on the
@@ -176,7 +192,8 @@ def gelu_grid(g: np.ndarray, cal: Calibration) -> tuple[Any, Any]:
 
 
 def gptq(w_real: np.ndarray, scale: np.ndarray, bits: int, x: np.ndarray, damp: float = 0.01) -> np.ndarray:
-    """Weights (K, N) rounded to signed ``bits`` at the per-output-channel ``scale`` (N,), one input
+    """Weights (K, N) rounded to signed ``bits`` at ``scale``: per output channel (N,), or per
+    weight (K, N) for group scales; one input
     channel (row) at a time in order, each row's rounding error spread over the rows not yet
     rounded so that ``x @ W`` moves least (GPTQ, Frantar et al., 2022: optimal brain
     quantization with the inverse Hessian's Cholesky factor). ``x`` (T, K): calibration inputs at
@@ -189,26 +206,53 @@ def gptq(w_real: np.ndarray, scale: np.ndarray, bits: int, x: np.ndarray, damp: 
     w = np.array(w_real, dtype=np.float64)
     lo, hi = -(2 ** (bits - 1)) + 1, 2 ** (bits - 1) - 1
     q = np.empty(w.shape, dtype=np.int64)
+    step = np.broadcast_to(scale, w.shape)
     for i in range(k):
-        q[i] = np.clip(np.floor(w[i] / scale + 0.5), lo, hi)
-        err = (w[i] - q[i] * scale) / u[i, i]
+        q[i] = np.clip(np.floor(w[i] / step[i] + 0.5), lo, hi)
+        err = (w[i] - q[i] * step[i]) / u[i, i]
         w[i + 1:] -= np.outer(u[i, i + 1:], err)
     return q
 
 
+def group_multipliers(w_real: np.ndarray, bits: int, group: int) -> tuple[np.ndarray, np.ndarray]:
+    """Group scales for real weights (K, N) at signed ``bits``: the unit step per channel (N,), the
+    accumulator scale, and the integer multipliers (ceil(K / group), N). The channel's largest group
+    gets ``max_multiplier(bits)``; every other group the smallest multiplier whose codes still reach
+    its largest magnitude, ``ceil(max_g / (code_max * unit))``, so no weight clips."""
+    k, n = w_real.shape
+    top, cmax = code_max(bits), max_multiplier(bits)
+    unit = C.symmetric_scale(np.max(np.abs(w_real), axis=0), bits) / cmax
+    padded = np.zeros((groups(k, group) * group, n))
+    padded[:k] = np.abs(w_real)
+    g_max = padded.reshape(-1, group, n).max(axis=1)
+    need = g_max / (top * unit) * (1 - 1e-12)  # the channel's top group: cmax, not cmax + 1 ulp
+    return unit, np.clip(np.ceil(need), 1, cmax).astype(np.int64)
+
+
 def _dense(w: np.ndarray, b: np.ndarray, in_scale: Any, bits: int = ACT_BITS,
-           x: np.ndarray | None = None, mean_in: np.ndarray | None = None) -> tuple[Dense, np.ndarray]:
+           x: np.ndarray | None = None, mean_in: np.ndarray | None = None,
+           group: int = 0) -> tuple[Dense, np.ndarray]:
     """Per-output-channel ``bits``-bit weights (in int8) and the int32 bias for an input at
     ``in_scale`` (scalar or one per input channel, absorbed into the weight rows); returns the
-    accumulator scale (N,). With ``x`` (the real calibration inputs), :func:`gptq` rounds them;
-    with ``mean_in`` (their mean, (K,)), the bias absorbs the mean error the rounded weights make."""
+    accumulator scale (N,). With ``group``, each group of that many input rows also has its
+    integer multiplier (:func:`group_multipliers`) and the int8 weights are codes times
+    multipliers (:func:`golden.weight_groups.expand`). With ``x`` (the real calibration inputs),
+    :func:`gptq` rounds them; with ``mean_in`` (their mean, (K,)), the bias absorbs the mean error
+    the rounded weights make."""
     s_in = np.reshape(np.asarray(in_scale, dtype=np.float64), (-1, 1))
     w_real = w * s_in
-    acc = C.symmetric_scale(np.max(np.abs(w_real), axis=0), bits)
-    if x is None:
-        w_q = C.quantize(w_real, acc, bits).astype(np.int8)
+    if group:
+        acc, mult = group_multipliers(w_real, bits, group)
+        step = np.repeat(mult, group, axis=0)[: w.shape[0]] * acc
     else:
-        w_q = gptq(w_real, acc, bits, np.asarray(x, dtype=np.float64) / s_in.T).astype(np.int8)
+        acc = C.symmetric_scale(np.max(np.abs(w_real), axis=0), bits)
+        step = acc
+    top = code_max(bits)
+    if x is None:
+        codes = np.clip(C.quantize(w_real, step, bits), -top, top)
+    else:
+        codes = gptq(w_real, step, bits, np.asarray(x, dtype=np.float64) / s_in.T)
+    w_q = expand(codes, mult, group, bits) if group else codes.astype(np.int8)
     if mean_in is not None:
         b = b - mean_in @ (w_q * acc / s_in - w)
     return Dense(w_q, C.quantize(b, acc, ACC_BITS).astype(np.int32)), acc
@@ -253,18 +297,19 @@ def quantize_layer(
     resid_max = (1 << (RESID_BITS - 1)) - 1
 
     s_q, s_k, s_v, s_c = (act_scale(t[n], cal) for n in ("q", "k", "v", "ctx"))
-    q, acc_q = _dense(layer.wq, layer.bq, in_scale, cal.bits("q"), fb("x"), mu("x"))
-    k, acc_k = _dense(layer.wk, layer.bk, in_scale, cal.bits("k"), fb("x"), mu("x"))
-    v, acc_v = _dense(layer.wv, layer.bv, in_scale, cal.bits("v"), fb("x"), mu("x"))
+    q, acc_q = _dense(layer.wq, layer.bq, in_scale, cal.bits("q"), fb("x"), mu("x"), cal.group("q"))
+    k, acc_k = _dense(layer.wk, layer.bk, in_scale, cal.bits("k"), fb("x"), mu("x"), cal.group("k"))
+    v, acc_v = _dense(layer.wv, layer.bv, in_scale, cal.bits("v"), fb("x"), mu("x"), cal.group("v"))
     softmax = C.softmax_consts(s_q * s_k / math.sqrt(dh))
     ctx_rq = C.requant_params(2.0**-SOFTMAX_OUT_BITS * s_v / s_c)
 
     s_h1 = float(np.max(np.abs(t["h1"]))) / resid_max
-    attn_out, acc_o = _dense(layer.wo, layer.bo, s_c, cal.bits("o"), fb("ctx"), mu("ctx"))
+    attn_out, acc_o = _dense(layer.wo, layer.bo, s_c, cal.bits("o"), fb("ctx"), mu("ctx"), cal.group("o"))
     ln1, ln1_scale = C.layernorm_consts(layer.ln1_g, layer.ln1_b)
     s_a1 = channel_scales(t["a1"], cal)
 
-    ffn_in, acc_f = _dense(layer.w1, layer.b1, s_a1, cal.bits("ffn_in"), fb("a1"), mu("a1"))
+    ffn_in, acc_f = _dense(layer.w1, layer.b1, s_a1, cal.bits("ffn_in"), fb("a1"), mu("a1"),
+                          cal.group("ffn_in"))
     s_g, g_zero = gelu_grid(t["g"], cal)
     # The int32 GELU output covers the real value of the top int8 code and two steps past it
     # (127 - z steps above zero: 255 with the zero point, 127 without), and |gelu_bias| < 2**31.
@@ -278,7 +323,7 @@ def quantize_layer(
     if cal.bias_correction:  # the mean error of i-GELU and the int8 grid, on the calibration data
         code = requant(int_gelu(C.quantize(t["f"], acc_f, ACC_BITS), gelu), gelu_rq.m, gelu_rq.e, gelu_bias)
         b2 = b2 - np.mean((code - realized) * s_g - t["g"], axis=0) @ layer.w2
-    ffn_out, acc_2 = _dense(layer.w2, b2, s_g, cal.bits("ffn_out"), fb("g"), mu("g"))
+    ffn_out, acc_2 = _dense(layer.w2, b2, s_g, cal.bits("ffn_out"), fb("g"), mu("g"), cal.group("ffn_out"))
     if cal.gelu_zero:  # the realized zero point, summed through W2, leaves the accumulator
         bias = C.quantize(ffn_out.bias - realized @ ffn_out.w.astype(np.float64), 1.0, ACC_BITS)
         ffn_out = Dense(ffn_out.w, bias.astype(np.int32))

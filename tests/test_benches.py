@@ -71,15 +71,16 @@ def test_bench_runs_small(name):
 
 
 def test_precision_runs_on_a_tiny_model(tmp_path):
-    """bench/precision.py --small on the tests' tiny BERT: every width and scope, the table's
-    columns, and the closing line."""
+    """bench/precision.py --small on the tests' tiny BERT: every width, scope and granularity, the
+    table's columns, and the closing line."""
     pytest.importorskip("safetensors")
     from .tiny_bert import write_checkpoint
 
     folder = tmp_path / "tiny"
     folder.mkdir()
     out = bench("precision.py", "--small", "--checkpoint", str(write_checkpoint(folder)))
-    for name in ("W8 all, nearest", "W8 all, GPTQ", "W6 FFN, nearest", "W6 all, GPTQ", "W4 FFN, GPTQ", "W4 all, nearest"):
+    for name in ("W8 all, channel, nearest", "W8 all, channel, GPTQ", "W6 FFN, channel, nearest",
+                 "W6 all, G64, GPTQ", "W4 FFN, G128, GPTQ", "W4 all, G32, nearest", "W4 all, channel, GPTQ"):
         assert name in out, out
     assert "streamed KB/layer" in out and "norm ratio" in out and "4-bit settings keeping min cosine >= 0.99 and mean >= 0.995:" in out
 
