@@ -1,7 +1,8 @@
 """mm: for run-time (M, K, N), the output stream equals golden.matmul(A, B) in the documented tile
 order, A signed or (the per-job operand mode) unsigned; jobs of different shapes and modes back to back (nothing stale leaks from a longer K or a larger
 tile), jobs at exactly the synthesis maxima, busy and the error flags as the header documents,
-stall patterns drawn by hypothesis on both streams, every wait bounded."""
+the header's pace at full stream rate (no cycle lost between tiles), stall patterns drawn by
+hypothesis on both streams, every wait bounded."""
 
 import cocotb
 import numpy as np
@@ -27,6 +28,7 @@ class TB:
         self.io.set_stalls(*DIRECTED_STALLS)  # the property test draws its own per example
         self.in_job = False       # from start until the job's last output beat is taken
         self.idle_in_job = 0      # cycles busy read low meanwhile (the header: busy until then)
+        self.job_cycles = 0       # cycles from start to the job's last output beat
         cocotb.start_soon(self._watch_busy())
 
     async def _watch_busy(self) -> None:
@@ -34,6 +36,8 @@ class TB:
         while True:
             await RisingEdge(dut.clk)
             await ReadOnly()
+            if self.in_job:
+                self.job_cycles += 1
             if self.in_job and not dut.busy.value:
                 self.idle_in_job += 1
             if dut.m_axis_tvalid.value and dut.m_axis_tready.value and dut.m_axis_tlast.value:
@@ -51,7 +55,7 @@ class TB:
         dut.cfg_m.value, dut.cfg_k.value, dut.cfg_n.value = m, k, n
         dut.cfg_a_unsigned.value = int(a.dtype == np.uint8)
         dut.start.value = 1
-        self.in_job, self.idle_in_job = True, 0
+        self.in_job, self.idle_in_job, self.job_cycles = True, 0, 0
         await RisingEdge(dut.clk)
         dut.start.value = 0
         await ReadOnly()
@@ -123,6 +127,32 @@ async def mm_at_the_synthesis_maxima(dut):
         b = rng.integers(-128, 128, (k, n), dtype=np.int8)
         assert await tb.job(a, b) == want(a, b), (m, k, n)
         assert await tb.job(np.array([[-7]], np.int8), np.array([[5]], np.int8)) == [-35], (m, k, n)
+
+
+@cocotb.test()
+async def mm_keeps_the_documented_pace(dut):
+    """At full stream rate a job takes A's beats, B's first column tile's beats, Kp cycles a tile
+    and one drain (the header's compute paragraph: the next B tile loads and the previous tile
+    drains while a tile computes). So a job with 6 N1 more rows takes exactly their beats and
+    their tiles' Kp cycles more: a cycle lost between tiles, or in loading A, shows here."""
+    await reset(dut)
+    tb = TB(dut)
+    tb.io.set_stalls((), ())
+    # K >= N1 + N2 - 1 (so Kp = K), and longer than a tile's drain with its pipeline
+    kb = -(-(N1 * N2 + N1 + N2 + 8) // 8)
+    k, n = 8 * kb, 2 * N2
+    rng = np.random.default_rng(5)
+    cycles = {}
+    for m in (N1, 2 * N1, 8 * N1):  # the first job after reset can be a cycle shorter: not compared
+        a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+        b = rng.integers(-128, 128, (k, n), dtype=np.int8)
+        assert await tb.job(a, b) == want(a, b), (m, k, n)
+        cycles[m] = tb.job_cycles
+    extra_rows = 6 * N1
+    extra = extra_rows * kb + (extra_rows // N1) * (n // N2) * k
+    assert cycles[8 * N1] - cycles[2 * N1] == extra, \
+        f"{8 * N1} x {k} x {n} took {cycles[8 * N1]} cycles, {2 * N1} x {k} x {n} {cycles[2 * N1]}: " \
+        f"the difference should be {extra} (A's extra beats and Kp = {k} a tile)"
 
 
 @cocotb.test()
