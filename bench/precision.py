@@ -4,7 +4,8 @@ an integer multiplier per group of 32, 64 or 128 input rows (Calibration.weight_
 nearest or with GPTQ's error feedback (Calibration.error_feedback), on the FFN's two projections
 only or on all six, against float32 on the kit's varied evaluation set.
 
-    python3 bench/precision.py [--checkpoint DIR] [--calibration 256] [--small]
+    python3 bench/precision.py [--checkpoint DIR] [--calibration 256] [--small] [--plot PNG]
+    python3 bench/precision.py --from-results --plot docs/precision.png   # redraw the recorded table
 
 Per setting: cosine of the sentence embedding with float32 (mean, min), the Spearman correlation of
 the pairwise similarities, the weights' size packed at their width, group multipliers included
@@ -15,12 +16,16 @@ against float32's (the lowest and highest ratio over the sentences: what a user 
 sees; the goal is within 1 %). Activations stay int8; every setting runs on the same integer
 operations (an int8 holds the narrower weights), so each is exact on the RTL as W8 is.
 ``--small``: 8 calibration and 8 evaluation sentences (the suite runs it on a tiny model).
+``--plot PNG`` draws the table (mean and min cosine against the weight bytes a layer streams);
+with ``--from-results`` it draws bench/results/precision.txt, measuring nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -45,6 +50,44 @@ SETTINGS = [(bits, scope, group, fb)
 TOKENS, TILE_ROWS = 128, 24
 #: The goal the closing line checks a 4-bit setting against.
 GOAL_MEAN, GOAL_MIN = 0.995, 0.99
+RECORDED = Path(__file__).resolve().parent / "results" / "precision.txt"
+ROW = re.compile(r"^(W\d \w+, (?:channel|G\d+), (?:nearest|GPTQ))\s+([\d.]+)\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+[\d.]+"
+                 r"\s+([\d.]+)", re.M)
+
+
+def table_rows(text: str) -> list[tuple[str, float, float, float]]:
+    """(setting, mean, min, streamed KB a layer) of each row of a printed table."""
+    return [(m[1], float(m[2]), float(m[3]), float(m[4])) for m in ROW.finditer(text)]
+
+
+def plot(rows, png: str, title: str) -> None:
+    """Mean and min cosine against the weight bytes a layer streams, one marker per setting:
+    colour the width and scope, shape the granularity, hollow for GPTQ."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    colours = {"W8 all": "k", "W6 FFN": "tab:blue", "W6 all": "tab:cyan", "W4 FFN": "tab:red", "W4 all": "tab:orange"}
+    shapes = {"channel": "o", "G128": "s", "G64": "^", "G32": "D"}
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharex=True)
+    for ax, i, what, goal in ((axes[0], 1, "mean cosine", GOAL_MEAN), (axes[1], 2, "min cosine", GOAL_MIN)):
+        for row in rows:
+            width, gran, method = row[0].split(", ")
+            ax.scatter(row[3] / 1e3, row[i], marker=shapes[gran], s=36, edgecolors=colours[width],
+                       facecolors=colours[width] if method == "nearest" else "none")
+        ax.axhline(goal, color="grey", lw=0.8, ls="--")
+        ax.set_xlabel("weight MB streamed per layer (T = 128)")
+        ax.set_ylabel(what)
+    for label, c in colours.items():
+        axes[0].scatter([], [], color=c, label=label)
+    for label, m in shapes.items():
+        axes[0].scatter([], [], marker=m, facecolors="none", edgecolors="grey", label=label)
+    axes[0].legend(fontsize=7, ncol=2, title="filled: nearest, hollow: GPTQ", title_fontsize=7)
+    fig.suptitle(textwrap.fill(title, 120), fontsize=8)
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+    print(f"plot: {png}")
 
 
 def weight_bytes(model, cal: Calibration) -> tuple[float, float]:
@@ -66,7 +109,15 @@ def main(argv=None) -> int:
     ap.add_argument("--checkpoint")
     ap.add_argument("--calibration", type=int, default=bert.CALIBRATION_SENTENCES)
     ap.add_argument("--small", action="store_true", help="8 calibration and 8 evaluation sentences")
+    ap.add_argument("--plot", metavar="PNG", help="also draw the table into this PNG file")
+    ap.add_argument("--from-results", action="store_true", help=f"with --plot: draw {RECORDED.name}, measure nothing")
     a = ap.parse_args(argv)
+    if a.from_results:
+        if not a.plot:
+            ap.error("--from-results draws the recorded table: give --plot PNG")
+        text = RECORDED.read_text()
+        plot(table_rows(text), a.plot, text.splitlines()[1])
+        return 0
     record(__file__, documented(ap, a))
     folder = a.checkpoint or default_model_dir()
     model, tok = load_checkpoint(folder), Tokenizer(folder)
@@ -93,10 +144,13 @@ def main(argv=None) -> int:
         size, layer = weight_bytes(model, cal)
         name = (f"W{bits} " + ("all" if scope == "all" else "FFN") + (f", G{group}" if group else ", channel")
                 + (", GPTQ" if fb else ", nearest"))
-        rows.append((name, bits, mean, low))
+        rows.append((name, bits, mean, low, layer))
         print(f"{name:<30}{mean:>8.4f}{low:>8.4f}{rho:>10.4f}{size / 1e6:>10.2f}{layer / 1e3:>10.1f}"
               f"{layer * passes / 1e3:>19.1f}{f'{ratio.min():.4f}-{ratio.max():.4f}':>16}{t_q:>12.1f}", flush=True)
-    ok = [name for name, bits, mean, low in rows if bits == 4 and mean >= GOAL_MEAN and low >= GOAL_MIN]
+    if a.plot:
+        plot([(name, mean, low, layer * passes / 1e3) for name, _, mean, low, layer in rows], a.plot,
+             f"{model.name}, integer-only vs float32 on {len(sentences)} sentences")
+    ok = [name for name, bits, mean, low, _ in rows if bits == 4 and mean >= GOAL_MEAN and low >= GOAL_MIN]
     print(f"4-bit settings keeping min cosine >= {GOAL_MIN} and mean >= {GOAL_MEAN}: "
           + (", ".join(ok) if ok else "none (per-channel or group scales of 32 to 128 rows, round to nearest "
                                        "or GPTQ)"))

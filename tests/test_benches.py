@@ -78,11 +78,28 @@ def test_precision_runs_on_a_tiny_model(tmp_path):
 
     folder = tmp_path / "tiny"
     folder.mkdir()
-    out = bench("precision.py", "--small", "--checkpoint", str(write_checkpoint(folder)))
+    png = tmp_path / "precision.png"
+    out = bench("precision.py", "--small", "--checkpoint", str(write_checkpoint(folder)), "--plot", str(png))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "--plot wrote no PNG"
     for name in ("W8 all, channel, nearest", "W8 all, channel, GPTQ", "W6 FFN, channel, nearest",
                  "W6 all, G64, GPTQ", "W4 FFN, G128, GPTQ", "W4 all, G32, nearest", "W4 all, channel, GPTQ"):
         assert name in out, out
     assert "streamed KB/layer" in out and "norm ratio" in out and "4-bit settings keeping min cosine >= 0.99 and mean >= 0.995:" in out
+
+
+def test_precision_redraws_the_recorded_table(tmp_path):
+    """The recorded table has a row for every setting the bench measures (a stale file fails),
+    and --from-results draws it without measuring."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import precision
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    rows = precision.table_rows(precision.RECORDED.read_text())
+    assert len(rows) == len(precision.SETTINGS), f"{precision.RECORDED} is not the bench's current table"
+    png = tmp_path / "p.png"
+    bench("precision.py", "--from-results", "--plot", str(png))
+    assert png.read_bytes()[:4] == b"\x89PNG"
 
 
 def recording_script(tmp_path, body: str) -> Path:
