@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from golden import constants as C
-from golden.calibrate import WEIGHT_BITS, Calibration
+from golden.calibrate import WEIGHT_BITS, WEIGHT_GROUPS, Calibration
 
 from .model import bert, cache, params_io
 from .model.checkpoint import default_model_dir, load_checkpoint
@@ -60,6 +60,9 @@ def parser() -> argparse.ArgumentParser:
                     help=f"number of calibration sentences (default {bert.CALIBRATION_SENTENCES})")
     ap.add_argument("--weight-bits", type=int, choices=WEIGHT_BITS, default=None,
                     help="weight width, signed per output channel (default 8; 6 and 4 run in the core's int8 lanes)")
+    ap.add_argument("--weight-group", type=int, choices=WEIGHT_GROUPS[1:], default=None,
+                    help="with --weight-bits 6 or 4: also an integer scale per group of this many input rows "
+                         "(default: one scale per output channel)")
     ap.add_argument("--no-cache", action="store_true", help="quantize again instead of using the cache")
     ap.add_argument("--timing", action="store_true", help="print every accelerator call's time, host and core apart")
     ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
@@ -82,7 +85,12 @@ def run(a: argparse.Namespace) -> int:
         raise ValueError("--params and --save: a loaded parameter file is saved already")
     if a.params and a.weight_bits is not None:
         raise ValueError("--params and --weight-bits: a parameter file's weights are quantized already")
-    cal = Calibration(weight_bits=a.weight_bits or 8)
+    if a.params and a.weight_group is not None:
+        raise ValueError("--params and --weight-group: a parameter file's weights are quantized already")
+    if a.weight_group is not None and (a.weight_bits or 8) == 8:
+        raise ValueError(f"--weight-group {a.weight_group}: group scales need --weight-bits 6 or 4 "
+                         "(an 8-bit weight has no room for a group's multiplier)")
+    cal = Calibration(weight_bits=a.weight_bits or 8, weight_group=a.weight_group or 0)
     if a.calibration < FEW_CALIBRATION:
         warnings.warn(f"--calibration {a.calibration}: fewer than {FEW_CALIBRATION} sentences calibrate poorly",
                       stacklevel=2)
@@ -105,7 +113,9 @@ def run(a: argparse.Namespace) -> int:
 
         qmodel, meta, source = cache.quantized(model, tok, a.calibration, cal, use_cache=not a.no_cache,
                                                announce=announce)
-        how = f"{source} {model.name} parameters ({a.calibration} calibration sentences, {cal.weight_bits}-bit weights)"
+        groups = f" in groups of {cal.weight_group}" if cal.weight_group else ""
+        how = (f"{source} {model.name} parameters ({a.calibration} calibration sentences, "
+               f"{cal.weight_bits}-bit weights{groups})")
     t_q = time.perf_counter() - t0
     if a.save:
         saved = params_io.save(a.save, qmodel, meta, overwrite=a.force)

@@ -212,12 +212,14 @@ class Encoder:
     Zynq board; sim, the simulated board, the default elsewhere) or on the golden model (golden).
     ``checkpoint``: a HuggingFace BERT folder (default all-MiniLM-L6-v2); ``params``: a parameter
     file saved by ``python3 -m host --save`` instead of quantizing (else quantized on
-    ``calibration`` sentences with ``weight_bits``-bit weights, 8, 6 or 4, cached; the core runs
-    each width in its int8 lanes). ``workers`` processes, or a Dask ``scheduler``, spread the
+    ``calibration`` sentences with ``weight_bits``-bit weights, 8, 6 or 4, and with 6 or 4 bits
+    optionally ``weight_group`` (32, 64 or 128: an integer scale per group of that many input rows),
+    cached; the core runs each in its int8 lanes). ``workers`` processes, or a Dask ``scheduler``, spread the
     batches. Its ``encode`` takes sentence-transformers' options (docs/usage.md)."""
 
     def __init__(self, checkpoint: str | Path | None = None, backend: str | None = None, *, params: str | Path | None = None,
                  calibration: int = bert.CALIBRATION_SENTENCES, weight_bits: int | None = None,
+                 weight_group: int | None = None,
                  timeout: float = 120.0, workers: int = 1, scheduler=None):
         from .accel.platform import BACKENDS, default_backend
 
@@ -228,7 +230,10 @@ class Encoder:
             raise ValueError(f"workers: expected a positive integer, got {workers!r}")
         if params is not None and weight_bits is not None:
             raise ValueError("params and weight_bits: a parameter file's weights are quantized already")
-        cal = Calibration(weight_bits=8 if weight_bits is None else weight_bits)
+        if params is not None and weight_group is not None:
+            raise ValueError("params and weight_group: a parameter file's weights are quantized already")
+        cal = Calibration(weight_bits=8 if weight_bits is None else weight_bits,
+                          weight_group=0 if weight_group is None else weight_group)
         folder = Path(checkpoint) if checkpoint is not None else default_model_dir()
         model = load_checkpoint(folder)
         self.tokenizer = Tokenizer(folder)

@@ -201,3 +201,33 @@ def test_weight_bits_reach_the_weights_and_run_exactly_on_the_core(tiny, tmp_pat
     with pytest.raises(SystemExit) as e:
         main(["--weight-bits", "5", "--checkpoint", str(tiny)])
     assert e.value.code == 2 and "invalid choice: 5 (choose from 8, 6, 4)" in capsys.readouterr().err
+
+
+def test_weight_groups_reach_the_weights_and_run_exactly_on_the_core(tiny, tmp_path, capsys, monkeypatch):
+    """--weight-bits 4 --weight-group 32: the saved weights are 4-bit codes times one multiplier per
+    group of 32 rows (int8 values past 7), and the core computes them exactly; a group without a
+    narrower width, or beside a parameter file, is refused in one line."""
+    from pathlib import Path
+
+    from golden.weight_groups import max_multiplier
+
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(Path(__file__).resolve().parents[1] / "build" / "kit-cache"))
+    path = tmp_path / "w4g32.npz"
+    code, out, err = run(capsys, "the cat sat", "--checkpoint", str(tiny), "--calibration", "16", "--weight-bits", "4",
+                         "--weight-group", "32", "--backend", "sim", "--save", str(path), "--no-cache")
+    assert code == 0, err
+    assert "4-bit weights in groups of 32" in out and "equal to golden bit for bit: yes" in out
+    q, meta = params_io.load(path)
+    assert meta["calibration"]["weight_group"] == 32
+    for layer in q.layers:
+        w = layer.ffn_in.w.astype(int)
+        assert 7 < np.abs(w).max() <= 7 * max_multiplier(4)
+        for g in range(0, w.shape[0], 32):  # within a group and channel, one multiplier divides every weight
+            block = w[g:g + 32]
+            top = np.abs(block).max(axis=0)
+            mult = np.array([np.gcd.reduce(col) if t else 1 for col, t in zip(np.abs(block).T, top)])
+            assert np.all(np.abs(block // np.maximum(mult, 1)) <= 7)
+    code, _, err = run(capsys, "the cat", "--checkpoint", str(tiny), "--weight-group", "32")
+    assert code == 2 and "group scales need --weight-bits 6 or 4" in one_line_error(err)
+    code, _, err = run(capsys, "the cat", "--checkpoint", str(tiny), "--params", str(path), "--weight-group", "64")
+    assert code == 2 and "quantized already" in one_line_error(err)

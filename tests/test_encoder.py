@@ -138,6 +138,21 @@ def test_weight_bits_choose_the_weights(tiny, tmp_path, monkeypatch):
                                                            (q.layers[0].q, q.layers[0].ffn_out)) == 31
     with pytest.raises(ValueError, match="params and weight_bits: a parameter file's weights are quantized already"):
         Encoder(tiny, "golden", params=path, weight_bits=6)
+    with pytest.raises(ValueError, match="params and weight_group: a parameter file's weights are quantized already"):
+        Encoder(tiny, "golden", params=path, weight_group=32)
+
+
+def test_weight_group_chooses_the_weights(tiny, tmp_path, monkeypatch):
+    """weight_group=32 with 4-bit weights is another cache entry whose weights use multipliers (int8
+    values past 7); a group with 8-bit weights is refused in one line."""
+    monkeypatch.setenv("IBERT_KIT_CACHE", str(tmp_path / "cache"))
+    with Encoder(tiny, "golden", calibration=16, weight_bits=4) as flat, \
+            Encoder(tiny, "golden", calibration=16, weight_bits=4, weight_group=32) as grouped:
+        assert not np.array_equal(flat.encode(WORDS[:3]), grouped.encode(WORDS[:3]))
+        q, meta = params_io.load(grouped.spec.params)
+    assert meta["calibration"]["weight_group"] == 32 and 7 < np.abs(q.layers[0].ffn_out.w).max() <= 126
+    with pytest.raises(ValueError, match="weight_group: group scales need weights narrower than 8 bits"):
+        Encoder(tiny, "golden", calibration=16, weight_group=32)
 
 
 def test_batches_respect_both_limits_and_fill_row_tiles():
