@@ -66,9 +66,11 @@ class TB:
         slow = max(slowdown(p) for p in self.io.patterns) + sum(len(p) for p in self.io.patterns) / 16
         tiles = -(-m // TR)
         if code == OP_ATTENTION:  # per head: ingest, then per tile the two jobs and the softmax
+            # (the operations of this bench take at most 0.28 of it: a stuck attention on Icarus,
+            # 1.5 k cycles a second at this size, fails in a minute or two, not five)
             t, dh, heads = m, k, n
             per_head = t * 3 * dh // 8 + tiles * (4 * TR * t + 2 * (t + dh) * (dh + t) // 8 + 400)
-            return int(4 * heads * per_head * slow) + 4000
+            return int(2 * heads * per_head * slow) + 4000
         beats_in = m * -(-k // 8) + tiles * n * (-(-k // 8) + 5) + m * -(-n // 8)
         work = tiles * -(-n // N2) * (max(k + 16 + n // 8, N1 + N2) + N1 * N2 + 16) + 8 * m * n
         ln = 4 * (3 * m * n + 120 * m) if code == OP_MM_LN else 0
