@@ -13,7 +13,7 @@ import golden
 from golden import constants as C
 from golden import float_ref as F
 from golden.calibrate import Calibration, _dense, group_multipliers, quantize_layer
-from golden.weight_groups import code_max, expand, max_multiplier, multiplier_bits
+from golden.weight_groups import code_max, expand, groups, max_multiplier, multiplier_bits
 
 from . import pyref
 
@@ -30,7 +30,7 @@ def test_multipliers_fill_int8():
 def test_linear_on_group_weights_matches_python_ints(bits, m, k, n, group, seed):
     rng = np.random.default_rng(seed)
     top, cmax = code_max(bits), max_multiplier(bits)
-    ng = -(-k // group)
+    ng = groups(k, group)
     codes = rng.integers(-top, top + 1, (k, n))
     mult = rng.integers(1, cmax + 1, (ng, n))
     x = rng.integers(-128, 128, (m, k), dtype=np.int8)
@@ -68,7 +68,7 @@ def test_group_steps_hold_every_weight_and_round_to_nearest(bits, group):
     w[:, 3] = 0.0  # an all-zero channel
     unit, mult = group_multipliers(w, bits, group)
     top, cmax = code_max(bits), max_multiplier(bits)
-    assert mult.shape == (-(-k // group), n) and mult.min() >= 1 and mult.max() <= cmax
+    assert mult.shape == (groups(k, group), n) and mult.min() >= 1 and mult.max() <= cmax
     assert np.all(mult[:, [0, 1, 2, 4, 5, 6, 7, 8]].max(axis=0) == cmax), "each channel's largest group uses the top multiplier"
     step = np.repeat(mult, group, axis=0)[:k] * unit
     assert np.all(np.abs(w) <= top * step * (1 + 1e-9)), "no weight beyond its group's largest code"
