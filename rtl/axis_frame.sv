@@ -4,7 +4,9 @@
 // (per-channel constants, B rows only) then kb beats for the engine. The engine gets its A and B
 // beats with tlast on the last beat of each section; side beats go to side_* with the B row
 // (channel) they belong to; R beats (OP_MM_LN's residual rows) go to res_* with their row in the
-// tile and beat in the row. The host sends one packet per operation; any length it gets
+// tile and beat in the row, each section's first beat only once res_go is high (the epilogue's
+// residual buffer is free: its previous tile's last value has read its row), the later beats as
+// they come. The host sends one packet per operation; any length it gets
 // wrong is handled here (rtl/len_guard.sv), so the engine behind never waits:
 //   - tlast before the last beat (short): err_short pulses; the missing beats go out as zeros;
 //   - no tlast on the last beat (long): err_long pulses; the excess is dropped up to its tlast;
@@ -35,7 +37,8 @@ module axis_frame #(
     output logic [63:0]             side_data,
     output logic [ROWS_W-1:0]       side_row,
     output logic [2:0]              side_beat,
-    output logic                    res_valid,   // an R beat: always taken (data on side_data)
+    input  wire logic               res_go,      // a tile's R section may begin (its first beat waits)
+    output logic                    res_valid,   // an R beat, taken (data on side_data)
     output logic [ROWS_W-1:0]       res_row,
     output logic [KB_W-1:0]         res_beat,
     input  wire logic [63:0]        s_axis_tdata,
@@ -64,12 +67,14 @@ module axis_frame #(
   wire logic row_end = beat_q == row_len - 1'b1;
   wire logic section_end = row_q == sec_rows - 1'b1 && row_end;
   wire logic final_beat = section_end && in_b && a_left_q == rows_a_now;
+  wire logic r_first = in_r && row_q == '0 && beat_q == '0;
 
-  // the packet's length: rtl/len_guard.sv (the side and R beats are always taken)
+  // the packet's length: rtl/len_guard.sv (side and R beats are taken as they come, but for an R
+  // section's first, which waits for res_go)
   logic valid, step, done_unused;
   logic [63:0] data;
   len_guard u_guard (
-      .clk, .rst, .start(start && !busy), .cancel, .enable(m_axis_tready || is_side), .final_beat,
+      .clk, .rst, .start(start && !busy), .cancel, .enable(r_first ? res_go : m_axis_tready || is_side), .final_beat,
       .busy, .want, .valid, .data, .step, .done(done_unused), .err_short, .err_long,
       .s_axis_tdata, .s_axis_tvalid, .s_axis_tready, .s_axis_tlast
   );
@@ -78,7 +83,7 @@ module axis_frame #(
   assign m_axis_tlast = section_end;
   wire logic side_any = valid && is_side;
   assign side_valid = side_any && in_b;
-  assign res_valid = side_any && in_r;
+  assign res_valid = side_any && in_r && (!r_first || res_go);
   assign res_row = row_q;
   assign res_beat = KB_W'(beat_q);
   assign side_data = data;

@@ -15,7 +15,8 @@
 // ping-pong buffer (eight byte lanes, written one byte a cycle), which is read out row by row
 // while the next tile fills the other half. A full half stalls the pipeline, hence the engine.
 // With ln, residual_add takes the requant's place, the residual r (int8, the tile's rows, written
-// through r_we as they arrive ahead of the weights) read beside each value; the buffer gathers h
+// through r_we as they arrive ahead of the weights) read beside each value (r_free: the next
+// tile's rows may be written, its last value has read them); the buffer gathers h
 // as int32 (four byte lanes, two values a beat, so a row of n <= MAX_D values fits a row of MAX_N
 // bytes); its rows are read out one value a cycle into ln_tail, which sends the int8 rows.
 // With attn (OP_ATTENTION) the buffer is the context store instead: rtl/attention.sv writes the int8
@@ -59,6 +60,7 @@ module epilogue
     input  wire logic [$clog2(TR > 1 ? TR : 2)-1:0] r_row,
     input  wire logic [RB_W-1:0]   r_beat,
     input  wire logic [63:0]       r_data,
+    output logic                   r_free,       // ln: no value still reads the residual rows held
     input  wire logic              x_we,         // attn: context byte (x_row, x_col) <= x_data
     input  wire logic [M_W-1:0]    x_row,
     input  wire logic [X_COL_W-1:0] x_col,
@@ -175,7 +177,7 @@ module epilogue
   // ---------------------------------------------------------------- requant: walker C
   // s1: the value, its constants read as it moves in; s2, s3: the RAMs' output registers and
   // block selects (rtl/ram_sdp.sv).
-  logic c_active, c_tile_last_unused, c_op_last_unused, rq_ready;
+  logic c_active, c_tile_last, c_op_last_unused, rq_ready;
   logic [2:0] sv_q;                         // a value in s1, s2, s3
   logic [RW-1:0] c_row;
   logic [N_W-1:0] c_col;
@@ -208,8 +210,15 @@ module epilogue
 
   tile_walk #(.N1(N1), .N2(N2), .TR(TR), .M_W(M_W), .N_W(N_W)) u_walk_rq (
       .clk, .rst, .start, .m, .n, .step(move), .active(c_active), .row(c_row), .col(c_col),
-      .tile_last(c_tile_last_unused), .op_last(c_op_last_unused)
+      .tile_last(c_tile_last), .op_last(c_op_last_unused)
   );
+
+  // the residual rows are free once the tile's last value has read its own (the read is on its move)
+  always_ff @(posedge clk) begin
+    if (rst || start) r_free <= 1'b1;
+    else if (r_we) r_free <= 1'b0;
+    else if (move && c_tile_last) r_free <= 1'b1;
+  end
 
   always_ff @(posedge clk) begin
     if (rst || start) begin

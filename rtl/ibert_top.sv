@@ -214,7 +214,11 @@ module ibert_top
   wire logic [M_W-1:0] first_rows = dim_m_q > TILE_ROWS ? M_W'(TILE_ROWS) : M_W'(dim_m_q);
   wire logic [M_W-1:0] next_rows = tile_left_q > M_W'(TILE_ROWS) ? M_W'(TILE_ROWS) : tile_left_q;
   logic tile_go_q;                              // start the next tile's mm job now
-  wire logic want_tile = busy_q && tile_left_q != 0 && !mm_busy && !tile_go_q;
+  // The next tile's job starts while this one's last block drains (mm's ready), except in
+  // OP_MATMUL, whose packet ends at the last job's tlast, so its jobs wait for mm to be idle.
+  // (OP_MM_LN's next residual rows wait for the epilogue's r_free instead: axis_frame's res_go.)
+  logic mm_ready, r_free;
+  wire logic want_tile = busy_q && tile_left_q != 0 && (tiled ? mm_ready : !mm_busy) && !tile_go_q;
   logic a_mm_start, a_mm_unsigned;
   localparam int AJ_W = T_W > $clog2(MAX_DH + 1) ? T_W : $clog2(MAX_DH + 1);
   logic [AJ_W-1:0] a_mm_m, a_mm_k, a_mm_n;
@@ -239,7 +243,7 @@ module ibert_top
       .clk, .rst(unit_rst), .start(launch && !is_attn), .cancel(1'b0), .rows_a(ROWS_W'(dim_m_q)),
       .tile_rows(ROWS_W'(TILE_ROWS)), .rows_b(ROWS_W'(dim_n_q)),
       .kb(KB_W'((dim_k_q + 7) >> 3)),
-      .side(side_beats),
+      .side(side_beats), .res_go(r_free),
       .rb(is_ln ? KB_W'((dim_n_q + 7) >> 3) : '0), .busy(f_busy), .want(f_want),
       .err_short(f_short), .err_long(f_long), .side_valid, .side_data, .side_row, .side_beat,
       .res_valid, .res_row, .res_beat,
@@ -254,7 +258,7 @@ module ibert_top
       .cfg_m(is_attn ? MM_M_W'(a_mm_m) : MM_M_W'(launch ? first_rows : next_rows)),
       .cfg_k(is_attn ? K_W'(a_mm_k) : K_W'(dim_k_q)), .cfg_n(is_attn ? N_W'(a_mm_n) : N_W'(dim_n_q)),
       .cfg_a_unsigned(is_attn ? a_mm_unsigned : op_q[OP_A_UNSIGNED_LSB] && code == OP_MATMUL),
-      .busy(mm_busy), .err_short(mm_err_short), .err_long(mm_err_long),
+      .busy(mm_busy), .ready(mm_ready), .err_short(mm_err_short), .err_long(mm_err_long),
       .s_axis_tdata(is_attn ? a_tdata : f_tdata), .s_axis_tvalid(is_attn ? a_tvalid : f_tvalid),
       .s_axis_tready(e_in_tready), .s_axis_tlast(is_attn ? a_tlast : f_tlast), .m_axis_tdata(mm_tdata), .m_axis_tvalid(mm_tvalid),
       .m_axis_tready(mm_tready), .m_axis_tlast(mm_tlast)
@@ -309,7 +313,7 @@ module ibert_top
       .l_we(side_valid && side_beat == lin_end + 3'(LN_CONST_BEATS) && is_ln),
       .l_data(side_words[64*(SIDE_HIST+1-LN_CONST_BEATS)+:LN_CONST_BITS]),
       .r_we(res_valid), .r_row($clog2(TILE_ROWS > 1 ? TILE_ROWS : 2)'(res_row)),
-      .r_beat($clog2((MAX_D + 7) / 8 + 1)'(res_beat)), .r_data(side_data),
+      .r_beat($clog2((MAX_D + 7) / 8 + 1)'(res_beat)), .r_data(side_data), .r_free,
       .x_we, .x_row(M_W'(x_row)), .x_col($clog2(MAX_D + 1)'(x_col)), .x_data, .x_done,
       .s_axis_tdata(mm_tdata), .s_axis_tvalid(mm_tvalid && tiled && !is_attn),
       .s_axis_tready(epi_tready), .m_axis_tdata(epi_tdata), .m_axis_tvalid(epi_tvalid),

@@ -19,6 +19,10 @@
 // a cycle when N2 is even) while the array computes; a tile's last k waits only while the tile
 // before it has not yet moved to the drain register. Bad packet lengths follow
 // section_in: err_short (zero-filled) and err_long (excess dropped) are sticky until the next start.
+// Jobs: start takes a job while `ready`: idle, or with the previous job's last k out of the
+// buffers while its last blocks are still in the array or draining (busy stays high until its
+// last beat is taken). The new job's A loads meanwhile; its compute begins once the previous
+// job has drained, so the output stays in job order.
 // Configuration must satisfy 1 <= M <= MAX_M, 1 <= K <= MAX_K, 1 <= N <= MAX_N (the host checks).
 `default_nettype none
 
@@ -40,6 +44,7 @@ module mm #(
     input  wire logic [N_W-1:0]    cfg_n,
     input  wire logic              cfg_a_unsigned,
     output logic                   busy,
+    output logic                   ready,         // a start now is taken (see the header)
     output logic                   err_short,
     output logic                   err_long,
     input  wire logic [63:0]       s_axis_tdata,
@@ -104,6 +109,7 @@ module mm #(
   wire logic in_a = lstate_q == L_A;
   wire logic in_b = lstate_q == L_B;
   wire logic a_done = in_a && !s_busy;  // A is resident: compute may start
+  logic a_ready_q;                       // A became resident while the previous job still drained
 
   assign arm = lstate_q == L_ARM_A || lstate_q == L_ARM_B;
   assign rows = lstate_q == L_ARM_A ? ROWS_W'(m_q) : ROWS_W'(n_q);
@@ -246,6 +252,7 @@ module mm #(
       buf_full_q <= '0;
       pend_q <= 1'b0;
       snap_q <= 1'b0;
+      a_ready_q <= 1'b0;
     end else begin
       v_s2 <= issue;
       last_s2 <= issue && issue_last;
@@ -261,8 +268,9 @@ module mm #(
         drain_final_q <= pend_final_q;
       end
       case (cstate_q)
-        C_IDLE: if (a_done) begin
+        C_IDLE: if (a_done || a_ready_q) begin
           cstate_q <= C_RUN;
+          a_ready_q <= 1'b0;
           k_c <= '0;
           row0_q <= '0;
           col0_q <= '0;
@@ -291,7 +299,10 @@ module mm #(
             k_c <= k_c + 1'b1;
           end
         end
-        C_FLUSH: if (!pend_q && !rd_active && !m_axis_tvalid) cstate_q <= C_IDLE;
+        C_FLUSH: begin
+          if (a_done) a_ready_q <= 1'b1;
+          if (!pend_q && !rd_active && !m_axis_tvalid) cstate_q <= C_IDLE;
+        end
         default: cstate_q <= C_IDLE;
       endcase
       if (start) buf_full_q <= '0;
@@ -335,6 +346,10 @@ module mm #(
   );
 
   assign busy = lstate_q != L_IDLE || cstate_q != C_IDLE || start;
+  // the next job may start while this one's last tile is in the array or draining: its A is no
+  // longer read once the last k has left the buffers' pipeline
+  assign ready = !start && lstate_q == L_IDLE
+              && (cstate_q == C_IDLE || (cstate_q == C_FLUSH && !v_s2 && !v_s3 && !v_s4));
 endmodule
 
 `default_nettype wire

@@ -7,12 +7,14 @@ into the pieces it was built from.
 
 Drawn with hypothesis: the dimensions, the packet's length (exact, short by some beats: the rest
 comes out as zeros and err_short pulses; long: the excess is dropped and err_long pulses), and the
-stall patterns of the source and the engine. Directed: cancel in the middle of a packet drains it
-to its tlast, and the framer takes the next packet as if nothing had happened."""
+stall patterns of the source and the engine, and when res_go (the epilogue's r_free) lets each R
+section begin. Directed: an R section's first beat waits for res_go, and only that beat; cancel in
+the middle of a packet drains it to its tlast, and the framer takes the next packet as if nothing
+had happened."""
 
 import cocotb
 import numpy as np
-from cocotb.triggers import RisingEdge
+from cocotb.triggers import ReadOnly, RisingEdge
 from hypothesis import strategies as st
 
 from golden.layout import packet, weight_beats
@@ -74,6 +76,24 @@ class TB:
         monitor(dut, dut.err_long, lambda: 1, self.longs)
         for name in ("start", "cancel", "rows_a", "tile_rows", "rows_b", "kb", "side", "rb"):
             getattr(dut, name).value = 0
+        dut.res_go.value = 1
+        self.res_go_gaps: list[int] = []  # res_go low this many cycles after each R section begins
+        cocotb.start_soon(self._res_go())
+
+    async def _res_go(self) -> None:
+        """res_go as the epilogue's r_free drives it: low once an R section's first beat is taken,
+        high again after the next drawn gap."""
+        dut, gap, first = self.dut, 0, False
+        while True:
+            await RisingEdge(dut.clk)
+            if first and self.res_go_gaps:  # the section's first beat was taken at this edge
+                gap = self.res_go_gaps.pop(0)
+                dut.res_go.value = int(gap == 0)
+            elif gap:
+                gap -= 1
+                dut.res_go.value = int(gap == 0)
+            await ReadOnly()
+            first = dut.res_valid.value and int(dut.res_row.value) == 0 and int(dut.res_beat.value) == 0
 
     async def begin(self, rows_a, tile_rows, rows_b, kb, side, rb) -> None:
         dut = self.dut
@@ -95,7 +115,8 @@ async def packets_frame_into_their_sections(dut):
     await start(dut)
 
     async def check(example):
-        (rows_a, tile_rows, rows_b, kb, side, rb), (length_change, seed) = example
+        (rows_a, tile_rows, rows_b, kb, side, rb), (length_change, seed), gaps = example
+        tb.res_go_gaps = list(gaps)
         rng = np.random.default_rng(seed)
         need = packet_length(rows_a, tile_rows, rows_b, kb, side, rb)
         beats = [int(v) for v in rng.integers(0, 2**63, max(1, need + length_change), dtype=np.int64)]
@@ -104,7 +125,7 @@ async def packets_frame_into_their_sections(dut):
         await tb.begin(rows_a, tile_rows, rows_b, kb, side, rb)
         await tb.io.send(beats)
         got = [await tb.io.recv(out_beats=len(s)) for s in want_engine]
-        await wait_until(dut, tb.io.source.idle, 64 + 8 * len(beats), "the source to have sent the packet")
+        await wait_until(dut, tb.io.source.idle, 64 + 8 * len(beats) + sum(gaps), "the source to have sent the packet")
         await wait_until(dut, lambda: not dut.busy.value, 64 + 8 * abs(length_change), "the framer to go idle")
         await RisingEdge(dut.clk)
         assert got == want_engine, "engine sections"
@@ -112,8 +133,36 @@ async def packets_frame_into_their_sections(dut):
         assert tb.res == want_res, "residual beats"
         assert (len(tb.shorts), len(tb.longs)) == (int(short), int(long)), "length errors"
 
-    await for_examples(st.tuples(dims(), st.tuples(st.sampled_from([0, 0, 0, -1, -5, 1, 6]), st.integers(0, 2**16))),
+    await for_examples(st.tuples(dims(), st.tuples(st.sampled_from([0, 0, 0, -1, -5, 1, 6]), st.integers(0, 2**16)),
+                                 st.lists(st.integers(0, 12), max_size=8)),
                        check, streams=tb.io)
+
+
+@cocotb.test()
+async def an_r_section_begins_only_on_res_go(dut):
+    """With res_go low the framer stops at an R section's first beat (nothing reaches res_*, the
+    source is held); once it rises the section and the rest of the tile go through, the section's
+    later beats not waiting on res_go."""
+    tb = TB(dut)
+    await start(dut)
+    tb.res_go_gaps = []
+    dut.res_go.value = 0
+    beats = list(range(1, 1 + 2 * 3 + 2 * 2 + 2 * 3))  # one tile: 2 A rows of 3 beats, 2 R rows of 2, 2 B rows of 3
+    await tb.begin(2, 2, 2, 3, 0, 2)
+    await tb.io.send(beats)
+    assert await tb.io.recv() == beats[:6]  # the A section
+    for _ in range(20):
+        await RisingEdge(dut.clk)
+        await ReadOnly()
+        assert not dut.res_valid.value and not dut.s_axis_tready.value, "an R beat taken while res_go is low"
+    await RisingEdge(dut.clk)
+    dut.res_go.value = 1
+    await RisingEdge(dut.clk)
+    dut.res_go.value = 0  # the section goes on: only its first beat waits
+    assert await tb.io.recv() == beats[10:]
+    await wait_until(dut, lambda: not dut.busy.value, 64, "the framer to go idle")
+    assert [(d, r, b) for d, r, b in tb.res] == [(7, 0, 0), (8, 0, 1), (9, 1, 0), (10, 1, 1)]
+    dut.res_go.value = 1
 
 
 @cocotb.test()

@@ -12,7 +12,9 @@ x_we in a drawn order with drawn gaps, then x_done, leaves as the same rows.
 ln = 1 (OP_MM_LN): golden.mm_ln's epilogue on the accumulators golden.matmul(x, W) gives,
   requant(layernorm(residual_add(q, m, e, bias, r, m_r, e_r)), ln_m, ln_e)
 with each channel's words "linear" (q_we) and "ln" (l_we), and each row tile's residual rows written
-through r_we before its values, as the top writes them."""
+through r_we before its values, as the top writes them: the next tile's as soon as r_free rises
+(its values may still be on their way), last row first, so an r_free that rose before the tile's
+last value read its residual shows as a wrong row."""
 
 import cocotb
 import numpy as np
@@ -200,18 +202,24 @@ async def epilogue_residual_and_layernorm_match_golden(dut):
         dut.start.value = 0
         base = len(out_beats)
         for r0 in range(0, m, TR):
-            # the tile's residual rows (as axis_frame writes them, after the previous tile has left)
-            for row in range(min(TR, m - r0)):
-                for beat, word in enumerate(pack_rows(r[r0 + row:r0 + row + 1])):
-                    dut.r_we.value, dut.r_row.value, dut.r_beat.value, dut.r_data.value = 1, row, beat, word
-                    await RisingEdge(dut.clk)
+            # the tile's residual rows, as soon as r_free says the previous tile's values have read
+            # theirs (axis_frame waits for it the same way), last beat of the last row first: the
+            # beats the previous tile's last values read are overwritten first
+            if r0:
+                await wait_until(dut, lambda: dut.r_free.value == 1, io.budget(m * nb),
+                                 f"r_free after rows {r0 - TR}..{r0 - 1} of an OP_MM_LN epilogue ({m} x {n})")
+            rows = [(row, beat, word) for row in range(min(TR, m - r0))
+                    for beat, word in enumerate(pack_rows(r[r0 + row:r0 + row + 1]))]
+            for row, beat, word in reversed(rows):
+                dut.r_we.value, dut.r_row.value, dut.r_beat.value, dut.r_data.value = 1, row, beat, word
+                await RisingEdge(dut.clk)
             dut.r_we.value = 0
+            await ReadOnly()
+            assert dut.r_free.value == 0, "r_free high with the tile's residual rows written and none of its values in"
+            await RisingEdge(dut.clk)
             await io.send(pack_i32(tile_order(q[r0:r0 + TR], N1, N2)))
-            rows_out = min(r0 + TR, m)
-            if rows_out < m:  # its rows out: the residual buffer is free for the next tile
-                await wait_until(dut, lambda: len(out_beats) - base >= rows_out * nb, io.budget(rows_out * nb),
-                                 f"rows {r0}..{rows_out - 1} of an OP_MM_LN epilogue ({m} x {n}) on m_axis")
         got = await io.recv(out_beats=m * nb)
+        assert len(out_beats) - base == m * nb
         assert got == pack_rows(golden.mm_ln(x, dense, rq, r, res_rq, ln, ln_rq))
         dut.ln.value = 0
 
