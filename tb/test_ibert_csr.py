@@ -4,15 +4,15 @@ master holding off the write and read responses (the PS7's interconnect may do a
 
 Behind the slave the register file is modelled as ibert_top implements it: rd_data answers rd_addr
 in the same cycle, and a write (wr_en with its byte strobes) takes effect at the clock edge. Every
-access must finish within a bound, every write reach the register file exactly once and in order,
-and every read return the word the writes before it left (the slave has no golden counterpart: the
-model is the AXI4-Lite protocol and the register port's contract in its header)."""
+access must finish within a bound and answer OKAY, every write reach the register file exactly once
+and in order, and every read return the word the writes before it left (the slave has no golden
+counterpart: the model is the AXI4-Lite protocol and the register port's contract in its header)."""
 
 import itertools
 
 import cocotb
 from cocotb.triggers import FallingEdge
-from cocotbext.axi import AxiLiteBus, AxiLiteMaster
+from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiResp
 from hypothesis import strategies as st
 
 from .common import for_examples, parameters, start, within
@@ -79,14 +79,16 @@ class TB:
             channel.set_pause_generator(itertools.cycle(pattern))
 
     async def write(self, address: int, data: bytes) -> None:
-        await within(self.master.write(address, data), ACCESS_CYCLES, f"a write of {len(data)} bytes at {address}",
-                     self.dut)
+        got = await within(self.master.write(address, data), ACCESS_CYCLES,
+                           f"a write of {len(data)} bytes at {address}", self.dut)
+        assert got.resp == AxiResp.OKAY, f"a write at {address} answered {got.resp!r}, not OKAY"
         word, first = address >> 2, address & 3
         strb = sum(1 << (first + i) for i in range(len(data)))
         self.model[word] = merge(self.model[word], int.from_bytes(data, "little") << (8 * first), strb)
 
     async def read(self, address: int) -> int:
         got = await within(self.master.read(address, 4), ACCESS_CYCLES, f"a read at {address}", self.dut)
+        assert got.resp == AxiResp.OKAY, f"a read at {address} answered {got.resp!r}, not OKAY"
         return int.from_bytes(got.data, "little")
 
 

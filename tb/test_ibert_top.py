@@ -50,6 +50,10 @@ GEOMETRY = Geometry(N1, N2, TR)
 SENTINEL = 0xA5A5_A5A5_A5A5_A5A5
 #: STATUS.busy falls this many cycles after the abort write at most (the register map's word)
 ABORT_CYCLES = 2
+#: The first operation of this simulation that never finished: every later wait for one fails at
+#: once, so a core that never ends an operation fails the bench in the time of one budget, not one
+#: budget per test (a run of the top on Icarus is slow enough for that to take minutes).
+NEVER_DONE: list[str] = []
 
 
 class TB:
@@ -119,7 +123,10 @@ class TB:
         return await self.finish(code, *dims, budget=budget)
 
     async def done(self, budget: int) -> None:
-        """Poll STATUS until done (busy low), at most ``budget`` cycles."""
+        """Poll STATUS until done (busy low), at most ``budget`` cycles (none once an earlier
+        operation of this simulation never finished: NEVER_DONE)."""
+        if NEVER_DONE:
+            raise StuckError(f"not waiting again: an earlier operation never finished ({NEVER_DONE[0]})")
         t0 = cocotb.utils.get_sim_time("ns")
         while (cocotb.utils.get_sim_time("ns") - t0) / 10 < budget:
             status = await self.csr.fields("STATUS")
@@ -127,7 +134,8 @@ class TB:
                 assert status["done"] == 1, f"busy fell without done: {status}, {await self.errors()}"
                 return
             await ClockCycles(self.dut.clk, 8)
-        raise StuckError(f"STATUS.done not set {budget} cycles after start ({await self.csr.fields('STATUS')})")
+        NEVER_DONE.append(f"STATUS.done not set {budget} cycles after start ({await self.csr.fields('STATUS')})")
+        raise StuckError(NEVER_DONE[0])
 
     async def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """One OP_MATMUL: golden.matmul's operands in (A int8 or uint8), the int32 product out."""
@@ -310,12 +318,15 @@ async def top_error_responses_end_the_operation(dut):
                            ("axi_write", tb.io.OUT + 8 * (op.out_beats(m, k, n) // 2))):
             tb.io.mem.faults = {fault}
             await tb.launch(code, *args)
+            if NEVER_DONE:
+                raise StuckError(f"not waiting again: an earlier operation never finished ({NEVER_DONE[0]})")
             for _ in range(tb.budget(code, m, k, n) // 8):
                 if not await tb.csr.field("STATUS", "busy"):
                     break
                 await ClockCycles(dut.clk, 8)
             else:
-                raise StuckError(f"{op.name}: still busy after an injected {bit} fault")
+                NEVER_DONE.append(f"{op.name}: still busy after an injected {bit} fault")
+                raise StuckError(NEVER_DONE[0])
             assert await tb.csr.fields("STATUS") == {"busy": 0, "done": 0}, (op.name, bit)
             assert await tb.errors() == {**dict.fromkeys(ERRORS, 0), bit: 1}, (op.name, bit)
             assert fault in tb.io.mem.faulted

@@ -1,5 +1,6 @@
 """mem_read_d: the walk over an edge-clipped result tile gives the row-major bank indices i*N2 + j
-and marks the last one; with PAIR, two columns a step (even j, pair when j + 1 is in the row)."""
+and marks the last one; with PAIR, two columns a step (even j, pair when j + 1 is in the row);
+inactive after reset until the first load."""
 
 import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
@@ -16,6 +17,9 @@ async def mem_read_d_walk(dut):
     dut.step.value = 0
     dut.load.value = 0
     await start(dut)
+    await ReadOnly()
+    assert not dut.active.value, "active after reset, before any load"
+    await RisingEdge(dut.clk)
 
     async def check(case):
         rows, cols = case

@@ -1,9 +1,9 @@
 """mm: for run-time (M, K, N), the output stream equals golden.matmul(A, B) in the documented tile
-order, A signed or (the per-job operand mode) unsigned; jobs of different shapes and modes back to back (nothing stale leaks from a longer K or a larger
-tile), jobs at exactly the synthesis maxima, busy and the error flags as the header documents,
-the header's pace at full stream rate (no cycle lost between tiles), the next job taken while
-the previous drains (ready), stall patterns drawn by hypothesis on both streams, every wait
-bounded."""
+order, A signed or (the per-job operand mode) unsigned; jobs of different shapes and modes back to
+back (nothing stale leaks from a longer K or a larger tile), jobs at exactly the synthesis maxima,
+busy, ready and the error flags as the header documents (idle after reset and between jobs), the
+header's pace at full stream rate (no cycle lost between tiles), the next job taken while the
+previous drains (ready), stall patterns drawn by hypothesis on both streams, every wait bounded."""
 
 import cocotb
 import numpy as np
@@ -66,6 +66,10 @@ class TB:
         got = unpack_i32(await self.io.recv(budget=self.budget(m, k, n)), m * n)
         assert self.idle_in_job == 0, f"busy low for {self.idle_in_job} cycles before the job's last beat was taken"
         await wait_until(dut, lambda: not dut.busy.value, 4 * N1 * N2 + 64, "busy to fall after the last beat")
+        for _ in range(8):  # and stay low: nothing runs between jobs
+            await ReadOnly()
+            assert not dut.busy.value and dut.ready.value, "busy again, or not ready, with no job started"
+            await RisingEdge(dut.clk)
         return got
 
 
@@ -87,10 +91,15 @@ def problem(draw):
 
 
 async def reset(dut):
+    """Reset; then idle as the header says: not busy, ready for a job, no error flag."""
     dut.start.value = 0
     dut.cfg_m.value = dut.cfg_k.value = dut.cfg_n.value = 1
     dut.cfg_a_unsigned.value = 0
     await start(dut)
+    await ReadOnly()
+    state = {s: int(getattr(dut, s).value) for s in ("busy", "ready", "err_short", "err_long")}
+    assert state == {"busy": 0, "ready": 1, "err_short": 0, "err_long": 0}, f"after reset: {state}"
+    await RisingEdge(dut.clk)
 
 
 def want(a, b) -> list[int]:
