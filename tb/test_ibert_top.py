@@ -56,6 +56,12 @@ ABORT_CYCLES = 2
 NEVER_DONE: list[str] = []
 
 
+def not_again() -> None:
+    """Fail at once if an earlier operation of this simulation never finished (NEVER_DONE)."""
+    if NEVER_DONE:
+        raise StuckError(f"not waiting again: an earlier operation never finished ({NEVER_DONE[0]})")
+
+
 class TB:
     def __init__(self, dut):
         self.dut = dut
@@ -125,8 +131,7 @@ class TB:
     async def done(self, budget: int) -> None:
         """Poll STATUS until done (busy low), at most ``budget`` cycles (none once an earlier
         operation of this simulation never finished: NEVER_DONE)."""
-        if NEVER_DONE:
-            raise StuckError(f"not waiting again: an earlier operation never finished ({NEVER_DONE[0]})")
+        not_again()
         t0 = cocotb.utils.get_sim_time("ns")
         while (cocotb.utils.get_sim_time("ns") - t0) / 10 < budget:
             status = await self.csr.fields("STATUS")
@@ -318,8 +323,7 @@ async def top_error_responses_end_the_operation(dut):
                            ("axi_write", tb.io.OUT + 8 * (op.out_beats(m, k, n) // 2))):
             tb.io.mem.faults = {fault}
             await tb.launch(code, *args)
-            if NEVER_DONE:
-                raise StuckError(f"not waiting again: an earlier operation never finished ({NEVER_DONE[0]})")
+            not_again()
             for _ in range(tb.budget(code, m, k, n) // 8):
                 if not await tb.csr.field("STATUS", "busy"):
                     break
